@@ -1,0 +1,76 @@
+//! Dates as party-affairs workers write them, stored as ISO `YYYY-MM-DD` text.
+
+use time::{Date, Month, macros::format_description};
+
+/// Parses `2024-07-01`, `2024/7/1`, `2024.7.1` or `2024年7月1日`.
+pub fn parse(value: &str) -> Result<Date, String> {
+    let v = value.trim();
+    let cleaned: String = v
+        .replace(['年', '月', '/', '.'], "-")
+        .trim_end_matches('日')
+        .to_string();
+    let parts: Vec<&str> = cleaned.split('-').collect();
+    let bad = || format!("日期格式应为 YYYY-MM-DD，而不是 “{v}” (date must be YYYY-MM-DD)");
+    if parts.len() != 3 {
+        return Err(bad());
+    }
+    let y: i32 = parts[0].parse().map_err(|_| bad())?;
+    let m: u8 = parts[1].parse().map_err(|_| bad())?;
+    let d: u8 = parts[2].parse().map_err(|_| bad())?;
+    let month = Month::try_from(m).map_err(|_| bad())?;
+    if !(1900..=2200).contains(&y) {
+        return Err(bad());
+    }
+    Date::from_calendar_date(y, month, d).map_err(|_| bad())
+}
+
+/// An optional date: empty text is `None`.
+pub fn parse_optional(value: Option<&str>) -> Result<Option<Date>, String> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => parse(v).map(Some),
+    }
+}
+
+/// Formats as ISO `YYYY-MM-DD`, the form every backend stores.
+pub fn iso(date: Date) -> String {
+    date.format(format_description!("[year]-[month]-[day]"))
+        .expect("a date always formats")
+}
+
+/// The date of an Excel serial number (days since 1899-12-30).
+pub fn from_excel_serial(serial: f64) -> Option<Date> {
+    let base = Date::from_calendar_date(1899, Month::December, 30).ok()?;
+    base.checked_add(time::Duration::days(serial.floor() as i64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_forms_people_type() {
+        for s in [
+            "2024-07-01",
+            "2024/7/1",
+            "2024.07.01",
+            "2024年7月1日",
+            " 2024-7-1 ",
+        ] {
+            assert_eq!(iso(parse(s).unwrap()), "2024-07-01", "{s}");
+        }
+    }
+
+    #[test]
+    fn rejects_impossible_dates_with_a_message() {
+        for s in ["2024-02-30", "July 1", "2024-13-01", ""] {
+            let e = parse(s).unwrap_err();
+            assert!(e.contains("YYYY-MM-DD"), "{e}");
+        }
+    }
+
+    #[test]
+    fn excel_serial_numbers() {
+        assert_eq!(iso(from_excel_serial(45474.0).unwrap()), "2024-07-01");
+    }
+}

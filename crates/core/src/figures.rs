@@ -1,0 +1,389 @@
+//! The figures engine's domain half: which figures exist, how each record
+//! contributes to the counters behind them, and how a span of years turns
+//! counters into figures.
+//!
+//! The store keeps, for every unit, the counters of its whole subtree per
+//! year (a rollup), changed in the same transaction as the records. A figure
+//! for a subtree and span is then a read of one unit's few rows, whatever the
+//! number of records below it. Rates and averages are derived here at read
+//! time from counters, never stored.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::grid::Grid;
+use crate::ids::UnitId;
+use crate::org::{Unit, UnitKind, UnitStatus};
+use crate::person::Person;
+
+/// How a counter's yearly deltas combine over a span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// A state (how many units exist): the sum of all deltas up to the end of
+    /// the span. A record present since an unknown time contributes at year 0.
+    Stock,
+    /// Events (tasks of a year): the sum of the deltas inside the span.
+    Flow,
+}
+
+/// A counter the store maintains. Some are figures themselves; some only feed
+/// derived figures.
+#[derive(Debug, Clone, Copy)]
+pub struct Counter {
+    pub key: &'static str,
+    pub measure: Measure,
+}
+
+/// How a figure is obtained from counters.
+#[derive(Debug, Clone, Copy)]
+pub enum Formula {
+    Count(&'static str),
+    /// numerator / denominator, 0 when the denominator is 0.
+    Rate(&'static str, &'static str),
+}
+
+/// A published figure: its key (fixed by FIGURES.md), labels and formula.
+#[derive(Debug, Clone, Copy)]
+pub struct FigureDef {
+    pub key: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub formula: Formula,
+}
+
+pub const COUNTERS: &[Counter] = &[
+    Counter {
+        key: "org.units",
+        measure: Measure::Stock,
+    },
+    Counter {
+        key: "org.branches",
+        measure: Measure::Stock,
+    },
+    Counter {
+        key: "org.members",
+        measure: Measure::Stock,
+    },
+    Counter {
+        key: "org.people",
+        measure: Measure::Stock,
+    },
+    Counter {
+        key: "grids.total",
+        measure: Measure::Stock,
+    },
+    Counter {
+        key: "grids.covered",
+        measure: Measure::Stock,
+    },
+    Counter {
+        key: "scenarios.total",
+        measure: Measure::Stock,
+    },
+];
+
+pub const FIGURES: &[FigureDef] = &[
+    FigureDef {
+        key: "org.units",
+        zh: "组织数",
+        en: "Units",
+        formula: Formula::Count("org.units"),
+    },
+    FigureDef {
+        key: "org.branches",
+        zh: "党支部数",
+        en: "Branches",
+        formula: Formula::Count("org.branches"),
+    },
+    FigureDef {
+        key: "org.members",
+        zh: "党员数（含预备党员）",
+        en: "Party members (incl. probationary)",
+        formula: Formula::Count("org.members"),
+    },
+    FigureDef {
+        key: "org.people",
+        zh: "人员总数",
+        en: "People",
+        formula: Formula::Count("org.people"),
+    },
+    FigureDef {
+        key: "grids.total",
+        zh: "网格数",
+        en: "Grids",
+        formula: Formula::Count("grids.total"),
+    },
+    FigureDef {
+        key: "grids.covered",
+        zh: "党的工作覆盖网格数",
+        en: "Grids covered by party work",
+        formula: Formula::Count("grids.covered"),
+    },
+    FigureDef {
+        key: "grids.coverage_rate",
+        zh: "网格覆盖率",
+        en: "Grid coverage rate",
+        formula: Formula::Rate("grids.covered", "grids.total"),
+    },
+    FigureDef {
+        key: "scenarios.total",
+        zh: "生产场景数",
+        en: "Production scenarios",
+        formula: Formula::Count("scenarios.total"),
+    },
+];
+
+pub fn counter(key: &str) -> Option<&'static Counter> {
+    COUNTERS.iter().find(|c| c.key == key)
+}
+
+pub fn figure(key: &str) -> Option<&'static FigureDef> {
+    FIGURES.iter().find(|f| f.key == key)
+}
+
+/// One record's share of one counter, at one year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Contribution {
+    pub year: i32,
+    pub key: &'static str,
+    pub delta: i64,
+}
+
+const fn at(year: i32, key: &'static str) -> Contribution {
+    Contribution {
+        year,
+        key,
+        delta: 1,
+    }
+}
+
+/// What a unit itself contributes (not its subtree). Dissolved units count nothing.
+pub fn unit_contributions(unit: &Unit) -> Vec<Contribution> {
+    if unit.status == UnitStatus::Dissolved {
+        return vec![];
+    }
+    let year = unit.founded.map_or(0, |d| d.year());
+    let mut out = vec![at(year, "org.units")];
+    if unit.kind == UnitKind::Branch {
+        out.push(at(year, "org.branches"));
+    }
+    out
+}
+
+/// A person counts among the people always, and among the members from the year they joined.
+pub fn person_contributions(person: &Person) -> Vec<Contribution> {
+    let mut out = vec![at(0, "org.people")];
+    if person.fields.category.is_member() {
+        out.push(at(
+            person.fields.join_date.map_or(0, |d| d.year()),
+            "org.members",
+        ));
+    }
+    out
+}
+
+pub fn grid_contributions(grid: &Grid) -> Vec<Contribution> {
+    let mut out = vec![at(0, "grids.total")];
+    if grid.covered {
+        out.push(at(0, "grids.covered"));
+    }
+    out
+}
+
+pub fn scenario_contributions() -> Vec<Contribution> {
+    vec![at(0, "scenarios.total")]
+}
+
+/// Pending changes to subtree counters: each record's contributions added to
+/// its unit and every ancestor. Built for one write or for a bulk import, then
+/// applied by the store in the same transaction; also used to recompute every
+/// counter from scratch and compare.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct RollupDelta {
+    cells: HashMap<(UnitId, i32, &'static str), i64>,
+}
+
+impl RollupDelta {
+    /// Adds `sign` × contributions to every unit of `lineage` (root … unit).
+    pub fn add(&mut self, lineage: &[UnitId], contributions: &[Contribution], sign: i64) {
+        for c in contributions {
+            for &u in lineage {
+                *self.cells.entry((u, c.year, c.key)).or_default() += sign * c.delta;
+            }
+        }
+    }
+
+    /// Adds a whole subtree's counters (as read from its root) to `lineage`.
+    pub fn add_cells(&mut self, lineage: &[UnitId], cells: &[(i32, &'static str, i64)], sign: i64) {
+        for &(year, key, value) in cells {
+            for &u in lineage {
+                *self.cells.entry((u, year, key)).or_default() += sign * value;
+            }
+        }
+    }
+
+    /// The non-zero cells: (unit, year, key, delta), in a stable order so that
+    /// concurrent writers lock rows in the same order.
+    pub fn cells(&self) -> Vec<(UnitId, i32, &'static str, i64)> {
+        let mut v: Vec<_> = self
+            .cells
+            .iter()
+            .filter(|(_, d)| **d != 0)
+            .map(|(&(u, y, k), &d)| (u, y, k, d))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.values().all(|d| *d == 0)
+    }
+}
+
+/// A span of years, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub from: i32,
+    pub to: i32,
+}
+
+impl Span {
+    /// `from` and `to` as given; one of them alone means that single year;
+    /// neither means `current`.
+    pub fn new(from: Option<i32>, to: Option<i32>, current: i32) -> Result<Span, String> {
+        let (from, to) = match (from, to) {
+            (Some(f), Some(t)) => (f, t),
+            (Some(y), None) | (None, Some(y)) => (y, y),
+            (None, None) => (current, current),
+        };
+        if !(1900..=2200).contains(&from) || !(1900..=2200).contains(&to) {
+            return Err("年份应在 1900 到 2200 之间 (year out of range)".into());
+        }
+        if from > to {
+            return Err(format!(
+                "起始年份 {from} 晚于结束年份 {to} (from is after to)"
+            ));
+        }
+        Ok(Span { from, to })
+    }
+}
+
+/// A figure's value: a count stays an integer in JSON; a rate is a fraction.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Count(i64),
+    Rate(f64),
+}
+
+impl Value {
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Value::Count(n) => n as f64,
+            Value::Rate(r) => r,
+        }
+    }
+}
+
+/// Every published figure for one subtree and span.
+pub type Figures = BTreeMap<&'static str, Value>;
+
+/// Turns one unit's counter rows `(year, key, value)` into the figures of a span.
+/// Every published key is present; rows of unknown keys are ignored.
+pub fn compute(rows: &[(i32, String, i64)], span: Span) -> Figures {
+    let mut counters: HashMap<&'static str, i64> = HashMap::new();
+    for (year, key, value) in rows {
+        let Some(c) = counter(key) else { continue };
+        let inside = match c.measure {
+            Measure::Stock => *year <= span.to,
+            Measure::Flow => (span.from..=span.to).contains(year),
+        };
+        if inside {
+            *counters.entry(c.key).or_default() += value;
+        }
+    }
+    let get = |k: &str| counters.get(k).copied().unwrap_or(0);
+    FIGURES
+        .iter()
+        .map(|f| {
+            let v = match f.formula {
+                Formula::Count(k) => Value::Count(get(k)),
+                Formula::Rate(n, d) => {
+                    let d = get(d);
+                    Value::Rate(if d == 0 {
+                        0.0
+                    } else {
+                        get(n) as f64 / d as f64
+                    })
+                }
+            };
+            (f.key, v)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_formula_reads_registered_counters() {
+        for f in FIGURES {
+            let keys = match f.formula {
+                Formula::Count(k) => vec![k],
+                Formula::Rate(n, d) => vec![n, d],
+            };
+            for k in keys {
+                assert!(counter(k).is_some(), "{} reads unknown counter {k}", f.key);
+            }
+        }
+    }
+
+    #[test]
+    fn stock_counts_up_to_the_end_of_the_span_and_flow_inside_it() {
+        let rows = vec![
+            (0, "org.units".to_string(), 2),
+            (2019, "org.units".to_string(), 3),
+            (2024, "org.units".to_string(), 5),
+            (0, "grids.total".to_string(), 4),
+            (0, "grids.covered".to_string(), 3),
+        ];
+        let f = compute(&rows, Span::new(Some(2020), Some(2023), 2026).unwrap());
+        assert_eq!(f["org.units"], Value::Count(5));
+        assert_eq!(f["grids.coverage_rate"], Value::Rate(0.75));
+        assert_eq!(f["org.members"], Value::Count(0));
+        assert_eq!(f.len(), FIGURES.len());
+    }
+
+    #[test]
+    fn deltas_reach_every_ancestor_and_cancel_out() {
+        let mut d = RollupDelta::default();
+        let lineage = [UnitId(1), UnitId(2), UnitId(3)];
+        let c = [at(0, "org.people")];
+        d.add(&lineage, &c, 1);
+        assert_eq!(d.cells().len(), 3);
+        d.add(&lineage, &c, -1);
+        assert!(d.is_empty());
+        assert!(d.cells().is_empty());
+    }
+
+    #[test]
+    fn spans() {
+        assert_eq!(
+            Span::new(None, None, 2026).unwrap(),
+            Span {
+                from: 2026,
+                to: 2026
+            }
+        );
+        assert_eq!(
+            Span::new(Some(2020), None, 2026).unwrap(),
+            Span {
+                from: 2020,
+                to: 2020
+            }
+        );
+        assert!(Span::new(Some(2024), Some(2020), 2026).is_err());
+    }
+}
