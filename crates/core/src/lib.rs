@@ -4,6 +4,7 @@
 //! Nothing here knows SQL or HTTP. The store persists what this crate
 //! decides; the web and CLI crates present it.
 
+pub mod access;
 pub mod date;
 pub mod error;
 pub mod figures;

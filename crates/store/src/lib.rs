@@ -1,1 +1,28 @@
-//! placeholder
+//! Qizhi's persistence. One SQL code path serves SQLite (the embedded
+//! default) and PostgreSQL (the path to scale) through sqlx's `Any` driver:
+//! portable SQL with `$n` placeholders, dates as ISO text, times as epoch
+//! milliseconds, booleans as 0/1. The backend is branched on in `db.rs` only.
+//!
+//! Every write that changes what a figure counts also changes the rollup
+//! (`rollup.rs`) in the same transaction, so figures are exact after every
+//! write and cost one small read whatever the size of the subtree.
+
+mod db;
+mod error;
+pub mod grids;
+pub mod load;
+pub mod people;
+pub mod rollup;
+mod rows;
+pub mod scope;
+pub mod units;
+pub mod users;
+
+pub use db::{Backend, Store, Tx};
+pub use error::{StoreError, StoreResult};
+pub use scope::Scope;
+
+/// Milliseconds since the Unix epoch, the time format of every table.
+pub fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}

@@ -1,0 +1,413 @@
+//! Bulk loading: spreadsheet imports and the seed world go through here.
+//! A batch is applied in one transaction: every row is checked first, any
+//! problem is reported by row and nothing is written; otherwise all rows are
+//! written and the rollups updated once for the whole batch.
+
+use std::collections::{HashMap, HashSet};
+
+use qizhi_core::figures::{RollupDelta, person_contributions};
+use qizhi_core::grid::{GridFields, ScenarioFields};
+use qizhi_core::ids::PersonId;
+use qizhi_core::org::{Unit, UnitFields};
+use qizhi_core::person::{Person, PersonFields};
+
+use crate::rows::{self, Bind, PERSON_COLS, Sql, UNIT_COLS, opt_date};
+use crate::{Store, StoreError, Tx, grids, now_ms, people, rollup, units};
+
+pub struct UnitRow {
+    pub line: usize,
+    pub parent_code: Option<String>,
+    pub fields: UnitFields,
+}
+
+pub struct PersonRow {
+    pub line: usize,
+    pub unit_code: String,
+    pub fields: PersonFields,
+}
+
+pub struct GridRow {
+    pub line: usize,
+    pub unit_code: String,
+    pub fields: GridFields,
+    pub contact_unit_code: Option<String>,
+}
+
+pub struct ScenarioRow {
+    pub line: usize,
+    pub unit_code: String,
+    pub fields: ScenarioFields,
+}
+
+/// Rows to apply together.
+#[derive(Default)]
+pub struct Batch {
+    pub units: Vec<UnitRow>,
+    pub people: Vec<PersonRow>,
+    pub grids: Vec<GridRow>,
+    pub scenarios: Vec<ScenarioRow>,
+}
+
+impl Batch {
+    pub fn len(&self) -> usize {
+        self.units.len() + self.people.len() + self.grids.len() + self.scenarios.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A problem with one row: `field` is the column's English key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub line: usize,
+    pub field: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{} 行有错误，未写入任何数据 ({} rows rejected, nothing written)", .0.len(), .0.len())]
+    Rows(Vec<RowError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for LoadError {
+    fn from(e: sqlx::Error) -> Self {
+        LoadError::Store(e.into())
+    }
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LoadSummary {
+    pub created: usize,
+    pub updated: usize,
+}
+
+const PEOPLE_CHUNK: usize = 400;
+
+impl Store {
+    /// Applies a batch atomically. `progress(done, total)` is called as rows are written.
+    pub async fn load(
+        &self,
+        batch: &Batch,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
+    ) -> Result<LoadSummary, LoadError> {
+        let total = batch.len();
+        let mut tx = self.write().await?;
+        let mut by_code = all_units(&mut tx).await?;
+        let mut delta = RollupDelta::default();
+        let mut summary = LoadSummary::default();
+        let mut errors = vec![];
+        let mut done = 0;
+
+        load_units(
+            &mut tx,
+            &batch.units,
+            &mut by_code,
+            &mut delta,
+            &mut summary,
+            &mut errors,
+        )
+        .await?;
+        done += batch.units.len();
+        progress(done, total);
+
+        let resolve = |code: &str,
+                       line: usize,
+                       field: &'static str,
+                       errors: &mut Vec<RowError>|
+         -> Option<Unit> {
+            let u = by_code.get(code.trim()).cloned();
+            if u.is_none() {
+                errors.push(RowError {
+                    line,
+                    field,
+                    message: format!("组织编码 “{code}” 不存在 (no unit with this code)"),
+                });
+            }
+            u
+        };
+
+        // People: match by ID number when given, otherwise always new.
+        let mut seen_ids: HashMap<&str, usize> = HashMap::new();
+        let mut resolved = Vec::with_capacity(batch.people.len());
+        for row in &batch.people {
+            let unit = resolve(&row.unit_code, row.line, "unit_code", &mut errors);
+            if let Some(idn) = row.fields.id_number.as_deref()
+                && let Some(first) = seen_ids.insert(idn, row.line)
+            {
+                errors.push(RowError {
+                    line: row.line,
+                    field: "id_number",
+                    message: format!("身份证号与第 {first} 行重复 (duplicate of row {first})"),
+                });
+            }
+            resolved.push(unit);
+        }
+        let existing = existing_people(&mut tx, &batch.people).await?;
+        let mut grid_rows = vec![];
+        for row in &batch.grids {
+            let unit = resolve(&row.unit_code, row.line, "unit_code", &mut errors);
+            let contact = match row.contact_unit_code.as_deref().map(str::trim) {
+                None | Some("") => Some(None),
+                Some(c) => {
+                    resolve(c, row.line, "contact_unit_code", &mut errors).map(|u| Some(u.id))
+                }
+            };
+            if let (Some(u), Some(c)) = (unit, contact) {
+                grid_rows.push((row, u, c));
+            }
+        }
+        let mut scenario_rows = vec![];
+        for row in &batch.scenarios {
+            if let Some(u) = resolve(&row.unit_code, row.line, "unit_code", &mut errors) {
+                scenario_rows.push((row, u));
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| e.line);
+            return Err(LoadError::Rows(errors));
+        }
+
+        let mut fresh: Vec<(&Unit, &PersonFields)> = vec![];
+        for (row, unit) in batch.people.iter().zip(&resolved) {
+            let unit = unit.as_ref().expect("resolved above");
+            match row
+                .fields
+                .id_number
+                .as_deref()
+                .and_then(|i| existing.get(i))
+            {
+                Some(old) => {
+                    let old_unit = units::get(&mut tx, old.unit_id).await?;
+                    people::update(&mut tx, old, &old_unit, unit, &row.fields, &mut delta).await?;
+                    summary.updated += 1;
+                }
+                None => fresh.push((unit, &row.fields)),
+            }
+        }
+        for chunk in fresh.chunks(PEOPLE_CHUNK) {
+            insert_people(&mut tx, chunk, &mut delta).await?;
+            summary.created += chunk.len();
+            done += chunk.len();
+            progress(done.min(total), total);
+        }
+        for (row, unit, contact) in grid_rows {
+            grids::upsert_grid(&mut tx, &unit, &row.fields, contact, &mut delta).await?;
+            summary.created += 1;
+        }
+        for (row, unit) in scenario_rows {
+            grids::upsert_scenario(&mut tx, &unit, &row.fields, &mut delta).await?;
+            summary.created += 1;
+        }
+        progress(total, total);
+        rollup::apply(&mut tx, &delta).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+}
+
+async fn all_units(tx: &mut Tx) -> Result<HashMap<String, Unit>, LoadError> {
+    let rows = sqlx::query(&format!("SELECT {UNIT_COLS} FROM units"))
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter()
+        .map(|r| rows::unit(r).map(|u| (u.code.clone(), u)))
+        .collect::<Result<_, _>>()
+        .map_err(Into::into)
+}
+
+/// Units are applied parents first: a row's parent may be an existing unit
+/// or another row of the batch, in any order.
+async fn load_units(
+    tx: &mut Tx,
+    rows: &[UnitRow],
+    by_code: &mut HashMap<String, Unit>,
+    delta: &mut RollupDelta,
+    summary: &mut LoadSummary,
+    errors: &mut Vec<RowError>,
+) -> Result<(), LoadError> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for r in rows {
+        if let Some(first) = seen.insert(r.fields.code.as_str(), r.line) {
+            errors.push(RowError {
+                line: r.line,
+                field: "code",
+                message: format!("组织编码与第 {first} 行重复 (duplicate of row {first})"),
+            });
+        }
+    }
+    let batch_codes: HashSet<&str> = rows.iter().map(|r| r.fields.code.as_str()).collect();
+    for r in rows {
+        match r.parent_code.as_deref() {
+            Some(p) if !by_code.contains_key(p) && !batch_codes.contains(p) => {
+                errors.push(RowError {
+                    line: r.line,
+                    field: "parent_code",
+                    message: format!("上级组织编码 “{p}” 不存在 (no unit with this code)"),
+                })
+            }
+            Some(p) if p == r.fields.code => errors.push(RowError {
+                line: r.line,
+                field: "parent_code",
+                message: "上级组织不能是自身 (a unit cannot be its own parent)".into(),
+            }),
+            None if !by_code.contains_key(&r.fields.code)
+                && (!by_code.is_empty()
+                    || rows.iter().filter(|x| x.parent_code.is_none()).count() > 1) =>
+            {
+                errors.push(RowError {
+                    line: r.line,
+                    field: "parent_code",
+                    message: "必须填写上级组织编码 (parent code required)".into(),
+                })
+            }
+            _ => {}
+        }
+        if let Some(existing) = by_code.get(&r.fields.code) {
+            let current_parent = existing.parent_id;
+            let wanted = r
+                .parent_code
+                .as_deref()
+                .and_then(|p| by_code.get(p))
+                .map(|u| u.id);
+            if r.parent_code.is_some() && wanted.is_some() && wanted != current_parent {
+                errors.push(RowError {
+                    line: r.line,
+                    field: "parent_code",
+                    message: "导入不改变已有组织的上级；请在组织页面使用“移动” (import does not move units; use move)".into(),
+                });
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(());
+    }
+    let mut pending: Vec<&UnitRow> = rows.iter().collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut next = vec![];
+        for r in pending {
+            let parent = match r.parent_code.as_deref() {
+                Some(p) => match by_code.get(p) {
+                    Some(u) => Some(u.clone()),
+                    None => {
+                        next.push(r);
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let unit = match by_code.get(&r.fields.code) {
+                Some(old) => {
+                    summary.updated += 1;
+                    units::update(tx, &old.clone(), &r.fields, delta).await?
+                }
+                None => {
+                    summary.created += 1;
+                    units::insert(tx, parent.as_ref(), &r.fields, delta)
+                        .await
+                        .map_err(|e| match e {
+                            StoreError::Conflict { message, .. } => {
+                                LoadError::Rows(vec![RowError {
+                                    line: r.line,
+                                    field: "kind",
+                                    message,
+                                }])
+                            }
+                            e => e.into(),
+                        })?
+                }
+            };
+            by_code.insert(unit.code.clone(), unit);
+        }
+        if next.len() == before {
+            for r in &next {
+                errors.push(RowError {
+                    line: r.line,
+                    field: "parent_code",
+                    message: "上级组织形成循环 (parent codes form a cycle)".into(),
+                });
+            }
+            return Ok(());
+        }
+        pending = next;
+    }
+    Ok(())
+}
+
+/// The stored people whose ID numbers appear in the batch, by ID number.
+async fn existing_people(
+    tx: &mut Tx,
+    rows: &[PersonRow],
+) -> Result<HashMap<String, Person>, LoadError> {
+    let ids: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.fields.id_number.as_deref())
+        .collect();
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut sql = Sql::new(&format!(
+            "SELECT {PERSON_COLS} FROM people WHERE id_number IN ("
+        ));
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(Bind::Text((*id).to_string()));
+        }
+        sql.push(")");
+        for r in sql.query().fetch_all(&mut **tx).await? {
+            let p = rows::person(&r)?;
+            out.insert(p.fields.id_number.clone().unwrap_or_default(), p);
+        }
+    }
+    Ok(out)
+}
+
+async fn insert_people(
+    tx: &mut Tx,
+    chunk: &[(&Unit, &PersonFields)],
+    delta: &mut RollupDelta,
+) -> Result<(), LoadError> {
+    let now = now_ms();
+    let mut sql = Sql::new(
+        "INSERT INTO people (unit_id, name, gender, category, join_date, post, birth_date, phone, id_number, created_at, updated_at) VALUES ",
+    );
+    for (i, (unit, f)) in chunk.iter().enumerate() {
+        sql.push(if i == 0 { "(" } else { ", (" });
+        for (j, b) in [
+            Bind::Int(unit.id.0),
+            Bind::Text(f.name.clone()),
+            Bind::OptText(f.gender.map(|g| g.code().to_string())),
+            Bind::Text(f.category.code().to_string()),
+            Bind::OptText(opt_date(f.join_date)),
+            Bind::OptText(f.post.clone()),
+            Bind::OptText(opt_date(f.birth_date)),
+            Bind::OptText(f.phone.clone()),
+            Bind::OptText(f.id_number.clone()),
+            Bind::Int(now),
+            Bind::Int(now),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if j > 0 {
+                sql.push(", ");
+            }
+            sql.bind(b);
+        }
+        sql.push(")");
+        let p = Person {
+            id: PersonId(0),
+            unit_id: unit.id,
+            fields: (*f).clone(),
+        };
+        delta.add(&unit.lineage(), &person_contributions(&p), 1);
+    }
+    sql.query().execute(&mut **tx).await?;
+    Ok(())
+}

@@ -1,0 +1,260 @@
+//! People: list a subtree's people with search and paging, read, create, edit, transfer, delete.
+
+use qizhi_core::figures::{RollupDelta, person_contributions};
+use qizhi_core::ids::{PersonId, UnitId};
+use qizhi_core::org::Unit;
+use qizhi_core::person::{Category, Person, PersonFields};
+use sqlx::Row;
+
+use crate::error::unique_as;
+use crate::rows::{self, Bind, PERSON_COLS, Sql, opt_date};
+use crate::scope::{Scope, subtree_filter};
+use crate::units::escape_like;
+use crate::{Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
+
+/// A person with the name of their unit, for lists.
+#[derive(Debug, Clone)]
+pub struct PersonListed {
+    pub person: Person,
+    pub unit_name: String,
+}
+
+/// What a people list asks for.
+#[derive(Debug, Clone, Default)]
+pub struct PeopleQuery {
+    /// Name (or part of it) or exact ID number.
+    pub q: String,
+    pub category: Option<Category>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+fn id_number_taken(f: &PersonFields) -> String {
+    format!(
+        "身份证号 {} 已登记给其他人员 (ID number already registered)",
+        f.id_number.as_deref().unwrap_or("")
+    )
+}
+
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    unit: &Unit,
+    f: &PersonFields,
+    delta: &mut RollupDelta,
+) -> StoreResult<Person> {
+    let now = now_ms();
+    let id: i64 = sqlx::query(
+        "INSERT INTO people (unit_id, name, gender, category, join_date, post, birth_date, phone, id_number, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(unit.id.0)
+    .bind(f.name.as_str())
+    .bind(f.gender.map(|g| g.code()))
+    .bind(f.category.code())
+    .bind(opt_date(f.join_date))
+    .bind(f.post.as_deref())
+    .bind(opt_date(f.birth_date))
+    .bind(f.phone.as_deref())
+    .bind(f.id_number.as_deref())
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(unique_as("id_number", id_number_taken(f)))?
+    .try_get(0)?;
+    let person = Person {
+        id: PersonId(id),
+        unit_id: unit.id,
+        fields: f.clone(),
+    };
+    delta.add(&unit.lineage(), &person_contributions(&person), 1);
+    Ok(person)
+}
+
+/// Rewrites a person's fields and unit; `old_unit` is the unit they were in.
+pub(crate) async fn update(
+    tx: &mut Tx,
+    old: &Person,
+    old_unit: &Unit,
+    unit: &Unit,
+    f: &PersonFields,
+    delta: &mut RollupDelta,
+) -> StoreResult<Person> {
+    sqlx::query(
+        "UPDATE people SET unit_id = $1, name = $2, gender = $3, category = $4, join_date = $5, post = $6, \
+         birth_date = $7, phone = $8, id_number = $9, updated_at = $10 WHERE id = $11",
+    )
+    .bind(unit.id.0)
+    .bind(f.name.as_str())
+    .bind(f.gender.map(|g| g.code()))
+    .bind(f.category.code())
+    .bind(opt_date(f.join_date))
+    .bind(f.post.as_deref())
+    .bind(opt_date(f.birth_date))
+    .bind(f.phone.as_deref())
+    .bind(f.id_number.as_deref())
+    .bind(now_ms())
+    .bind(old.id.0)
+    .execute(&mut **tx)
+    .await
+    .map_err(unique_as("id_number", id_number_taken(f)))?;
+    let new = Person {
+        id: old.id,
+        unit_id: unit.id,
+        fields: f.clone(),
+    };
+    delta.add(&old_unit.lineage(), &person_contributions(old), -1);
+    delta.add(&unit.lineage(), &person_contributions(&new), 1);
+    Ok(new)
+}
+
+async fn get(tx: &mut Tx, id: PersonId) -> StoreResult<Person> {
+    let row = sqlx::query(&format!("SELECT {PERSON_COLS} FROM people WHERE id = $1"))
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("person {id}")))?;
+    rows::person(&row)
+}
+
+impl Store {
+    pub async fn person(&self, id: PersonId) -> StoreResult<Person> {
+        let row = sqlx::query(&format!("SELECT {PERSON_COLS} FROM people WHERE id = $1"))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::not_found(format!("person {id}")))?;
+        rows::person(&row)
+    }
+
+    /// People in the subtree of `root` (and in `scope`), one page, with the total.
+    pub async fn people(
+        &self,
+        root: &Unit,
+        scope: &Scope,
+        query: &PeopleQuery,
+    ) -> StoreResult<(i64, Vec<PersonListed>)> {
+        let per_page = query.per_page.clamp(1, 500);
+        let page = query.page.max(1);
+        let mut filter = Sql::new(" FROM people p JOIN units u ON u.id = p.unit_id WHERE ");
+        subtree_filter(&mut filter, "u.path", &root.path);
+        scope.filter(&mut filter, "u.path");
+        let q = query.q.trim();
+        if !q.is_empty() {
+            filter
+                .push(" AND (p.name LIKE ")
+                .bind(Bind::Text(format!("%{}%", escape_like(q))))
+                .push(" ESCAPE '\\'");
+            filter
+                .push(" OR p.id_number = ")
+                .bind(Bind::Text(q.to_uppercase()))
+                .push(")");
+        }
+        if let Some(c) = query.category {
+            filter
+                .push(" AND p.category = ")
+                .bind(Bind::Text(c.code().into()));
+        }
+        let mut count = filter.clone();
+        count.text = format!("SELECT COUNT(*){}", count.text);
+        let total: i64 = count.query().fetch_one(&self.pool).await?.try_get(0)?;
+
+        let cols = PERSON_COLS
+            .split(", ")
+            .map(|c| format!("p.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut list = filter;
+        list.text = format!("SELECT {cols}, u.name AS unit_name{}", list.text);
+        list.push(" ORDER BY u.path, p.id LIMIT ")
+            .bind(Bind::Int(per_page));
+        list.push(" OFFSET ").bind(Bind::Int((page - 1) * per_page));
+        let rows = list.query().fetch_all(&self.pool).await?;
+        let people = rows
+            .iter()
+            .map(|r| {
+                Ok(PersonListed {
+                    person: rows::person(r)?,
+                    unit_name: r.try_get("unit_name")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((total, people))
+    }
+
+    pub async fn create_person(&self, unit: UnitId, f: &PersonFields) -> StoreResult<Person> {
+        let mut tx = self.write().await?;
+        let unit = units::get(&mut tx, unit).await?;
+        let mut delta = RollupDelta::default();
+        let p = insert(&mut tx, &unit, f, &mut delta).await?;
+        rollup::apply(&mut tx, &delta).await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// Edits a person; a different `unit` transfers them.
+    pub async fn update_person(
+        &self,
+        id: PersonId,
+        unit: UnitId,
+        f: &PersonFields,
+    ) -> StoreResult<(Person, Person)> {
+        let mut tx = self.write().await?;
+        let old = get(&mut tx, id).await?;
+        let old_unit = units::get(&mut tx, old.unit_id).await?;
+        let unit = if unit == old.unit_id {
+            old_unit.clone()
+        } else {
+            units::get(&mut tx, unit).await?
+        };
+        let mut delta = RollupDelta::default();
+        let new = update(&mut tx, &old, &old_unit, &unit, f, &mut delta).await?;
+        rollup::apply(&mut tx, &delta).await?;
+        tx.commit().await?;
+        Ok((old, new))
+    }
+
+    pub async fn delete_person(&self, id: PersonId) -> StoreResult<Person> {
+        let mut tx = self.write().await?;
+        let old = get(&mut tx, id).await?;
+        let unit = units::get(&mut tx, old.unit_id).await?;
+        let mut delta = RollupDelta::default();
+        delta.add(&unit.lineage(), &person_contributions(&old), -1);
+        sqlx::query("UPDATE users SET person_id = NULL WHERE person_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM people WHERE id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        rollup::apply(&mut tx, &delta).await?;
+        tx.commit().await?;
+        Ok(old)
+    }
+
+    /// Every person of a subtree, in unit order, streamed to `each` (exports).
+    pub async fn each_person_in(
+        &self,
+        root: &Unit,
+        mut each: impl FnMut(Person, String) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        use futures_util::StreamExt;
+        let cols = PERSON_COLS
+            .split(", ")
+            .map(|c| format!("p.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut sql = Sql::new(&format!(
+            "SELECT {cols}, u.code AS unit_code FROM people p JOIN units u ON u.id = p.unit_id WHERE "
+        ));
+        subtree_filter(&mut sql, "u.path", &root.path);
+        sql.push(" ORDER BY u.path, p.id");
+        let q = sql.query();
+        let mut stream = q.fetch(&self.pool);
+        while let Some(row) = stream.next().await {
+            let row = row?;
+            each(rows::person(&row)?, row.try_get("unit_code")?)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,157 @@
+//! Row ↔ domain conversions, and a small SQL builder that numbers `$n`
+//! placeholders the same way for both backends (sqlx's own builder writes
+//! `?` under the `Any` driver, which PostgreSQL rejects).
+
+use qizhi_core::grid::{Grid, Scenario, ScenarioFields};
+use qizhi_core::ids::{GridId, PersonId, ScenarioId, UnitId};
+use qizhi_core::org::{Unit, UnitKind, UnitStatus};
+use qizhi_core::person::{Category, Gender, Person, PersonFields};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row};
+use time::Date;
+
+use crate::{StoreError, StoreResult};
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone)]
+pub enum Bind {
+    Int(i64),
+    Text(String),
+    OptText(Option<String>),
+    OptInt(Option<i64>),
+}
+
+/// SQL text with its binds; `arg` appends a bind and returns its placeholder.
+#[derive(Debug, Default, Clone)]
+pub struct Sql {
+    pub text: String,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Sql {
+            text: text.to_string(),
+            binds: vec![],
+        }
+    }
+
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder for `value`.
+    pub fn bind(&mut self, value: Bind) -> &mut Self {
+        self.binds.push(value);
+        let n = self.binds.len();
+        self.text.push_str(&format!("${n}"));
+        self
+    }
+
+    pub fn query(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.text);
+        for b in &self.binds {
+            q = match b {
+                Bind::Int(v) => q.bind(*v),
+                Bind::Text(v) => q.bind(v.as_str()),
+                Bind::OptText(v) => q.bind(v.as_deref()),
+                Bind::OptInt(v) => q.bind(*v),
+            };
+        }
+        q
+    }
+}
+
+pub fn opt_date(d: Option<Date>) -> Option<String> {
+    d.map(qizhi_core::date::iso)
+}
+
+fn date_col(row: &AnyRow, col: &str) -> StoreResult<Option<Date>> {
+    let v: Option<String> = row.try_get(col)?;
+    v.map(|s| qizhi_core::date::parse(&s).map_err(|e| corrupt(col, &e)))
+        .transpose()
+}
+
+fn corrupt(col: &str, problem: &str) -> StoreError {
+    StoreError::Db(sqlx::Error::Decode(
+        format!("column {col}: {problem}").into(),
+    ))
+}
+
+pub const UNIT_COLS: &str =
+    "id, code, name, short_name, kind, parent_id, path, depth, sort_order, founded, status";
+
+pub fn unit(row: &AnyRow) -> StoreResult<Unit> {
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    Ok(Unit {
+        id: UnitId(row.try_get("id")?),
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        short_name: row.try_get("short_name")?,
+        kind: UnitKind::parse(&kind).map_err(|e| corrupt("kind", &e))?,
+        parent_id: row.try_get::<Option<i64>, _>("parent_id")?.map(UnitId),
+        path: row.try_get("path")?,
+        depth: row.try_get::<i64, _>("depth")? as i32,
+        sort_order: row.try_get::<i64, _>("sort_order")? as i32,
+        founded: date_col(row, "founded")?,
+        status: UnitStatus::parse(&status).map_err(|e| corrupt("status", &e))?,
+    })
+}
+
+pub const PERSON_COLS: &str =
+    "id, unit_id, name, gender, category, join_date, post, birth_date, phone, id_number";
+
+pub fn person(row: &AnyRow) -> StoreResult<Person> {
+    let category: String = row.try_get("category")?;
+    let gender: Option<String> = row.try_get("gender")?;
+    Ok(Person {
+        id: PersonId(row.try_get("id")?),
+        unit_id: UnitId(row.try_get("unit_id")?),
+        fields: PersonFields {
+            name: row.try_get("name")?,
+            gender: gender
+                .map(|g| Gender::parse(&g).map_err(|e| corrupt("gender", &e)))
+                .transpose()?,
+            category: Category::parse(&category).map_err(|e| corrupt("category", &e))?,
+            join_date: date_col(row, "join_date")?,
+            post: row.try_get("post")?,
+            birth_date: date_col(row, "birth_date")?,
+            phone: row.try_get("phone")?,
+            id_number: row.try_get("id_number")?,
+        },
+    })
+}
+
+pub const GRID_COLS: &str = "id, unit_id, code, name, contact_unit_id, covered";
+
+pub fn grid(row: &AnyRow) -> StoreResult<Grid> {
+    Ok(Grid {
+        id: GridId(row.try_get("id")?),
+        unit_id: UnitId(row.try_get("unit_id")?),
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        contact_unit_id: row
+            .try_get::<Option<i64>, _>("contact_unit_id")?
+            .map(UnitId),
+        covered: row.try_get::<i64, _>("covered")? != 0,
+    })
+}
+
+pub const SCENARIO_COLS: &str = "id, unit_id, code, name, description";
+
+pub fn scenario(row: &AnyRow) -> StoreResult<Scenario> {
+    let f = ScenarioFields {
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+    };
+    Ok(Scenario {
+        id: ScenarioId(row.try_get("id")?),
+        unit_id: UnitId(row.try_get("unit_id")?),
+        code: f.code,
+        name: f.name,
+        description: f.description,
+    })
+}

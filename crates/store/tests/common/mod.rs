@@ -1,0 +1,76 @@
+//! Runs a store test on SQLite (always) and on PostgreSQL when
+//! `QIZHI_TEST_PG_URL` names a server; each run gets a fresh database that is
+//! dropped afterwards.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use qizhi_store::Store;
+use sqlx::Executor;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh, migrated SQLite database in a temporary file.
+pub async fn sqlite() -> (Store, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!(
+        "qizhi-test-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let url = format!("sqlite://{}/t.db", dir.display());
+    (Store::open(&url).await.expect("open sqlite"), dir)
+}
+
+/// Runs `test` against every configured backend.
+pub async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Store) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let (store, dir) = sqlite().await;
+    let outcome = tokio::spawn(test(store.clone())).await;
+    store.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+
+    let Ok(admin_url) = std::env::var("QIZHI_TEST_PG_URL") else {
+        eprintln!(
+            "PostgreSQL SKIPPED: set QIZHI_TEST_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run this test on PostgreSQL too"
+        );
+        return;
+    };
+    let name = format!(
+        "qizhi_t_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(&admin_url)
+        .await
+        .expect("connect to QIZHI_TEST_PG_URL");
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+        .await
+        .unwrap();
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+    let url = match admin_url.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{name}"),
+        None => panic!("QIZHI_TEST_PG_URL must end in /DATABASE"),
+    };
+    let store = Store::open(&url).await.expect("open postgres");
+    let outcome = tokio::spawn(test(store.clone())).await;
+    store.close().await;
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .unwrap();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
