@@ -183,3 +183,11 @@ mod tests {
         assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
     }
 }
+
+impl Store {
+    /// A round trip to the database, for health checks.
+    pub async fn ping(&self) -> crate::StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -18,7 +18,7 @@ pub mod scope;
 pub mod units;
 pub mod users;
 
-pub use db::{Backend, Store, Tx};
+pub use db::{Backend, Store, Tx, redact};
 pub use error::{StoreError, StoreResult};
 pub use scope::Scope;
 

@@ -1,0 +1,254 @@
+//! `qizhi`: the one binary. Serves the web app and API, loads the demo
+//! world, migrates, manages accounts, moves ledgers in and out as
+//! spreadsheets, and prints figures.
+
+mod config;
+mod demo;
+mod ledger;
+mod user;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use qizhi_core::figures::{FIGURES, Span, Value};
+use qizhi_store::Store;
+
+use crate::config::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "qizhi",
+    version,
+    about = "旗帜 Qizhi — 党建品牌与党建工作管理系统 (party-building management)"
+)]
+struct Cli {
+    /// Configuration file (TOML with `db`, `addr`, `secure_cookies`); default ./qizhi.toml when present.
+    #[arg(long, global = true, env = "QIZHI_CONFIG")]
+    config: Option<std::path::PathBuf>,
+    /// Database: sqlite://PATH or postgres://USER@HOST:PORT/DB. Default sqlite://./qizhi-data/qizhi.db.
+    #[arg(long, global = true, env = "QIZHI_DB")]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app and the JSON API (migrations run first).
+    Serve {
+        /// Address to listen on. Default 127.0.0.1:8080.
+        #[arg(long, env = "QIZHI_ADDR")]
+        addr: Option<String>,
+    },
+    /// Create a fresh SQLite database with the demo world, and serve it.
+    Demo {
+        #[arg(long, env = "QIZHI_ADDR")]
+        addr: Option<String>,
+        /// Folder of the demo database (replaced on every run).
+        #[arg(long, default_value = "qizhi-demo")]
+        data: std::path::PathBuf,
+        /// Load the world and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Import a ledger (units, people, grids, scenarios) from .xlsx or .csv; all rows or none.
+    Import {
+        kind: String,
+        file: std::path::PathBuf,
+    },
+    /// Export a ledger of a unit's subtree to .xlsx or .csv.
+    Export {
+        kind: String,
+        file: std::path::PathBuf,
+        /// The unit whose subtree to export (default: the root).
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Write an empty import template with Chinese headers (.xlsx or .csv).
+    Template {
+        kind: String,
+        file: std::path::PathBuf,
+    },
+    /// Print the figures of a unit's subtree for a year or span of years.
+    Figures {
+        /// The unit's code (组织编码).
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        from: Option<i32>,
+        #[arg(long)]
+        to: Option<i32>,
+        /// Print JSON, as the API answers.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the maintained figure counters against a recount of the records, or rebuild them.
+    Rollup {
+        /// Rebuild the counters from the records.
+        #[arg(long)]
+        rebuild: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("QIZHI_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("错误 (error): {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.config.as_deref(), cli.db.clone())?;
+    match cli.command {
+        Command::Serve { addr } => {
+            let store = open(&config.db).await?;
+            serve(
+                store,
+                &config,
+                addr.or(config.addr.clone())
+                    .as_deref()
+                    .unwrap_or(config::DEFAULT_ADDR),
+            )
+            .await
+        }
+        Command::Demo {
+            addr,
+            data,
+            no_serve,
+        } => {
+            let store = demo::create(&data).await?;
+            if no_serve {
+                return Ok(());
+            }
+            serve(
+                store,
+                &config,
+                addr.as_deref().unwrap_or(config::DEFAULT_ADDR),
+            )
+            .await
+        }
+        Command::Migrate => {
+            open(&config.db).await?;
+            println!(
+                "数据库已是最新结构 (schema up to date): {}",
+                qizhi_store::redact(&config.db)
+            );
+            Ok(())
+        }
+        Command::User(cmd) => user::run(open(&config.db).await?, cmd).await,
+        Command::Import { kind, file } => {
+            ledger::import(&open(&config.db).await?, &kind, &file).await
+        }
+        Command::Export { kind, file, org } => {
+            ledger::export(&open(&config.db).await?, &kind, &file, org.as_deref()).await
+        }
+        Command::Template { kind, file } => {
+            let sheet = qizhi_web::ledgers::sheet_of(&kind).map_err(anyhow::Error::msg)?;
+            qizhi_sheet::template(&file, sheet)?;
+            println!("已生成模板 (template written): {}", file.display());
+            Ok(())
+        }
+        Command::Figures {
+            org,
+            from,
+            to,
+            json,
+        } => figures(&open(&config.db).await?, &org, from, to, json).await,
+        Command::Rollup { rebuild } => {
+            let store = open(&config.db).await?;
+            if rebuild {
+                let n = store.rebuild_rollup().await?;
+                println!("已重建统计计数 (rebuilt): {n} cells");
+            }
+            let (stored, fresh) = (store.stored_rollup().await?, store.recompute().await?);
+            if stored == fresh {
+                println!(
+                    "统计计数与记录一致 (counters match the records): {} units",
+                    fresh.len()
+                );
+                Ok(())
+            } else {
+                anyhow::bail!(
+                    "统计计数与记录不一致，请运行 qizhi rollup --rebuild (counters differ from the records)"
+                )
+            }
+        }
+    }
+}
+
+async fn open(url: &str) -> anyhow::Result<Store> {
+    Store::open(url)
+        .await
+        .with_context(|| format!("打开数据库 (opening database) {}", qizhi_store::redact(url)))
+}
+
+async fn serve(store: Store, config: &Config, addr: &str) -> anyhow::Result<()> {
+    let web = qizhi_web::WebConfig {
+        secure_cookies: config.secure_cookies,
+        ..Default::default()
+    };
+    let app = qizhi_web::app(qizhi_web::AppState::new(store, web));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("监听 (listening on) {addr}"))?;
+    let local = listener.local_addr()?;
+    println!("旗帜 Qizhi 已启动 (serving): http://{local}/");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+async fn figures(
+    store: &Store,
+    org: &str,
+    from: Option<i32>,
+    to: Option<i32>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let unit = store
+        .unit_by_code(org)
+        .await?
+        .with_context(|| format!("组织编码 “{org}” 不存在 (no unit with this code)"))?;
+    let span =
+        Span::new(from, to, time::OffsetDateTime::now_utc().year()).map_err(anyhow::Error::msg)?;
+    let figures = store.figures(unit.id, span).await?;
+    if json {
+        let out = serde_json::json!({
+            "org": { "id": unit.id, "code": unit.code, "name": unit.name, "kind": unit.kind },
+            "from": span.from,
+            "to": span.to,
+            "figures": figures,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let years = if span.from == span.to {
+        span.from.to_string()
+    } else {
+        format!("{}–{}", span.from, span.to)
+    };
+    println!("{} ({})  {years}", unit.name, unit.code);
+    for def in FIGURES {
+        let v = match figures[def.key] {
+            Value::Count(n) => n.to_string(),
+            Value::Rate(r) => format!("{:.1}%", r * 100.0),
+        };
+        println!("  {:<24} {:>12}  {}", def.key, v, def.zh);
+    }
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! The JSON API under `/api/v1`, for integrations and scripts. Callers
+//! authenticate with a bearer token (`qizhi user token`) or the session
+//! cookie (then writes need the `X-CSRF-Token` header). Answers are view
+//! types, never database rows; errors are `{"error": {code, message, fields?}}`.
+
+mod figures;
+mod people;
+mod units;
+
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(units::me))
+        .route("/units", get(units::search).post(units::create))
+        .route("/units/{id}", get(units::get).put(units::update))
+        .route("/units/{id}/children", get(units::children))
+        .route("/units/{id}/move", post(units::move_unit))
+        .route("/units/{id}/people", get(people::list))
+        .route("/people", post(people::create))
+        .route("/people/{id}", get(people::get).put(people::update))
+        .route("/figures", get(figures::figures))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Qizhi 旗帜 API", version = "1", description = "Organization, people and figures of the party-building system. Authenticate with `Authorization: Bearer <token>` (create one with `qizhi user token USERNAME`)."),
+    paths(
+        units::me, units::search, units::create, units::get, units::update, units::children, units::move_unit,
+        people::list, people::create, people::get, people::update,
+        figures::figures,
+    ),
+    components(schemas(
+        units::UnitView, units::UnitBody, units::MoveBody, units::MeView, units::GrantView,
+        people::PersonView, people::PersonBody, people::PeoplePage,
+        figures::FiguresView, ErrorBody, ErrorDetail, FieldErrorView,
+    )),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// The error envelope every failing call answers with.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorDetail {
+    /// `unauthorized`, `forbidden`, `not_found`, `bad_request`, `invalid` or `internal`.
+    code: String,
+    message: String,
+    fields: Option<Vec<FieldErrorView>>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FieldErrorView {
+    field: String,
+    message: String,
+}

@@ -1,0 +1,212 @@
+//! People: list a unit's subtree, read, create, edit (a new unit transfers them).
+//! Personal fields are present only for callers who may see them.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use qizhi_core::ids::{PersonId, UnitId};
+use qizhi_core::person::{Category, Person, PersonInput};
+use qizhi_store::people::PeopleQuery;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::units::csrf_of;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{AppError, AppResult};
+use crate::pages::readable_unit;
+
+#[derive(Serialize, ToSchema)]
+pub struct PersonView {
+    id: i64,
+    unit_id: i64,
+    name: String,
+    gender: Option<String>,
+    /// `full`, `probationary`, `league` or `staff`.
+    category: String,
+    join_date: Option<String>,
+    post: Option<String>,
+    /// Personal: only for unit admins of the person's unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    birth_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_number: Option<String>,
+}
+
+impl PersonView {
+    pub fn new(p: &Person, personal: bool) -> Self {
+        let f = &p.fields;
+        PersonView {
+            id: p.id.0,
+            unit_id: p.unit_id.0,
+            name: f.name.clone(),
+            gender: f.gender.map(|g| g.code().into()),
+            category: f.category.code().into(),
+            join_date: f.join_date.map(qizhi_core::date::iso),
+            post: f.post.clone(),
+            birth_date: if personal {
+                f.birth_date.map(qizhi_core::date::iso)
+            } else {
+                None
+            },
+            phone: if personal { f.phone.clone() } else { None },
+            id_number: if personal { f.id_number.clone() } else { None },
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PeoplePage {
+    total: i64,
+    page: i64,
+    per_page: i64,
+    items: Vec<PersonView>,
+}
+
+/// A person as typed; category and gender accept codes or Chinese labels.
+#[derive(Deserialize, ToSchema)]
+pub struct PersonBody {
+    unit_id: i64,
+    name: String,
+    gender: Option<String>,
+    category: String,
+    join_date: Option<String>,
+    post: Option<String>,
+    birth_date: Option<String>,
+    phone: Option<String>,
+    id_number: Option<String>,
+}
+
+impl PersonBody {
+    fn input(&self) -> PersonInput {
+        PersonInput {
+            name: self.name.clone(),
+            gender: self.gender.clone(),
+            category: self.category.clone(),
+            join_date: self.join_date.clone(),
+            post: self.post.clone(),
+            birth_date: self.birth_date.clone(),
+            phone: self.phone.clone(),
+            id_number: self.id_number.clone(),
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// Part of a name, or an exact ID number.
+    q: Option<String>,
+    /// `full`, `probationary`, `league`, `staff` (or the Chinese label).
+    category: Option<String>,
+    /// 1-based.
+    page: Option<i64>,
+    /// Default 50, max 500.
+    per_page: Option<i64>,
+}
+
+/// People of a unit and everything under it, a page at a time.
+#[utoipa::path(get, path = "/api/v1/units/{id}/people", tag = "people", params(("id" = i64, Path), ListQuery), responses((status = 200, body = PeoplePage)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(lq): Query<ListQuery>,
+) -> AppResult<Json<PeoplePage>> {
+    let unit = readable_unit(&state, &caller, id).await?;
+    let category = match lq.category.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(c) => Some(Category::parse(c).map_err(AppError::BadRequest)?),
+    };
+    let query = PeopleQuery {
+        q: lq.q.unwrap_or_default(),
+        category,
+        page: lq.page.unwrap_or(1).max(1),
+        per_page: lq.per_page.unwrap_or(50).clamp(1, 500),
+    };
+    let (total, people) = state.store.people(&unit, &caller.scope, &query).await?;
+    let personal = caller.can_see_personal(&unit.path);
+    Ok(Json(PeoplePage {
+        total,
+        page: query.page,
+        per_page: query.per_page,
+        items: people
+            .iter()
+            .map(|p| PersonView::new(&p.person, personal))
+            .collect(),
+    }))
+}
+
+async fn unit_path(state: &AppState, id: UnitId) -> AppResult<String> {
+    Ok(state.store.unit(id).await?.path)
+}
+
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), responses((status = 200, body = PersonView), (status = 404, body = crate::api::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> AppResult<Json<PersonView>> {
+    let person = state
+        .store
+        .person(PersonId(id))
+        .await
+        .map_err(|_| AppError::not_found())?;
+    let path = unit_path(&state, person.unit_id).await?;
+    let own = caller.user.person_id == Some(person.id);
+    if !own && !caller.can_read(&path) {
+        return Err(AppError::not_found());
+    }
+    Ok(Json(PersonView::new(
+        &person,
+        own || caller.can_see_personal(&path),
+    )))
+}
+
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonBody, responses((status = 201, body = PersonView), (status = 422, body = crate::api::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Json(body): Json<PersonBody>,
+) -> AppResult<(axum::http::StatusCode, Json<PersonView>)> {
+    caller.check_csrf(csrf_of(&headers))?;
+    let fields = body.input().validate()?;
+    let unit = readable_unit(&state, &caller, body.unit_id).await?;
+    if !caller.can_edit(&unit.path) {
+        return Err(AppError::forbidden());
+    }
+    let p = state.store.create_person(unit.id, &fields).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(PersonView::new(&p, true)),
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody, responses((status = 200, body = PersonView), (status = 422, body = crate::api::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Json(body): Json<PersonBody>,
+) -> AppResult<Json<PersonView>> {
+    caller.check_csrf(csrf_of(&headers))?;
+    let fields = body.input().validate()?;
+    let old = state
+        .store
+        .person(PersonId(id))
+        .await
+        .map_err(|_| AppError::not_found())?;
+    let old_path = unit_path(&state, old.unit_id).await?;
+    if !caller.can_read(&old_path) {
+        return Err(AppError::not_found());
+    }
+    let unit = readable_unit(&state, &caller, body.unit_id).await?;
+    if !caller.can_edit(&old_path) || !caller.can_edit(&unit.path) {
+        return Err(AppError::forbidden());
+    }
+    let (_, new) = state.store.update_person(old.id, unit.id, &fields).await?;
+    Ok(Json(PersonView::new(&new, true)))
+}

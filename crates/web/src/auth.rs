@@ -1,0 +1,223 @@
+//! Who is calling: a session cookie (pages, and API calls from pages) or a
+//! bearer token (integrations). Resolves the caller's grants into a scope.
+//! Cookie-authenticated writes must carry the session's CSRF token.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use qizhi_core::access::Role;
+use qizhi_store::users::{Grant, User};
+use qizhi_store::{Scope, now_ms};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+pub const SESSION_COOKIE: &str = "qizhi_session";
+pub const LOGIN_CSRF_COOKIE: &str = "qizhi_login_csrf";
+pub const LANG_COOKIE: &str = "lang";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A fresh random token, hex encoded (256 bits).
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the OS provides randomness");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What the database keeps of a secret token: its SHA-256.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// An authenticated caller with its grants resolved.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub grants: Vec<Grant>,
+    pub scope: Scope,
+    /// The session's CSRF token; `None` for bearer-token callers.
+    pub csrf: Option<String>,
+    pub lang: Lang,
+}
+
+impl Caller {
+    pub fn is_system_admin(&self) -> bool {
+        self.grants.iter().any(|g| g.role == Role::SystemAdmin)
+    }
+
+    /// Whether some grant with a role satisfying `allowed` covers `path`.
+    pub fn can(&self, path: &str, allowed: impl Fn(Role) -> bool) -> bool {
+        self.grants.iter().any(|g| {
+            allowed(g.role)
+                && (g.role == Role::SystemAdmin
+                    || g.unit_path.as_deref().is_some_and(|p| path.starts_with(p)))
+        })
+    }
+
+    pub fn can_read(&self, path: &str) -> bool {
+        self.can(path, Role::may_read_scope)
+    }
+
+    pub fn can_edit(&self, path: &str) -> bool {
+        self.can(path, Role::may_edit_records)
+    }
+
+    pub fn can_see_personal(&self, path: &str) -> bool {
+        self.can(path, Role::may_see_personal)
+    }
+
+    /// The scope of every unit this caller may read records of.
+    pub fn read_scope(&self) -> Scope {
+        if self.is_system_admin() {
+            return Scope::All;
+        }
+        Scope::subtrees(
+            self.grants
+                .iter()
+                .filter(|g| g.role.may_read_scope())
+                .filter_map(|g| g.unit_path.clone())
+                .collect(),
+        )
+    }
+
+    /// Refuses a cookie-authenticated write whose CSRF token does not match.
+    pub fn check_csrf(&self, presented: Option<&str>) -> Result<(), AppError> {
+        match &self.csrf {
+            None => Ok(()),
+            Some(expected) if presented.is_some_and(|p| constant_time_eq(p, expected)) => Ok(()),
+            Some(_) => Err(AppError::Forbidden(
+                "CSRF 校验失败，请刷新页面后重试 (CSRF token missing or wrong)".into(),
+            )),
+        }
+    }
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .map(|v| Lang::from_code(&v))
+        .unwrap_or_default()
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| Cookie::parse(c.trim().to_string()).ok())
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
+/// A cookie the browser keeps for the session: HttpOnly, SameSite=Lax, path /.
+pub fn session_cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .path("/")
+        .build()
+}
+
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>, AppError> {
+    let lang = lang_of(&parts.headers);
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let (user, csrf) = if let Some(token) = bearer {
+        match state.store.user_by_token(&token_hash(token)).await? {
+            Some(u) => (u, None),
+            None => return Ok(None),
+        }
+    } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+        let hash = token_hash(&token);
+        let Some(s) = state.store.session(&hash).await? else {
+            return Ok(None);
+        };
+        let now = now_ms();
+        if now - s.last_seen > state.config.idle_timeout_ms
+            || now - s.created_at > state.config.absolute_timeout_ms
+        {
+            state.store.delete_session(&hash).await?;
+            return Ok(None);
+        }
+        // Touch at most once a minute: sessions are read on every request.
+        if now - s.last_seen > 60_000 {
+            state.store.touch_session(&hash).await?;
+        }
+        (s.user, Some(s.csrf))
+    } else {
+        return Ok(None);
+    };
+    if user.disabled {
+        return Ok(None);
+    }
+    let grants = state.store.grants(user.id).await?;
+    let mut caller = Caller {
+        user,
+        grants,
+        scope: Scope::All,
+        csrf,
+        lang,
+    };
+    caller.scope = caller.read_scope();
+    Ok(Some(caller))
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        authenticate(parts, state)
+            .await?
+            .ok_or(AppError::Unauthorized)
+    }
+}
+
+/// A caller of a page: the same as [`Caller`], but an anonymous visitor is
+/// sent to the login page and back afterwards.
+pub struct PageCaller(pub Caller);
+
+impl FromRequestParts<AppState> for PageCaller {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        match authenticate(parts, state).await {
+            Ok(Some(c)) => Ok(PageCaller(c)),
+            Ok(None) => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let to = format!("/login?next={}", crate::views::encode(next));
+                Err(axum::response::Redirect::to(&to).into_response())
+            }
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}

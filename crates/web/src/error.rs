@@ -1,0 +1,157 @@
+//! One error type for handlers. The API answers it as JSON, pages as an
+//! error page. Server faults are logged with their cause and shown to the
+//! user only as "internal error".
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use qizhi_core::{FieldError, Invalid};
+use qizhi_store::StoreError;
+use qizhi_store::load::LoadError;
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("请先登录 (sign in first)")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    /// Input that failed validation, with every field's problem.
+    #[error("输入有误 (invalid input)")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Invalid(_) => "invalid",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// What the user may read: never the cause of a server fault.
+    pub fn public_message(&self) -> String {
+        match self {
+            AppError::Internal(e) => {
+                tracing::error!("internal error: {e:#}");
+                "服务器内部错误，请稍后再试或联系管理员 (internal error)".into()
+            }
+            AppError::Invalid(fields) => fields
+                .iter()
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+            e => e.to_string(),
+        }
+    }
+
+    pub fn not_found() -> AppError {
+        AppError::NotFound("未找到该记录，或您无权查看 (not found)".into())
+    }
+
+    pub fn forbidden() -> AppError {
+        AppError::Forbidden("您没有执行此操作的权限 (not allowed)".into())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => AppError::not_found(),
+            StoreError::Conflict { field, message } => {
+                AppError::Invalid(vec![FieldError::new(field, message)])
+            }
+            StoreError::Invalid(i) => i.into(),
+            e => AppError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<Invalid> for AppError {
+    fn from(e: Invalid) -> Self {
+        AppError::Invalid(e.errors)
+    }
+}
+
+impl From<LoadError> for AppError {
+    fn from(e: LoadError) -> Self {
+        match e {
+            LoadError::Store(s) => s.into(),
+            LoadError::Rows(rows) => AppError::Invalid(
+                rows.into_iter()
+                    .map(|r| FieldError::new(format!("row {} {}", r.line, r.field), r.message))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// The API's answer: `{"error": {"code", "message", "fields"?}}`.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut body =
+            json!({ "error": { "code": self.code(), "message": self.public_message() } });
+        if let AppError::Invalid(fields) = &self {
+            body["error"]["fields"] = json!(fields);
+        }
+        (status, Json(body)).into_response()
+    }
+}
+
+/// An error met while serving a page: shown as an error page.
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        if status == StatusCode::UNAUTHORIZED {
+            return axum::response::Redirect::to("/login").into_response();
+        }
+        let page = crate::views::ErrorPage {
+            chrome: None,
+            lang: Default::default(),
+            status: status.as_u16(),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            message: self.0.public_message(),
+        };
+        match askama::Template::render(&page) {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!("rendering the error page: {e}");
+                (status, self.0.public_message()).into_response()
+            }
+        }
+    }
+}
+
+pub type PageResult<T> = Result<T, PageError>;

@@ -1,0 +1,301 @@
+//! The interface languages: Chinese (primary, the default) and English, and
+//! the one table of fixed UI text. Labels of domain values (unit kinds,
+//! categories, figures) come from qizhi-core and are picked with
+//! [`Lang::label`].
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// From the `lang` cookie (or a `/lang/{code}` path): "en" is English,
+    /// anything else Chinese.
+    pub fn from_code(code: &str) -> Lang {
+        if code.trim().eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+
+    /// The cookie value: "zh" or "en".
+    pub fn code(&self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// For `<html lang>`.
+    pub fn html_lang(&self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(&self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// The text for `key`; a missing key shows as itself (and the tests make
+    /// sure no template uses one).
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        match INDEX.get(key) {
+            Some(&(zh, en)) => self.label(zh, en),
+            None => key,
+        }
+    }
+
+    /// `t` with `{n}` replaced: `共 {n} 人` / `{n} people`.
+    pub fn tn(&self, key: &str, n: impl std::fmt::Display) -> String {
+        self.t(key).replace("{n}", &n.to_string())
+    }
+
+    /// Picks one of two labels, e.g. `kind.zh()` / `kind.en()` from core.
+    pub fn label<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
+    LazyLock::new(|| TEXT.iter().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
+
+/// (key, zh, en). Keys are grouped by page; `{n}` is filled by [`Lang::tn`].
+#[rustfmt::skip]
+pub const TEXT: &[(&str, &str, &str)] = &[
+    ("app.name", "旗帜", "Qizhi"),
+    ("app.tagline", "党建品牌管理系统", "Party-building brand management"),
+    ("lang.switch", "English", "中文"),
+    // navigation and layout
+    ("nav.label", "主导航", "Main navigation"),
+    ("nav.menu", "菜单", "Menu"),
+    ("nav.skip", "跳到主要内容", "Skip to content"),
+    ("nav.org", "组织", "Organization"),
+    ("nav.people", "人员", "People"),
+    ("nav.imports", "导入导出", "Import / Export"),
+    // shared
+    ("common.search", "搜索", "Search"),
+    ("common.clear", "清除", "Clear"),
+    ("common.loading", "加载中…", "Loading…"),
+    ("common.count", "共 {n} 项", "{n} items"),
+    ("common.breadcrumb", "当前位置", "You are here"),
+    ("pager.label", "分页", "Pages"),
+    ("pager.prev", "上一页", "Previous"),
+    ("pager.next", "下一页", "Next"),
+    ("pager.status", "第 {n} 页，共 {m} 页", "Page {n} of {m}"),
+    ("status.active", "正常", "Active"),
+    ("status.dissolved", "已撤销", "Dissolved"),
+    // sign-in
+    ("auth.sign_in", "登录", "Sign in"),
+    ("auth.submit", "登录", "Sign in"),
+    ("auth.username", "用户名", "Username"),
+    ("auth.password", "密码", "Password"),
+    ("auth.logout", "退出", "Sign out"),
+    ("auth.notice", "仅限授权人员使用", "Authorized users only"),
+    ("auth.bad_credentials", "用户名或密码不正确", "Incorrect username or password"),
+    ("auth.expired", "页面已过期，请刷新后重试", "This page has expired. Reload it and try again"),
+    // dashboard
+    ("home.title", "工作台", "Dashboard"),
+    ("home.year", "{n} 年度", "Year {n}"),
+    ("home.children_title", "下级组织概况", "Units below"),
+    ("home.open_unit", "查看组织详情", "Open unit"),
+    ("home.no_children", "暂无下级组织", "No units below"),
+    ("home.branches", "党支部数", "Branches"),
+    ("home.members", "党员数", "Party members"),
+    ("home.shortcut_org", "浏览组织树，查找组织", "Browse and search the tree"),
+    ("home.shortcut_people", "党员与人员名册", "Members and staff"),
+    ("home.shortcut_imports", "下载模板、批量导入与导出台账", "Templates, bulk import and exports"),
+    ("home.no_scope", "尚未分配管理范围", "No scope assigned"),
+    (
+        "home.no_scope_hint",
+        "请联系上级党组织的系统管理员为您的账号分配所属组织。",
+        "Ask an administrator of your parent unit to assign your account to a unit.",
+    ),
+    // figures
+    ("figures.title", "主要指标", "Key figures"),
+    ("figures.from", "从", "From"),
+    ("figures.to", "至", "to"),
+    ("figures.apply", "查询", "Apply"),
+    ("figures.span", "统计区间", "Period"),
+    ("figures.span_one", "{n} 年度", "Year {n}"),
+    // organization
+    ("org.title", "组织架构", "Organization"),
+    ("org.sub", "点击 ▸ 展开下级组织，点击名称查看详情。", "Click ▸ to expand a unit, click its name to open it."),
+    ("org.tree", "组织树", "Tree"),
+    ("org.search_placeholder", "按组织名称或组织编码搜索", "Search by unit name or code"),
+    ("org.results", "搜索结果", "Search results"),
+    ("org.no_results", "未找到匹配的组织", "No matching units"),
+    ("org.no_results_hint", "请检查名称或编码，或换用更短的关键词。", "Check the name or code, or try a shorter term."),
+    ("org.empty", "暂无组织数据", "No units yet"),
+    ("org.no_children", "暂无下级组织", "No units below"),
+    ("org.expand", "展开或收起", "Expand or collapse"),
+    ("org.child_count", "{n} 个下级", "{n} below"),
+    // unit
+    ("unit.facts", "基本信息", "Details"),
+    ("unit.name", "组织名称", "Name"),
+    ("unit.code", "组织编码", "Code"),
+    ("unit.short_name", "简称", "Short name"),
+    ("unit.kind", "组织类别", "Kind"),
+    ("unit.parent", "上级组织", "Parent unit"),
+    ("unit.founded", "成立日期", "Founded"),
+    ("unit.status", "状态", "Status"),
+    ("unit.children", "下级组织", "Child units"),
+    ("unit.child_units", "下级数", "Sub-units"),
+    ("unit.people", "人员名册", "People"),
+    ("unit.export_units", "导出组织", "Export units"),
+    ("unit.export_people", "导出人员", "Export people"),
+    // people
+    ("people.title", "人员名册", "People"),
+    ("people.scope", "范围：", "Scope: "),
+    ("people.scope_sub", "（含下级组织）", " (with the units below)"),
+    ("people.search_placeholder", "按姓名搜索", "Search by name"),
+    ("people.all_categories", "全部类别", "All categories"),
+    ("people.total", "共 {n} 人", "{n} people"),
+    ("people.name", "姓名", "Name"),
+    ("people.gender", "性别", "Gender"),
+    ("people.category", "人员类别", "Category"),
+    ("people.unit", "所在组织", "Unit"),
+    ("people.post", "职务", "Post"),
+    ("people.join_date", "入党日期", "Joined the party"),
+    ("people.phone", "联系电话", "Phone"),
+    ("people.empty", "没有符合条件的人员", "No people found"),
+    ("people.empty_hint", "请调整搜索条件后重试。", "Try other search terms."),
+    // import / export
+    ("imports.title", "导入导出", "Import / Export"),
+    (
+        "imports.sub",
+        "下载模板，按模板填写后上传；或导出管理范围内的现有数据。",
+        "Download a template, fill it in and upload it, or export the data in your scope.",
+    ),
+    ("imports.template", "导入模板", "Template"),
+    ("imports.export", "导出数据", "Export"),
+    ("imports.upload", "上传文件", "Upload"),
+    ("imports.submit", "上传并导入", "Upload and import"),
+    ("imports.done", "导入成功。", "Import complete."),
+    ("imports.rows_written", "已写入 {n} 行", "{n} rows written"),
+    ("imports.failed", "导入未完成，未写入任何数据。", "Import failed: nothing was written."),
+    ("imports.rows_checked", "共检查 {n} 行", "{n} rows checked"),
+    ("imports.error_count", "{n} 处错误", "{n} errors"),
+    (
+        "imports.rule",
+        "导入时先校验全部数据行：任何一行有误，整份文件都不会写入。请按提示修改后重新上传。",
+        "Every row is checked before anything is written: if any row has an error, nothing from the file is written. Fix the rows listed and upload again.",
+    ),
+    // errors (titles and messages for ErrorPage, used by the handlers)
+    ("error.home", "返回首页", "Back to the dashboard"),
+    ("error.400.title", "请求有误", "Bad request"),
+    ("error.400.message", "请检查填写的内容后重试。", "Check what you entered and try again."),
+    ("error.403.title", "无权访问", "Access denied"),
+    ("error.403.message", "该内容不在您的管理范围内。", "This is outside your scope."),
+    ("error.404.title", "页面不存在", "Page not found"),
+    ("error.404.message", "您访问的页面不存在或已被删除。", "The page does not exist or has been removed."),
+    ("error.500.title", "系统错误", "Something went wrong"),
+    (
+        "error.500.message",
+        "服务器处理请求时出错，请稍后重试；如问题持续，请联系系统管理员。",
+        "The server could not handle the request. Try again later; if it persists, contact your administrator.",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn lang_basics() {
+        assert_eq!(Lang::default(), Lang::Zh);
+        assert_eq!(Lang::from_code("en"), Lang::En);
+        assert_eq!(Lang::from_code("zh"), Lang::Zh);
+        assert_eq!(Lang::from_code("fr"), Lang::Zh);
+        assert_eq!(Lang::Zh.other(), Lang::En);
+        assert_eq!(Lang::En.code(), "en");
+        assert_eq!(Lang::Zh.t("nav.people"), "人员");
+        assert_eq!(Lang::En.t("nav.people"), "People");
+        assert_eq!(Lang::En.t("no.such.key"), "no.such.key");
+        assert_eq!(Lang::Zh.tn("people.total", 1989), "共 1989 人");
+        assert_eq!(Lang::En.label("党支部", "Branch"), "Branch");
+    }
+
+    #[test]
+    fn no_duplicate_keys_and_no_empty_text() {
+        let mut seen = HashSet::new();
+        for (key, zh, en) in TEXT {
+            assert!(seen.insert(key), "duplicate i18n key {key}");
+            assert!(!zh.is_empty() && !en.is_empty(), "empty text for {key}");
+            assert_eq!(
+                zh.contains("{n}"),
+                en.contains("{n}"),
+                "{{n}} in only one language: {key}"
+            );
+        }
+    }
+
+    /// Every `t("…")` / `tn("…")` in a template or in views.rs names a key of
+    /// the table, so no page shows a raw key.
+    #[test]
+    fn every_used_key_exists() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        collect(&dir.join("templates"), &mut files);
+        files.push(dir.join("src/views.rs"));
+        assert!(files.len() > 5, "templates not found");
+        let mut missing = Vec::new();
+        let mut used = 0;
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            for key in used_keys(&text) {
+                used += 1;
+                if !INDEX.contains_key(key) {
+                    missing.push(format!("{}: {key}", file.display()));
+                }
+            }
+        }
+        assert!(used > 50, "found only {used} keys: is the scanner broken?");
+        assert!(
+            missing.is_empty(),
+            "i18n keys missing from TEXT:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                collect(&path, files);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                files.push(path);
+            }
+        }
+    }
+
+    fn used_keys(text: &str) -> Vec<&str> {
+        let mut keys = Vec::new();
+        for pattern in [".t(\"", ".tn(\""] {
+            let mut rest = text;
+            while let Some(at) = rest.find(pattern) {
+                rest = &rest[at + pattern.len()..];
+                if let Some(end) = rest.find('"') {
+                    keys.push(&rest[..end]);
+                }
+            }
+        }
+        keys
+    }
+}

@@ -1,0 +1,208 @@
+//! Ledgers (台账) in and out: a spreadsheet is read and checked by
+//! `qizhi-sheet`, applied atomically by the store, and problems the store
+//! finds (an unknown unit code, say) are named by row and column like the
+//! sheet's own. Exports stream records into a sheet writer. The CLI and the
+//! pages both go through here.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write;
+
+use qizhi_core::org::Unit;
+use qizhi_sheet::{CellError, FileErrors, Format, Row, Sheet, Writer};
+use qizhi_store::Store;
+use qizhi_store::load::{self, Batch, LoadError, LoadSummary};
+
+/// The ledgers that can be imported and exported.
+pub const KINDS: [&str; 4] = ["units", "people", "grids", "scenarios"];
+
+/// Why an import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// Problems to fix in the file, by row and column.
+    #[error("{0}")]
+    File(FileErrors),
+    #[error(transparent)]
+    Store(#[from] qizhi_store::StoreError),
+}
+
+pub fn sheet_of(kind: &str) -> Result<&'static Sheet, String> {
+    qizhi_sheet::sheet(kind).ok_or_else(|| {
+        format!(
+            "未知的台账类型 “{kind}”，应为 {} (unknown kind)",
+            KINDS.join("/")
+        )
+    })
+}
+
+/// Reads, checks and converts a file into a batch. `editable(code)` says
+/// whether the importer may change records of the existing unit `code`;
+/// every existing unit the file touches is checked.
+pub async fn prepare(
+    store: &Store,
+    kind: &str,
+    bytes: &[u8],
+    format: Format,
+    editable: &(dyn Fn(&Unit) -> bool + Sync),
+) -> Result<(Batch, Vec<Row>), ImportError> {
+    let sheet = sheet_of(kind).map_err(|m| ImportError::File(FileErrors::file(m)))?;
+    let rows = qizhi_sheet::read_bytes(bytes, format, sheet).map_err(ImportError::File)?;
+    let mut batch = Batch::default();
+    // (line, column key, code) of every reference to a unit.
+    let mut refs: Vec<(usize, &'static str, String)> = vec![];
+    match kind {
+        "units" => {
+            for (line, r) in qizhi_sheet::import::units(&rows).map_err(ImportError::File)? {
+                refs.push((line, "code", r.fields.code.clone()));
+                if let Some(p) = &r.parent_code {
+                    refs.push((line, "parent_code", p.clone()));
+                }
+                batch.units.push(load::UnitRow {
+                    line,
+                    parent_code: r.parent_code,
+                    fields: r.fields,
+                });
+            }
+        }
+        "people" => {
+            for (line, r) in qizhi_sheet::import::people(&rows).map_err(ImportError::File)? {
+                refs.push((line, "unit_code", r.unit_code.clone()));
+                batch.people.push(load::PersonRow {
+                    line,
+                    unit_code: r.unit_code,
+                    fields: r.fields,
+                });
+            }
+        }
+        "grids" => {
+            for (line, r) in qizhi_sheet::import::grids(&rows).map_err(ImportError::File)? {
+                refs.push((line, "unit_code", r.unit_code.clone()));
+                if let Some(c) = &r.contact_unit_code {
+                    refs.push((line, "contact_unit_code", c.clone()));
+                }
+                batch.grids.push(load::GridRow {
+                    line,
+                    unit_code: r.unit_code,
+                    fields: r.fields,
+                    contact_unit_code: r.contact_unit_code,
+                });
+            }
+        }
+        _ => {
+            for (line, r) in qizhi_sheet::import::scenarios(&rows).map_err(ImportError::File)? {
+                refs.push((line, "unit_code", r.unit_code.clone()));
+                batch.scenarios.push(load::ScenarioRow {
+                    line,
+                    unit_code: r.unit_code,
+                    fields: r.fields,
+                });
+            }
+        }
+    }
+    // Scope: every existing unit referenced must be one the importer may change.
+    let codes: BTreeSet<&str> = refs.iter().map(|(_, _, c)| c.as_str()).collect();
+    let mut allowed: HashMap<&str, bool> = HashMap::new();
+    for code in codes {
+        if let Some(u) = store.unit_by_code(code).await? {
+            allowed.insert(code, editable(&u));
+        }
+    }
+    let mut errors = FileErrors::new();
+    for (line, key, code) in &refs {
+        if allowed.get(code.as_str()) == Some(&false) {
+            let message = format!("无权修改组织 “{code}” 的数据 (outside your scope)");
+            errors.push(cell_error(&rows, sheet, *line, key, message));
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(ImportError::File(errors));
+    }
+    Ok((batch, rows))
+}
+
+fn cell_error(rows: &[Row], sheet: &Sheet, line: usize, key: &str, message: String) -> CellError {
+    match rows.iter().find(|r| r.line == line) {
+        Some(r) => r.error(sheet, key, message),
+        None => CellError {
+            line,
+            ..CellError::file(message)
+        },
+    }
+}
+
+/// Applies a prepared batch; the store's row problems come back as cell errors.
+pub async fn apply(
+    store: &Store,
+    kind: &str,
+    batch: &Batch,
+    rows: &[Row],
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<LoadSummary, ImportError> {
+    let sheet = sheet_of(kind).map_err(|m| ImportError::File(FileErrors::file(m)))?;
+    match store.load(batch, progress).await {
+        Ok(s) => Ok(s),
+        Err(LoadError::Rows(problems)) => {
+            let mut errors = FileErrors::new();
+            for p in problems {
+                errors.push(cell_error(rows, sheet, p.line, p.field, p.message));
+            }
+            errors.sort();
+            Err(ImportError::File(errors))
+        }
+        Err(LoadError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// Writes the `kind` ledger of `root`'s subtree into `target`. Personal
+/// fields of people are written only when `personal`.
+pub async fn export<W: Write + Send>(
+    store: &Store,
+    kind: &str,
+    root: &Unit,
+    target: W,
+    format: Format,
+    personal: bool,
+) -> anyhow::Result<(W, usize)> {
+    let sheet = sheet_of(kind).map_err(anyhow::Error::msg)?;
+    let mut w = Writer::new(target, format, sheet)?;
+    match kind {
+        "units" => {
+            let units = store.subtree_units(root).await?;
+            let codes: HashMap<_, _> = units.iter().map(|u| (u.id, u.code.clone())).collect();
+            for u in &units {
+                let parent =
+                    u.parent_id
+                        .and_then(|p| codes.get(&p).cloned())
+                        .or(if u.id == root.id {
+                            match u.parent_id {
+                                Some(p) => Some(store.unit(p).await?.code),
+                                None => None,
+                            }
+                        } else {
+                            None
+                        });
+                w.row(&qizhi_sheet::unit_cells(u, parent.as_deref()))?;
+            }
+        }
+        "people" => {
+            store
+                .each_person_in(root, |p, unit_code| {
+                    w.row(&qizhi_sheet::person_cells(&unit_code, &p.fields, personal))?;
+                    Ok(())
+                })
+                .await?;
+        }
+        "grids" => {
+            for (g, unit, contact) in store.grids_in(root).await? {
+                w.row(&qizhi_sheet::grid_cells(&unit, &g, contact.as_deref()))?;
+            }
+        }
+        _ => {
+            for (s, unit) in store.scenarios_in(root).await? {
+                w.row(&qizhi_sheet::scenario_cells(&unit, &s))?;
+            }
+        }
+    }
+    let n = w.rows_written();
+    Ok((w.finish()?, n))
+}

@@ -1,0 +1,50 @@
+//! The dashboard: the figures of the caller's scope and its units below.
+
+use axum::extract::State;
+use axum::response::Html;
+use qizhi_core::figures::{Span, Value};
+
+use super::{chrome, render, scope_root, this_year};
+use crate::AppState;
+use crate::auth::PageCaller;
+use crate::error::PageResult;
+use crate::views::{HomeChild, HomePage, UnitRef, tiles};
+
+pub async fn home(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+) -> PageResult<Html<String>> {
+    let year = this_year();
+    let span = Span {
+        from: year,
+        to: year,
+    };
+    let root = scope_root(&state, &caller).await?;
+    let (figures, children) = match &root {
+        Some(root) => {
+            let figures = tiles(&state.store.figures(root.id, span).await?);
+            let mut children = vec![];
+            for c in state.store.children(root.id).await? {
+                let f = state.store.figures(c.unit.id, span).await?;
+                let count = |k: &str| match f[k] {
+                    Value::Count(n) => n,
+                    Value::Rate(_) => 0,
+                };
+                children.push(HomeChild {
+                    unit: UnitRef::from(&c.unit),
+                    branches: count("org.branches"),
+                    members: count("org.members"),
+                });
+            }
+            (figures, children)
+        }
+        None => (vec![], vec![]),
+    };
+    render(&HomePage {
+        chrome: chrome(&caller, "home", "/"),
+        root: root.as_ref().map(UnitRef::from),
+        figures,
+        year,
+        children,
+    })
+}

@@ -1,0 +1,155 @@
+//! Ledgers from the browser: download templates and exports, upload imports.
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use qizhi_sheet::Format;
+use serde::Deserialize;
+
+use super::{chrome, readable_unit, render, scope_root};
+use crate::AppState;
+use crate::auth::PageCaller;
+use crate::error::{AppError, PageResult};
+use crate::ledgers::{self, ImportError, KINDS};
+use crate::views::{ImportReport, ImportsPage};
+
+fn kinds() -> Vec<(&'static str, &'static str, &'static str)> {
+    KINDS
+        .iter()
+        .filter_map(|k| qizhi_sheet::sheet(k))
+        .map(|s| {
+            let en = match s.kind {
+                "units" => "Units",
+                "people" => "People",
+                "grids" => "Grids",
+                _ => "Production scenarios",
+            };
+            (s.kind, s.zh, en)
+        })
+        .collect()
+}
+
+pub async fn page(PageCaller(caller): PageCaller) -> PageResult<Html<String>> {
+    render(&ImportsPage {
+        chrome: chrome(&caller, "imports", "/imports"),
+        kinds: kinds(),
+        report: None,
+    })
+}
+
+/// `POST /imports/{kind}`: multipart with `csrf` and `file`.
+pub async fn upload(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(kind): Path<String>,
+    mut form: Multipart,
+) -> PageResult<Html<String>> {
+    ledgers::sheet_of(&kind).map_err(AppError::BadRequest)?;
+    let (mut csrf, mut file) = (None, None);
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?
+    {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?;
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    caller.check_csrf(csrf.as_deref())?;
+    let (name, bytes) = file
+        .filter(|(_, b)| !b.is_empty())
+        .ok_or_else(|| AppError::BadRequest("请选择要导入的文件 (choose a file)".into()))?;
+    let report = |ok: bool, rows: usize, errors: Vec<String>| ImportReport {
+        ok,
+        kind: kind.clone(),
+        rows,
+        errors,
+    };
+    let report = match Format::from_name(&name) {
+        Err(e) => report(false, 0, vec![e.to_string()]),
+        Ok(format) => {
+            let editable = |u: &qizhi_core::org::Unit| caller.can_edit(&u.path);
+            match ledgers::prepare(&state.store, &kind, &bytes, format, &editable).await {
+                Err(ImportError::File(errors)) => report(
+                    false,
+                    0,
+                    errors.to_string().lines().map(str::to_string).collect(),
+                ),
+                Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),
+                Ok((batch, rows)) => {
+                    match ledgers::apply(&state.store, &kind, &batch, &rows, &mut |_, _| {}).await {
+                        Ok(summary) => report(true, summary.created + summary.updated, vec![]),
+                        Err(ImportError::File(errors)) => report(
+                            false,
+                            rows.len(),
+                            errors.to_string().lines().map(str::to_string).collect(),
+                        ),
+                        Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),
+                    }
+                }
+            }
+        }
+    };
+    render(&ImportsPage {
+        chrome: chrome(&caller, "imports", "/imports"),
+        kinds: kinds(),
+        report: Some(report),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    unit: Option<i64>,
+}
+
+/// `GET /imports/{kind}/template.xlsx|csv` and `…/export.xlsx|csv?unit=ID`.
+pub async fn download(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path((kind, file)): Path<(String, String)>,
+    Query(q): Query<ExportQuery>,
+) -> PageResult<Response> {
+    let sheet = ledgers::sheet_of(&kind).map_err(AppError::BadRequest)?;
+    let (what, ext) = file.split_once('.').ok_or_else(AppError::not_found)?;
+    let format = Format::from_name(&file).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (bytes, filename) = match what {
+        "template" => (
+            qizhi_sheet::template_to_vec(format, sheet).map_err(anyhow::Error::from)?,
+            format!("{}导入模板.{ext}", sheet.zh),
+        ),
+        "export" => {
+            let root = match q.unit {
+                Some(id) => readable_unit(&state, &caller, id).await?,
+                None => scope_root(&state, &caller)
+                    .await?
+                    .ok_or_else(AppError::not_found)?,
+            };
+            let personal = caller.can_see_personal(&root.path);
+            let (bytes, _) =
+                ledgers::export(&state.store, &kind, &root, Vec::new(), format, personal).await?;
+            (bytes, format!("{}-{}.{ext}", root.code, sheet.zh))
+        }
+        _ => return Err(AppError::not_found().into()),
+    };
+    let disposition = format!(
+        "attachment; filename=\"{kind}.{ext}\"; filename*=UTF-8''{}",
+        crate::views::encode(&filename)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,169 @@
+//! Signing in and out, and the language switch.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::Cookie;
+use serde::Deserialize;
+
+use super::render;
+use crate::AppState;
+use crate::auth::{
+    self, Caller, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, random_token, session_cookie,
+    token_hash,
+};
+use crate::error::{AppError, PageResult};
+use crate::password;
+use crate::views::LoginPage;
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// Only local paths: never redirect a user to another site after login.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Query(q): Query<Next>,
+) -> PageResult<Response> {
+    let csrf = random_token();
+    let page = LoginPage {
+        lang: auth::lang_of(&headers),
+        error: None,
+        username: String::new(),
+        next: safe_next(q.next.as_deref()),
+        csrf: csrf.clone(),
+    };
+    let jar = jar.add(session_cookie(
+        LOGIN_CSRF_COOKIE,
+        csrf,
+        state.config.secure_cookies,
+    ));
+    Ok((jar, render(&page)?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+    csrf: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(f): Form<LoginForm>,
+) -> PageResult<Response> {
+    let lang = auth::lang_of(&headers);
+    let next = safe_next(f.next.as_deref());
+    let expected = auth::cookie(&headers, LOGIN_CSRF_COOKIE);
+    let fail = |message: &str, jar: CookieJar| -> PageResult<Response> {
+        let csrf = random_token();
+        let page = LoginPage {
+            lang,
+            error: Some(message.to_string()),
+            username: f.username.clone(),
+            next: next.clone(),
+            csrf: csrf.clone(),
+        };
+        let jar = jar.add(session_cookie(
+            LOGIN_CSRF_COOKIE,
+            csrf,
+            state.config.secure_cookies,
+        ));
+        Ok((axum::http::StatusCode::UNAUTHORIZED, jar, render(&page)?).into_response())
+    };
+    if expected.as_deref() != Some(f.csrf.as_str()) {
+        return fail(lang.t("auth.expired"), jar);
+    }
+    let user = state.store.user_by_username(f.username.trim()).await?;
+    let hash = user.as_ref().map_or(password::DUMMY_HASH.to_string(), |u| {
+        u.password_hash.clone()
+    });
+    let ok = password::verify(f.password.clone(), hash).await;
+    let user = match user {
+        Some(u) if ok && !u.disabled => u,
+        _ => return fail(lang.t("auth.bad_credentials"), jar),
+    };
+    // A new session id at every login: a planted cookie never becomes a session.
+    if let Some(old) = auth::cookie(&headers, SESSION_COOKIE) {
+        state.store.delete_session(&token_hash(&old)).await?;
+    }
+    let token = random_token();
+    state
+        .store
+        .create_session(&token_hash(&token), user.id, &random_token())
+        .await?;
+    let jar = jar
+        .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/"))
+        .add(session_cookie(
+            SESSION_COOKIE,
+            token,
+            state.config.secure_cookies,
+        ));
+    Ok((jar, Redirect::to(&next)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: Option<String>,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    caller: Caller,
+    jar: CookieJar,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    caller.check_csrf(f.csrf.as_deref())?;
+    if let Some(token) = jar.get(SESSION_COOKIE) {
+        state
+            .store
+            .delete_session(&token_hash(token.value()))
+            .await?;
+    }
+    Ok((
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        Redirect::to("/login"),
+    )
+        .into_response())
+}
+
+pub async fn switch_lang(
+    Path(code): Path<String>,
+    jar: CookieJar,
+    Query(q): Query<Next>,
+) -> Response {
+    let lang = crate::i18n::Lang::from_code(&code);
+    let cookie = Cookie::build((LANG_COOKIE, lang.code().to_string()))
+        .path("/")
+        .max_age(time::Duration::days(365))
+        .build();
+    (jar.add(cookie), Redirect::to(&safe_next(q.next.as_deref()))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_redirects() {
+        assert_eq!(safe_next(Some("/units/3")), "/units/3");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", ""] {
+            assert_eq!(safe_next(Some(bad)), "/");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The server-rendered pages, one module per section. Each handler checks
+//! access on the server, then fills a view from `views.rs`.
+
+mod home;
+mod imports;
+mod login;
+mod org;
+mod people;
+
+use askama::Template;
+use axum::Router;
+use axum::response::Html;
+use axum::routing::{get, post};
+use qizhi_core::org::Unit;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{AppError, PageResult};
+use crate::views::Chrome;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang/{code}", get(login::switch_lang))
+        .route("/org", get(org::tree))
+        .route("/org/children/{id}", get(org::children))
+        .route("/units/{id}", get(org::unit))
+        .route("/people", get(people::list))
+        .route("/imports", get(imports::page))
+        .route("/imports/{kind}", post(imports::upload))
+        .route("/imports/{kind}/{file}", get(imports::download))
+}
+
+pub(crate) fn render(page: &impl Template) -> PageResult<Html<String>> {
+    page.render()
+        .map(Html)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("rendering a page: {e}")).into())
+}
+
+pub(crate) fn chrome(caller: &Caller, nav: &'static str, path: &str) -> Chrome {
+    Chrome {
+        lang: caller.lang,
+        user_name: caller.user.display_name.clone(),
+        csrf: caller.csrf.clone().unwrap_or_default(),
+        nav,
+        flash: None,
+        path: path.to_string(),
+    }
+}
+
+pub(crate) fn this_year() -> i32 {
+    time::OffsetDateTime::now_utc().year()
+}
+
+/// The unit a caller lands on: the first root of their scope.
+pub(crate) async fn scope_root(state: &AppState, caller: &Caller) -> PageResult<Option<Unit>> {
+    Ok(state
+        .store
+        .scope_roots(&caller.scope)
+        .await?
+        .into_iter()
+        .next()
+        .map(|n| n.unit))
+}
+
+/// A unit the caller may read, or 404 (existence outside one's scope does not leak).
+pub(crate) async fn readable_unit(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<Unit, AppError> {
+    let unit = state.store.unit(qizhi_core::ids::UnitId(id)).await?;
+    if caller.can_read(&unit.path) {
+        Ok(unit)
+    } else {
+        Err(AppError::not_found())
+    }
+}

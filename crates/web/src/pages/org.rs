@@ -1,0 +1,157 @@
+//! The org tree (lazy expansion, search) and a unit's page.
+
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use qizhi_core::figures::{Span, Value};
+use serde::Deserialize;
+
+use super::{chrome, readable_unit, render, this_year};
+use crate::AppState;
+use crate::auth::PageCaller;
+use crate::error::PageResult;
+use crate::views::{
+    HomeChild, OrgTreePage, TreeChildren, TreeNode, UnitHit, UnitPage, UnitRef,
+    children_chart_json, tiles,
+};
+
+fn node(n: &qizhi_store::units::UnitNode) -> TreeNode {
+    TreeNode {
+        unit: UnitRef::from(&n.unit),
+        has_children: n.child_count > 0,
+        child_count: n.child_count,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TreeQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn tree(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(tq): Query<TreeQuery>,
+) -> PageResult<Html<String>> {
+    let roots = state.store.scope_roots(&caller.scope).await?;
+    let q = tq.q.trim().to_string();
+    let mut results = vec![];
+    if !q.is_empty() {
+        for u in state.store.search_units(&q, &caller.scope, 50).await? {
+            let names = state.store.lineage_units(&u).await?;
+            let path_names = names
+                .iter()
+                .filter(|a| caller.can_read(&a.path))
+                .map(|a| a.short_name.clone().unwrap_or_else(|| a.name.clone()))
+                .collect::<Vec<_>>()
+                .join(" / ");
+            results.push(UnitHit {
+                unit: UnitRef::from(&u),
+                path_names,
+            });
+        }
+    }
+    let path = if q.is_empty() {
+        "/org".to_string()
+    } else {
+        format!("/org?q={}", crate::views::encode(&q))
+    };
+    render(&OrgTreePage {
+        chrome: chrome(&caller, "org", &path),
+        roots: roots.iter().map(node).collect(),
+        q,
+        results,
+    })
+}
+
+pub async fn children(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+) -> PageResult<Html<String>> {
+    let unit = readable_unit(&state, &caller, id).await?;
+    let nodes = state
+        .store
+        .children(unit.id)
+        .await?
+        .iter()
+        .map(node)
+        .collect();
+    render(&TreeChildren {
+        lang: caller.lang,
+        nodes,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SpanQuery {
+    from: Option<i32>,
+    to: Option<i32>,
+}
+
+pub async fn unit(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    Query(sq): Query<SpanQuery>,
+) -> PageResult<Html<String>> {
+    let unit = readable_unit(&state, &caller, id).await?;
+    let span =
+        Span::new(sq.from, sq.to, this_year()).map_err(crate::error::AppError::BadRequest)?;
+    let figures = state.store.figures(unit.id, span).await?;
+    let people_count = match figures["org.people"] {
+        Value::Count(n) => n,
+        Value::Rate(_) => 0,
+    };
+    let lineage = state.store.lineage_units(&unit).await?;
+    let breadcrumb: Vec<UnitRef> = lineage
+        .iter()
+        .filter(|a| a.id != unit.id && caller.can_read(&a.path))
+        .map(UnitRef::from)
+        .collect();
+    let parent = lineage
+        .iter()
+        .find(|a| Some(a.id) == unit.parent_id && caller.can_read(&a.path))
+        .map(UnitRef::from);
+    let kids = state.store.children(unit.id).await?;
+    let mut chart = vec![];
+    for c in &kids {
+        let f = state.store.figures(c.unit.id, span).await?;
+        let n = |k: &str| match f[k] {
+            Value::Count(n) => n,
+            Value::Rate(_) => 0,
+        };
+        chart.push(HomeChild {
+            unit: UnitRef::from(&c.unit),
+            branches: n("org.branches"),
+            members: n("org.members"),
+        });
+    }
+    let chart_json = if chart.len() > 1 {
+        children_chart_json(caller.lang, &chart)
+    } else {
+        String::new()
+    };
+    let page = UnitPage {
+        chrome: chrome(&caller, "org", &format!("/units/{id}")),
+        unit: UnitRef::from(&unit),
+        breadcrumb,
+        short_name: unit.short_name.clone(),
+        parent,
+        founded: unit.founded.map(qizhi_core::date::iso),
+        status_code: unit.status.code(),
+        status_zh: unit.status.zh(),
+        status_en: if unit.status == qizhi_core::org::UnitStatus::Active {
+            "Active"
+        } else {
+            "Dissolved"
+        },
+        children: kids.iter().map(node).collect(),
+        people_count,
+        figures: tiles(&figures),
+        year_from: span.from,
+        year_to: span.to,
+        chart_json,
+    };
+    render(&page)
+}
