@@ -2,13 +2,13 @@
 
 use axum::extract::State;
 use axum::response::Html;
-use qizhi_core::figures::{Span, Value};
+use qizhi_core::figures::Span;
 
-use super::{chrome, render, scope_root, this_year};
+use super::{children_counts, chrome, render, scope_root, this_year};
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::PageResult;
-use crate::views::{HomeChild, HomePage, UnitRef, tiles};
+use crate::views::{HomePage, UnitRef, tiles};
 
 pub async fn home(
     State(state): State<AppState>,
@@ -23,19 +23,8 @@ pub async fn home(
     let (figures, children) = match &root {
         Some(root) => {
             let figures = tiles(&state.store.figures(root.id, span).await?);
-            let mut children = vec![];
-            for c in state.store.children(root.id).await? {
-                let f = state.store.figures(c.unit.id, span).await?;
-                let count = |k: &str| match f[k] {
-                    Value::Count(n) => n,
-                    Value::Rate(_) => 0,
-                };
-                children.push(HomeChild {
-                    unit: UnitRef::from(&c.unit),
-                    branches: count("org.branches"),
-                    members: count("org.members"),
-                });
-            }
+            let kids = state.store.children(root.id).await?;
+            let children = children_counts(&state, &kids, span).await?;
             (figures, children)
         }
         None => (vec![], vec![]),

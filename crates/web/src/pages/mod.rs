@@ -78,3 +78,36 @@ pub(crate) async fn readable_unit(
         Err(AppError::not_found())
     }
 }
+
+/// The units directly under `unit` with their subtrees' branches and members, for the bar chart.
+pub(crate) async fn children_counts(
+    state: &AppState,
+    children: &[qizhi_store::units::UnitNode],
+    span: qizhi_core::figures::Span,
+) -> Result<Vec<crate::views::HomeChild>, AppError> {
+    let mut out = Vec::with_capacity(children.len());
+    for c in children {
+        let f = state.store.figures(c.unit.id, span).await?;
+        let count = |k: &str| match f[k] {
+            qizhi_core::figures::Value::Count(n) => n,
+            qizhi_core::figures::Value::Rate(_) => 0,
+        };
+        out.push(crate::views::HomeChild {
+            unit: short_ref(&c.unit),
+            branches: count("org.branches"),
+            members: count("org.members"),
+        });
+    }
+    Ok(out)
+}
+
+/// A unit as charts label it: by its short name when it has one (福建联通,
+/// not 中共中国联通福建省分公司委员会).
+pub(crate) fn short_ref(u: &Unit) -> crate::views::UnitRef {
+    crate::views::UnitRef::new(
+        u.id.0,
+        u.code.clone(),
+        u.short_name.clone().unwrap_or_else(|| u.name.clone()),
+        u.kind,
+    )
+}

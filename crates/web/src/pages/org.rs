@@ -5,13 +5,12 @@ use axum::response::Html;
 use qizhi_core::figures::{Span, Value};
 use serde::Deserialize;
 
-use super::{chrome, readable_unit, render, this_year};
+use super::{children_counts, chrome, readable_unit, render, this_year};
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::PageResult;
 use crate::views::{
-    HomeChild, OrgTreePage, TreeChildren, TreeNode, UnitHit, UnitPage, UnitRef,
-    children_chart_json, tiles,
+    OrgTreePage, TreeChildren, TreeNode, UnitHit, UnitPage, UnitRef, children_chart_json, tiles,
 };
 
 fn node(n: &qizhi_store::units::UnitNode) -> TreeNode {
@@ -114,19 +113,7 @@ pub async fn unit(
         .find(|a| Some(a.id) == unit.parent_id && caller.can_read(&a.path))
         .map(UnitRef::from);
     let kids = state.store.children(unit.id).await?;
-    let mut chart = vec![];
-    for c in &kids {
-        let f = state.store.figures(c.unit.id, span).await?;
-        let n = |k: &str| match f[k] {
-            Value::Count(n) => n,
-            Value::Rate(_) => 0,
-        };
-        chart.push(HomeChild {
-            unit: UnitRef::from(&c.unit),
-            branches: n("org.branches"),
-            members: n("org.members"),
-        });
-    }
+    let chart = children_counts(&state, &kids, span).await?;
     let chart_json = if chart.len() > 1 {
         children_chart_json(caller.lang, &chart)
     } else {
