@@ -22,16 +22,16 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
-    backend: Backend,
+    pub(crate) backend: Backend,
+    /// Who the writes through this handle are recorded as (see `audit.rs`).
+    pub(crate) actor: Option<std::sync::Arc<crate::audit::Actor>>,
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("backend", &self.backend)
-            .finish_non_exhaustive()
+        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
     }
 }
 
@@ -68,10 +68,7 @@ impl Store {
         } else {
             return Err(crate::StoreError::conflict(
                 "db",
-                format!(
-                    "不支持的数据库地址 {} (use sqlite://PATH or postgres://…)",
-                    redact(url)
-                ),
+                format!("不支持的数据库地址 {} (use sqlite://PATH or postgres://…)", redact(url)),
             ));
         };
         let url = match backend {
@@ -107,7 +104,7 @@ impl Store {
                     .await?
             }
         };
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, actor: None })
     }
 
     pub fn backend(&self) -> Backend {
@@ -143,20 +140,14 @@ impl Store {
 
 /// Makes sure the folder of a SQLite file exists and the file is created.
 fn sqlite_url(url: &str) -> StoreResult<String> {
-    let rest = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path != ":memory:" && !path.is_empty() {
         if let Some(dir) = std::path::Path::new(path).parent()
             && !dir.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                crate::StoreError::conflict(
-                    "db",
-                    format!("无法创建数据目录 {}: {e}", dir.display()),
-                )
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| crate::StoreError::conflict("db", format!("无法创建数据目录 {}: {e}", dir.display())))?;
         }
     }
     let query = if query.contains("mode=") {
@@ -175,10 +166,7 @@ mod tests {
 
     #[test]
     fn passwords_are_hidden() {
-        assert_eq!(
-            redact("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
     }

@@ -22,10 +22,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 impl StoreError {
     pub fn conflict(field: &str, message: impl Into<String>) -> Self {
-        StoreError::Conflict {
-            field: field.into(),
-            message: message.into(),
-        }
+        StoreError::Conflict { field: field.into(), message: message.into() }
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
@@ -34,10 +31,7 @@ impl StoreError {
 }
 
 /// Turns a unique-constraint violation into a conflict on `field`.
-pub(crate) fn unique_as(
-    field: &'static str,
-    message: String,
-) -> impl FnOnce(sqlx::Error) -> StoreError {
+pub(crate) fn unique_as(field: &'static str, message: String) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |e| match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::conflict(field, message),
         _ => StoreError::Db(e),

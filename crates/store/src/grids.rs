@@ -6,6 +6,7 @@ use qizhi_core::ids::{GridId, ScenarioId, UnitId};
 use qizhi_core::org::Unit;
 use sqlx::Row;
 
+use crate::audit::{self, Entry, json};
 use crate::error::unique_as;
 use crate::rows::{self, GRID_COLS, SCENARIO_COLS, Sql};
 use crate::scope::subtree_filter;
@@ -76,14 +77,12 @@ pub(crate) async fn upsert_scenario(
     delta: &mut RollupDelta,
 ) -> StoreResult<Scenario> {
     let now = now_ms();
-    let old = sqlx::query(&format!(
-        "SELECT {SCENARIO_COLS} FROM scenarios WHERE code = $1"
-    ))
-    .bind(f.code.as_str())
-    .fetch_optional(&mut **tx)
-    .await?
-    .map(|r| rows::scenario(&r))
-    .transpose()?;
+    let old = sqlx::query(&format!("SELECT {SCENARIO_COLS} FROM scenarios WHERE code = $1"))
+        .bind(f.code.as_str())
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| rows::scenario(&r))
+        .transpose()?;
     let id = match &old {
         Some(s) => {
             let old_unit = units::get(tx, s.unit_id).await?;
@@ -123,12 +122,7 @@ pub(crate) async fn upsert_scenario(
 
 impl Store {
     /// Creates or updates (by code) a grid of `unit`, covered when `contact` is its contact-point unit.
-    pub async fn save_grid(
-        &self,
-        unit: UnitId,
-        f: &GridFields,
-        contact: Option<UnitId>,
-    ) -> StoreResult<Grid> {
+    pub async fn save_grid(&self, unit: UnitId, f: &GridFields, contact: Option<UnitId>) -> StoreResult<Grid> {
         let mut tx = self.write().await?;
         let unit = units::get(&mut tx, unit).await?;
         if let Some(c) = contact {
@@ -137,6 +131,16 @@ impl Store {
         let mut delta = RollupDelta::default();
         let g = upsert_grid(&mut tx, &unit, f, contact, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
+        let entry = Entry {
+            action: "save",
+            object_kind: "grid",
+            object_id: g.id.to_string(),
+            unit_path: Some(unit.path.clone()),
+            summary: format!("保存网格 {}（{}）", g.name, g.code),
+            before: None,
+            after: json(&g),
+        };
+        audit::append(&mut tx, self.actor.as_ref(), &[entry]).await?;
         tx.commit().await?;
         Ok(g)
     }
@@ -147,6 +151,16 @@ impl Store {
         let mut delta = RollupDelta::default();
         let s = upsert_scenario(&mut tx, &unit, f, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
+        let entry = Entry {
+            action: "save",
+            object_kind: "scenario",
+            object_id: s.id.to_string(),
+            unit_path: Some(unit.path.clone()),
+            summary: format!("保存生产场景 {}（{}）", s.name, s.code),
+            before: None,
+            after: json(&s),
+        };
+        audit::append(&mut tx, self.actor.as_ref(), &[entry]).await?;
         tx.commit().await?;
         Ok(s)
     }
@@ -162,11 +176,7 @@ impl Store {
 
     /// Grids of a subtree with their unit's code and the contact unit's code (exports, lists).
     pub async fn grids_in(&self, root: &Unit) -> StoreResult<Vec<(Grid, String, Option<String>)>> {
-        let cols = GRID_COLS
-            .split(", ")
-            .map(|c| format!("g.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = GRID_COLS.split(", ").map(|c| format!("g.{c}")).collect::<Vec<_>>().join(", ");
         let mut sql = Sql::new(&format!(
             "SELECT {cols}, u.code AS unit_code, c.code AS contact_code FROM grids g JOIN units u ON u.id = g.unit_id \
              LEFT JOIN units c ON c.id = g.contact_unit_id WHERE "
@@ -177,22 +187,12 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| {
-                Ok((
-                    rows::grid(r)?,
-                    r.try_get("unit_code")?,
-                    r.try_get("contact_code")?,
-                ))
-            })
+            .map(|r| Ok((rows::grid(r)?, r.try_get("unit_code")?, r.try_get("contact_code")?)))
             .collect()
     }
 
     pub async fn scenarios_in(&self, root: &Unit) -> StoreResult<Vec<(Scenario, String)>> {
-        let cols = SCENARIO_COLS
-            .split(", ")
-            .map(|c| format!("s.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = SCENARIO_COLS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ");
         let mut sql = Sql::new(&format!(
             "SELECT {cols}, u.code AS unit_code FROM scenarios s JOIN units u ON u.id = s.unit_id WHERE "
         ));

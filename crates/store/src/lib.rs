@@ -7,6 +7,7 @@
 //! (`rollup.rs`) in the same transaction, so figures are exact after every
 //! write and cost one small read whatever the size of the subtree.
 
+pub mod audit;
 mod db;
 mod error;
 pub mod grids;

@@ -12,6 +12,7 @@ use qizhi_core::org::{Unit, UnitFields};
 use qizhi_core::person::{Person, PersonFields};
 
 use crate::rows::{self, Bind, PERSON_COLS, Sql, UNIT_COLS, opt_date};
+use crate::audit::{self, Entry, json};
 use crate::{Store, StoreError, Tx, grids, now_ms, people, rollup, units};
 
 pub struct UnitRow {
@@ -103,23 +104,13 @@ impl Store {
         let mut errors = vec![];
         let mut done = 0;
 
-        load_units(
-            &mut tx,
-            &batch.units,
-            &mut by_code,
-            &mut delta,
-            &mut summary,
-            &mut errors,
-        )
-        .await?;
+        // Audit entries, built only when the changes are made by someone.
+        let mut trail: Option<Vec<Entry>> = self.actor.is_some().then(Vec::new);
+        load_units(&mut tx, &batch.units, &mut by_code, &mut delta, &mut summary, &mut errors, &mut trail).await?;
         done += batch.units.len();
         progress(done, total);
 
-        let resolve = |code: &str,
-                       line: usize,
-                       field: &'static str,
-                       errors: &mut Vec<RowError>|
-         -> Option<Unit> {
+        let resolve = |code: &str, line: usize, field: &'static str, errors: &mut Vec<RowError>| -> Option<Unit> {
             let u = by_code.get(code.trim()).cloned();
             if u.is_none() {
                 errors.push(RowError {
@@ -153,9 +144,7 @@ impl Store {
             let unit = resolve(&row.unit_code, row.line, "unit_code", &mut errors);
             let contact = match row.contact_unit_code.as_deref().map(str::trim) {
                 None | Some("") => Some(None),
-                Some(c) => {
-                    resolve(c, row.line, "contact_unit_code", &mut errors).map(|u| Some(u.id))
-                }
+                Some(c) => resolve(c, row.line, "contact_unit_code", &mut errors).map(|u| Some(u.id)),
             };
             if let (Some(u), Some(c)) = (unit, contact) {
                 grid_rows.push((row, u, c));
@@ -175,49 +164,74 @@ impl Store {
         let mut fresh: Vec<(&Unit, &PersonFields)> = vec![];
         for (row, unit) in batch.people.iter().zip(&resolved) {
             let unit = unit.as_ref().expect("resolved above");
-            match row
-                .fields
-                .id_number
-                .as_deref()
-                .and_then(|i| existing.get(i))
-            {
+            match row.fields.id_number.as_deref().and_then(|i| existing.get(i)) {
                 Some(old) => {
                     let old_unit = units::get(&mut tx, old.unit_id).await?;
-                    people::update(&mut tx, old, &old_unit, unit, &row.fields, &mut delta).await?;
+                    let new = people::update(&mut tx, old, &old_unit, unit, &row.fields, &mut delta).await?;
+                    if let Some(t) = trail.as_mut() {
+                        let text = format!("导入：修改人员 {}（{}）", new.fields.name, unit.name);
+                        t.push(people::person_entry("update", &new, unit, text, Some(old), Some(&new)));
+                    }
                     summary.updated += 1;
                 }
                 None => fresh.push((unit, &row.fields)),
             }
         }
         for chunk in fresh.chunks(PEOPLE_CHUNK) {
-            insert_people(&mut tx, chunk, &mut delta).await?;
+            let created = insert_people(&mut tx, chunk, &mut delta).await?;
+            if let Some(t) = trail.as_mut() {
+                for ((unit, _), p) in chunk.iter().zip(&created) {
+                    let text = format!("导入：新增人员 {}（{}）", p.fields.name, unit.name);
+                    t.push(people::person_entry("create", p, unit, text, None, Some(p)));
+                }
+            }
             summary.created += chunk.len();
             done += chunk.len();
             progress(done.min(total), total);
         }
         for (row, unit, contact) in grid_rows {
-            grids::upsert_grid(&mut tx, &unit, &row.fields, contact, &mut delta).await?;
+            let g = grids::upsert_grid(&mut tx, &unit, &row.fields, contact, &mut delta).await?;
+            if let Some(t) = trail.as_mut() {
+                t.push(Entry {
+                    action: "save",
+                    object_kind: "grid",
+                    object_id: g.id.to_string(),
+                    unit_path: Some(unit.path.clone()),
+                    summary: format!("导入：保存网格 {}（{}）", g.name, g.code),
+                    before: None,
+                    after: json(&g),
+                });
+            }
             summary.created += 1;
         }
         for (row, unit) in scenario_rows {
-            grids::upsert_scenario(&mut tx, &unit, &row.fields, &mut delta).await?;
+            let sc = grids::upsert_scenario(&mut tx, &unit, &row.fields, &mut delta).await?;
+            if let Some(t) = trail.as_mut() {
+                t.push(Entry {
+                    action: "save",
+                    object_kind: "scenario",
+                    object_id: sc.id.to_string(),
+                    unit_path: Some(unit.path.clone()),
+                    summary: format!("导入：保存生产场景 {}（{}）", sc.name, sc.code),
+                    before: None,
+                    after: json(&sc),
+                });
+            }
             summary.created += 1;
         }
         progress(total, total);
         rollup::apply(&mut tx, &delta).await?;
+        if let Some(t) = &trail {
+            audit::append(&mut tx, self.actor.as_ref(), t).await?;
+        }
         tx.commit().await?;
         Ok(summary)
     }
 }
 
 async fn all_units(tx: &mut Tx) -> Result<HashMap<String, Unit>, LoadError> {
-    let rows = sqlx::query(&format!("SELECT {UNIT_COLS} FROM units"))
-        .fetch_all(&mut **tx)
-        .await?;
-    rows.iter()
-        .map(|r| rows::unit(r).map(|u| (u.code.clone(), u)))
-        .collect::<Result<_, _>>()
-        .map_err(Into::into)
+    let rows = sqlx::query(&format!("SELECT {UNIT_COLS} FROM units")).fetch_all(&mut **tx).await?;
+    rows.iter().map(|r| rows::unit(r).map(|u| (u.code.clone(), u))).collect::<Result<_, _>>().map_err(Into::into)
 }
 
 /// Units are applied parents first: a row's parent may be an existing unit
@@ -229,6 +243,7 @@ async fn load_units(
     delta: &mut RollupDelta,
     summary: &mut LoadSummary,
     errors: &mut Vec<RowError>,
+    trail: &mut Option<Vec<Entry>>,
 ) -> Result<(), LoadError> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for r in rows {
@@ -243,21 +258,18 @@ async fn load_units(
     let batch_codes: HashSet<&str> = rows.iter().map(|r| r.fields.code.as_str()).collect();
     for r in rows {
         match r.parent_code.as_deref() {
-            Some(p) if !by_code.contains_key(p) && !batch_codes.contains(p) => {
-                errors.push(RowError {
-                    line: r.line,
-                    field: "parent_code",
-                    message: format!("上级组织编码 “{p}” 不存在 (no unit with this code)"),
-                })
-            }
+            Some(p) if !by_code.contains_key(p) && !batch_codes.contains(p) => errors.push(RowError {
+                line: r.line,
+                field: "parent_code",
+                message: format!("上级组织编码 “{p}” 不存在 (no unit with this code)"),
+            }),
             Some(p) if p == r.fields.code => errors.push(RowError {
                 line: r.line,
                 field: "parent_code",
                 message: "上级组织不能是自身 (a unit cannot be its own parent)".into(),
             }),
             None if !by_code.contains_key(&r.fields.code)
-                && (!by_code.is_empty()
-                    || rows.iter().filter(|x| x.parent_code.is_none()).count() > 1) =>
+                && (!by_code.is_empty() || rows.iter().filter(|x| x.parent_code.is_none()).count() > 1) =>
             {
                 errors.push(RowError {
                     line: r.line,
@@ -269,16 +281,13 @@ async fn load_units(
         }
         if let Some(existing) = by_code.get(&r.fields.code) {
             let current_parent = existing.parent_id;
-            let wanted = r
-                .parent_code
-                .as_deref()
-                .and_then(|p| by_code.get(p))
-                .map(|u| u.id);
+            let wanted = r.parent_code.as_deref().and_then(|p| by_code.get(p)).map(|u| u.id);
             if r.parent_code.is_some() && wanted.is_some() && wanted != current_parent {
                 errors.push(RowError {
                     line: r.line,
                     field: "parent_code",
-                    message: "导入不改变已有组织的上级；请在组织页面使用“移动” (import does not move units; use move)".into(),
+                    message: "导入不改变已有组织的上级；请在组织页面使用“移动” (import does not move units; use move)"
+                        .into(),
                 });
             }
         }
@@ -304,22 +313,27 @@ async fn load_units(
             let unit = match by_code.get(&r.fields.code) {
                 Some(old) => {
                     summary.updated += 1;
-                    units::update(tx, &old.clone(), &r.fields, delta).await?
+                    let old = old.clone();
+                    let new = units::update(tx, &old, &r.fields, delta).await?;
+                    if let Some(t) = trail.as_mut() {
+                        let text = format!("导入：修改组织 {}（{}）", new.name, new.code);
+                        t.push(units::unit_entry("update", &new, text, Some(&old), Some(&new)));
+                    }
+                    new
                 }
                 None => {
                     summary.created += 1;
-                    units::insert(tx, parent.as_ref(), &r.fields, delta)
-                        .await
-                        .map_err(|e| match e {
-                            StoreError::Conflict { message, .. } => {
-                                LoadError::Rows(vec![RowError {
-                                    line: r.line,
-                                    field: "kind",
-                                    message,
-                                }])
-                            }
-                            e => e.into(),
-                        })?
+                    let unit = units::insert(tx, parent.as_ref(), &r.fields, delta).await.map_err(|e| match e {
+                        StoreError::Conflict { message, .. } => {
+                            LoadError::Rows(vec![RowError { line: r.line, field: "kind", message }])
+                        }
+                        e => e.into(),
+                    })?;
+                    if let Some(t) = trail.as_mut() {
+                        let text = format!("导入：新建组织 {}（{}）", unit.name, unit.code);
+                        t.push(units::unit_entry("create", &unit, text, None, Some(&unit)));
+                    }
+                    unit
                 }
             };
             by_code.insert(unit.code.clone(), unit);
@@ -340,19 +354,11 @@ async fn load_units(
 }
 
 /// The stored people whose ID numbers appear in the batch, by ID number.
-async fn existing_people(
-    tx: &mut Tx,
-    rows: &[PersonRow],
-) -> Result<HashMap<String, Person>, LoadError> {
-    let ids: Vec<&str> = rows
-        .iter()
-        .filter_map(|r| r.fields.id_number.as_deref())
-        .collect();
+async fn existing_people(tx: &mut Tx, rows: &[PersonRow]) -> Result<HashMap<String, Person>, LoadError> {
+    let ids: Vec<&str> = rows.iter().filter_map(|r| r.fields.id_number.as_deref()).collect();
     let mut out = HashMap::new();
     for chunk in ids.chunks(500) {
-        let mut sql = Sql::new(&format!(
-            "SELECT {PERSON_COLS} FROM people WHERE id_number IN ("
-        ));
+        let mut sql = Sql::new(&format!("SELECT {PERSON_COLS} FROM people WHERE id_number IN ("));
         for (i, id) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
@@ -368,11 +374,12 @@ async fn existing_people(
     Ok(out)
 }
 
+/// Inserts a chunk of people in one statement; returns them with their ids, in order.
 async fn insert_people(
     tx: &mut Tx,
     chunk: &[(&Unit, &PersonFields)],
     delta: &mut RollupDelta,
-) -> Result<(), LoadError> {
+) -> Result<Vec<Person>, LoadError> {
     let now = now_ms();
     let mut sql = Sql::new(
         "INSERT INTO people (unit_id, name, gender, category, join_date, post, birth_date, phone, id_number, created_at, updated_at) VALUES ",
@@ -401,13 +408,18 @@ async fn insert_people(
             sql.bind(b);
         }
         sql.push(")");
-        let p = Person {
-            id: PersonId(0),
-            unit_id: unit.id,
-            fields: (*f).clone(),
-        };
+        let p = Person { id: PersonId(0), unit_id: unit.id, fields: (*f).clone() };
         delta.add(&unit.lineage(), &person_contributions(&p), 1);
     }
-    sql.query().execute(&mut **tx).await?;
-    Ok(())
+    sql.push(" RETURNING id");
+    let rows = sql.query().fetch_all(&mut **tx).await?;
+    let mut ids: Vec<i64> = rows.iter().map(|r| sqlx::Row::try_get(r, 0)).collect::<Result<_, _>>()?;
+    // Ids are assigned increasing within one statement; sorting makes the
+    // pairing with the chunk independent of the order rows come back in.
+    ids.sort_unstable();
+    Ok(chunk
+        .iter()
+        .zip(ids)
+        .map(|((unit, f), id)| Person { id: PersonId(id), unit_id: unit.id, fields: (*f).clone() })
+        .collect())
 }

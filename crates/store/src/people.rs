@@ -6,6 +6,7 @@ use qizhi_core::org::Unit;
 use qizhi_core::person::{Category, Person, PersonFields};
 use sqlx::Row;
 
+use crate::audit::{self, Entry, json};
 use crate::error::unique_as;
 use crate::rows::{self, Bind, PERSON_COLS, Sql, opt_date};
 use crate::scope::{Scope, subtree_filter};
@@ -30,18 +31,10 @@ pub struct PeopleQuery {
 }
 
 fn id_number_taken(f: &PersonFields) -> String {
-    format!(
-        "身份证号 {} 已登记给其他人员 (ID number already registered)",
-        f.id_number.as_deref().unwrap_or("")
-    )
+    format!("身份证号 {} 已登记给其他人员 (ID number already registered)", f.id_number.as_deref().unwrap_or(""))
 }
 
-pub(crate) async fn insert(
-    tx: &mut Tx,
-    unit: &Unit,
-    f: &PersonFields,
-    delta: &mut RollupDelta,
-) -> StoreResult<Person> {
+pub(crate) async fn insert(tx: &mut Tx, unit: &Unit, f: &PersonFields, delta: &mut RollupDelta) -> StoreResult<Person> {
     let now = now_ms();
     let id: i64 = sqlx::query(
         "INSERT INTO people (unit_id, name, gender, category, join_date, post, birth_date, phone, id_number, created_at, updated_at) \
@@ -61,11 +54,7 @@ pub(crate) async fn insert(
     .await
     .map_err(unique_as("id_number", id_number_taken(f)))?
     .try_get(0)?;
-    let person = Person {
-        id: PersonId(id),
-        unit_id: unit.id,
-        fields: f.clone(),
-    };
+    let person = Person { id: PersonId(id), unit_id: unit.id, fields: f.clone() };
     delta.add(&unit.lineage(), &person_contributions(&person), 1);
     Ok(person)
 }
@@ -97,11 +86,7 @@ pub(crate) async fn update(
     .execute(&mut **tx)
     .await
     .map_err(unique_as("id_number", id_number_taken(f)))?;
-    let new = Person {
-        id: old.id,
-        unit_id: unit.id,
-        fields: f.clone(),
-    };
+    let new = Person { id: old.id, unit_id: unit.id, fields: f.clone() };
     delta.add(&old_unit.lineage(), &person_contributions(old), -1);
     delta.add(&unit.lineage(), &person_contributions(&new), 1);
     Ok(new)
@@ -140,43 +125,25 @@ impl Store {
         scope.filter(&mut filter, "u.path");
         let q = query.q.trim();
         if !q.is_empty() {
-            filter
-                .push(" AND (p.name LIKE ")
-                .bind(Bind::Text(format!("%{}%", escape_like(q))))
-                .push(" ESCAPE '\\'");
-            filter
-                .push(" OR p.id_number = ")
-                .bind(Bind::Text(q.to_uppercase()))
-                .push(")");
+            filter.push(" AND (p.name LIKE ").bind(Bind::Text(format!("%{}%", escape_like(q)))).push(" ESCAPE '\\'");
+            filter.push(" OR p.id_number = ").bind(Bind::Text(q.to_uppercase())).push(")");
         }
         if let Some(c) = query.category {
-            filter
-                .push(" AND p.category = ")
-                .bind(Bind::Text(c.code().into()));
+            filter.push(" AND p.category = ").bind(Bind::Text(c.code().into()));
         }
         let mut count = filter.clone();
         count.text = format!("SELECT COUNT(*){}", count.text);
         let total: i64 = count.query().fetch_one(&self.pool).await?.try_get(0)?;
 
-        let cols = PERSON_COLS
-            .split(", ")
-            .map(|c| format!("p.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = PERSON_COLS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
         let mut list = filter;
         list.text = format!("SELECT {cols}, u.name AS unit_name{}", list.text);
-        list.push(" ORDER BY u.path, p.id LIMIT ")
-            .bind(Bind::Int(per_page));
+        list.push(" ORDER BY u.path, p.id LIMIT ").bind(Bind::Int(per_page));
         list.push(" OFFSET ").bind(Bind::Int((page - 1) * per_page));
         let rows = list.query().fetch_all(&self.pool).await?;
         let people = rows
             .iter()
-            .map(|r| {
-                Ok(PersonListed {
-                    person: rows::person(r)?,
-                    unit_name: r.try_get("unit_name")?,
-                })
-            })
+            .map(|r| Ok(PersonListed { person: rows::person(r)?, unit_name: r.try_get("unit_name")? }))
             .collect::<StoreResult<Vec<_>>>()?;
         Ok((total, people))
     }
@@ -187,28 +154,33 @@ impl Store {
         let mut delta = RollupDelta::default();
         let p = insert(&mut tx, &unit, f, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
+        let entry =
+            person_entry("create", &p, &unit, format!("新增人员 {}（{}）", p.fields.name, unit.name), None, Some(&p));
+        audit::append(&mut tx, self.actor.as_ref(), &[entry]).await?;
         tx.commit().await?;
         Ok(p)
     }
 
     /// Edits a person; a different `unit` transfers them.
-    pub async fn update_person(
-        &self,
-        id: PersonId,
-        unit: UnitId,
-        f: &PersonFields,
-    ) -> StoreResult<(Person, Person)> {
+    pub async fn update_person(&self, id: PersonId, unit: UnitId, f: &PersonFields) -> StoreResult<(Person, Person)> {
         let mut tx = self.write().await?;
         let old = get(&mut tx, id).await?;
         let old_unit = units::get(&mut tx, old.unit_id).await?;
-        let unit = if unit == old.unit_id {
-            old_unit.clone()
-        } else {
-            units::get(&mut tx, unit).await?
-        };
+        let unit = if unit == old.unit_id { old_unit.clone() } else { units::get(&mut tx, unit).await? };
         let mut delta = RollupDelta::default();
         let new = update(&mut tx, &old, &old_unit, &unit, f, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
+        let summary = if old_unit.id == unit.id {
+            format!("修改人员 {}（{}）", new.fields.name, unit.name)
+        } else {
+            format!("人员 {} 从 {} 转入 {}", new.fields.name, old_unit.name, unit.name)
+        };
+        let mut entries = vec![person_entry("update", &new, &unit, summary.clone(), Some(&old), Some(&new))];
+        if old_unit.id != unit.id {
+            // Filed under the old unit too, so its admins see who left.
+            entries.push(person_entry("update", &new, &old_unit, summary, Some(&old), Some(&new)));
+        }
+        audit::append(&mut tx, self.actor.as_ref(), &entries).await?;
         tx.commit().await?;
         Ok((old, new))
     }
@@ -219,15 +191,18 @@ impl Store {
         let unit = units::get(&mut tx, old.unit_id).await?;
         let mut delta = RollupDelta::default();
         delta.add(&unit.lineage(), &person_contributions(&old), -1);
-        sqlx::query("UPDATE users SET person_id = NULL WHERE person_id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM people WHERE id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("UPDATE users SET person_id = NULL WHERE person_id = $1").bind(id.0).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM people WHERE id = $1").bind(id.0).execute(&mut *tx).await?;
         rollup::apply(&mut tx, &delta).await?;
+        let entry = person_entry(
+            "delete",
+            &old,
+            &unit,
+            format!("删除人员 {}（{}）", old.fields.name, unit.name),
+            Some(&old),
+            None,
+        );
+        audit::append(&mut tx, self.actor.as_ref(), &[entry]).await?;
         tx.commit().await?;
         Ok(old)
     }
@@ -239,11 +214,7 @@ impl Store {
         mut each: impl FnMut(Person, String) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         use futures_util::StreamExt;
-        let cols = PERSON_COLS
-            .split(", ")
-            .map(|c| format!("p.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = PERSON_COLS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
         let mut sql = Sql::new(&format!(
             "SELECT {cols}, u.code AS unit_code FROM people p JOIN units u ON u.id = p.unit_id WHERE "
         ));
@@ -256,5 +227,25 @@ impl Store {
             each(rows::person(&row)?, row.try_get("unit_code")?)?;
         }
         Ok(())
+    }
+}
+
+/// An audit entry about a person, filed under `unit`.
+pub(crate) fn person_entry(
+    action: &'static str,
+    person: &Person,
+    unit: &Unit,
+    summary: String,
+    before: Option<&Person>,
+    after: Option<&Person>,
+) -> Entry {
+    Entry {
+        action,
+        object_kind: "person",
+        object_id: person.id.to_string(),
+        unit_path: Some(unit.path.clone()),
+        summary,
+        before: before.and_then(json),
+        after: after.and_then(json),
     }
 }

@@ -25,19 +25,10 @@ pub async fn apply(tx: &mut Tx, delta: &RollupDelta) -> StoreResult<()> {
             if i > 0 {
                 sql.push(", ");
             }
-            sql.push("(")
-                .bind(Bind::Int(unit.0))
-                .push(", ")
-                .bind(Bind::Int(i64::from(*year)));
-            sql.push(", ")
-                .bind(Bind::Text((*key).to_string()))
-                .push(", ")
-                .bind(Bind::Int(*d))
-                .push(")");
+            sql.push("(").bind(Bind::Int(unit.0)).push(", ").bind(Bind::Int(i64::from(*year)));
+            sql.push(", ").bind(Bind::Text((*key).to_string())).push(", ").bind(Bind::Int(*d)).push(")");
         }
-        sql.push(
-            " ON CONFLICT (unit_id, year, key) DO UPDATE SET value = rollup.value + excluded.value",
-        );
+        sql.push(" ON CONFLICT (unit_id, year, key) DO UPDATE SET value = rollup.value + excluded.value");
         sql.query().execute(&mut **tx).await?;
     }
     Ok(())
@@ -52,9 +43,7 @@ where
         .bind(unit.0)
         .fetch_all(exec)
         .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get::<i64, _>(0)? as i32, r.try_get(1)?, r.try_get(2)?)))
-        .collect()
+    rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)? as i32, r.try_get(1)?, r.try_get(2)?))).collect()
 }
 
 impl Store {
@@ -68,9 +57,7 @@ impl Store {
     /// `unit → (year, key) → value`, zeros left out.
     pub async fn recompute(&self) -> StoreResult<BTreeMap<i64, BTreeMap<(i32, String), i64>>> {
         let mut delta = RollupDelta::default();
-        let units = sqlx::query(&format!("SELECT {} FROM units", rows::UNIT_COLS))
-            .fetch_all(&self.pool)
-            .await?;
+        let units = sqlx::query(&format!("SELECT {} FROM units", rows::UNIT_COLS)).fetch_all(&self.pool).await?;
         let mut paths = std::collections::HashMap::new();
         for r in &units {
             let u = rows::unit(r)?;
@@ -78,47 +65,33 @@ impl Store {
             paths.insert(u.id, u.path);
         }
         let path_of = |id: UnitId| lineage(paths.get(&id).map(String::as_str).unwrap_or(""));
-        for r in sqlx::query(&format!("SELECT {} FROM people", rows::PERSON_COLS))
-            .fetch_all(&self.pool)
-            .await?
-        {
+        for r in sqlx::query(&format!("SELECT {} FROM people", rows::PERSON_COLS)).fetch_all(&self.pool).await? {
             let p = rows::person(&r)?;
             delta.add(&path_of(p.unit_id), &figures::person_contributions(&p), 1);
         }
-        for r in sqlx::query(&format!("SELECT {} FROM grids", rows::GRID_COLS))
-            .fetch_all(&self.pool)
-            .await?
-        {
+        for r in sqlx::query(&format!("SELECT {} FROM grids", rows::GRID_COLS)).fetch_all(&self.pool).await? {
             let g = rows::grid(&r)?;
             delta.add(&path_of(g.unit_id), &figures::grid_contributions(&g), 1);
         }
-        for r in sqlx::query("SELECT unit_id FROM scenarios")
-            .fetch_all(&self.pool)
-            .await?
-        {
+        for r in sqlx::query("SELECT unit_id FROM scenarios").fetch_all(&self.pool).await? {
             let unit = UnitId(r.try_get(0)?);
             delta.add(&path_of(unit), &figures::scenario_contributions(), 1);
         }
         let mut out: BTreeMap<i64, BTreeMap<(i32, String), i64>> = BTreeMap::new();
         for (unit, year, key, value) in delta.cells() {
-            out.entry(unit.0)
-                .or_default()
-                .insert((year, key.to_string()), value);
+            out.entry(unit.0).or_default().insert((year, key.to_string()), value);
         }
         Ok(out)
     }
 
     /// The rollup table as stored, in the shape of [`Store::recompute`].
     pub async fn stored_rollup(&self) -> StoreResult<BTreeMap<i64, BTreeMap<(i32, String), i64>>> {
-        let rows = sqlx::query("SELECT unit_id, year, key, value FROM rollup WHERE value <> 0")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT unit_id, year, key, value FROM rollup WHERE value <> 0").fetch_all(&self.pool).await?;
         let mut out: BTreeMap<i64, BTreeMap<(i32, String), i64>> = BTreeMap::new();
         for r in rows {
             let year = r.try_get::<i64, _>(1)? as i32;
-            out.entry(r.try_get(0)?)
-                .or_default()
-                .insert((year, r.try_get(2)?), r.try_get(3)?);
+            out.entry(r.try_get(0)?).or_default().insert((year, r.try_get(2)?), r.try_get(3)?);
         }
         Ok(out)
     }
@@ -129,10 +102,8 @@ impl Store {
         let mut delta = RollupDelta::default();
         let mut n = 0;
         for (unit, cells) in &fresh {
-            let cells: Vec<(i32, &'static str, i64)> = cells
-                .iter()
-                .filter_map(|((y, k), v)| figures::counter(k).map(|c| (*y, c.key, *v)))
-                .collect();
+            let cells: Vec<(i32, &'static str, i64)> =
+                cells.iter().filter_map(|((y, k), v)| figures::counter(k).map(|c| (*y, c.key, *v))).collect();
             n += cells.len();
             delta.add_cells(&[UnitId(*unit)], &cells, 1);
         }

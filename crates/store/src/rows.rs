@@ -30,10 +30,7 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Self {
-        Sql {
-            text: text.to_string(),
-            binds: vec![],
-        }
+        Sql { text: text.to_string(), binds: vec![] }
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
@@ -69,18 +66,14 @@ pub fn opt_date(d: Option<Date>) -> Option<String> {
 
 fn date_col(row: &AnyRow, col: &str) -> StoreResult<Option<Date>> {
     let v: Option<String> = row.try_get(col)?;
-    v.map(|s| qizhi_core::date::parse(&s).map_err(|e| corrupt(col, &e)))
-        .transpose()
+    v.map(|s| qizhi_core::date::parse(&s).map_err(|e| corrupt(col, &e))).transpose()
 }
 
 fn corrupt(col: &str, problem: &str) -> StoreError {
-    StoreError::Db(sqlx::Error::Decode(
-        format!("column {col}: {problem}").into(),
-    ))
+    StoreError::Db(sqlx::Error::Decode(format!("column {col}: {problem}").into()))
 }
 
-pub const UNIT_COLS: &str =
-    "id, code, name, short_name, kind, parent_id, path, depth, sort_order, founded, status";
+pub const UNIT_COLS: &str = "id, code, name, short_name, kind, parent_id, path, depth, sort_order, founded, status";
 
 pub fn unit(row: &AnyRow) -> StoreResult<Unit> {
     let kind: String = row.try_get("kind")?;
@@ -100,8 +93,7 @@ pub fn unit(row: &AnyRow) -> StoreResult<Unit> {
     })
 }
 
-pub const PERSON_COLS: &str =
-    "id, unit_id, name, gender, category, join_date, post, birth_date, phone, id_number";
+pub const PERSON_COLS: &str = "id, unit_id, name, gender, category, join_date, post, birth_date, phone, id_number";
 
 pub fn person(row: &AnyRow) -> StoreResult<Person> {
     let category: String = row.try_get("category")?;
@@ -111,9 +103,7 @@ pub fn person(row: &AnyRow) -> StoreResult<Person> {
         unit_id: UnitId(row.try_get("unit_id")?),
         fields: PersonFields {
             name: row.try_get("name")?,
-            gender: gender
-                .map(|g| Gender::parse(&g).map_err(|e| corrupt("gender", &e)))
-                .transpose()?,
+            gender: gender.map(|g| Gender::parse(&g).map_err(|e| corrupt("gender", &e))).transpose()?,
             category: Category::parse(&category).map_err(|e| corrupt("category", &e))?,
             join_date: date_col(row, "join_date")?,
             post: row.try_get("post")?,
@@ -132,9 +122,7 @@ pub fn grid(row: &AnyRow) -> StoreResult<Grid> {
         unit_id: UnitId(row.try_get("unit_id")?),
         code: row.try_get("code")?,
         name: row.try_get("name")?,
-        contact_unit_id: row
-            .try_get::<Option<i64>, _>("contact_unit_id")?
-            .map(UnitId),
+        contact_unit_id: row.try_get::<Option<i64>, _>("contact_unit_id")?.map(UnitId),
         covered: row.try_get::<i64, _>("covered")? != 0,
     })
 }

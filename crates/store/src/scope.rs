@@ -57,9 +57,7 @@ impl Scope {
 pub fn subtree_filter(sql: &mut Sql, path_col: &str, path: &str) {
     let (lo, hi) = subtree_range(path);
     sql.push(&format!("({path_col} >= ")).bind(Bind::Text(lo));
-    sql.push(&format!(" AND {path_col} < "))
-        .bind(Bind::Text(hi))
-        .push(")");
+    sql.push(&format!(" AND {path_col} < ")).bind(Bind::Text(hi)).push(")");
 }
 
 #[cfg(test)]

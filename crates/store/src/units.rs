@@ -5,6 +5,7 @@ use qizhi_core::ids::UnitId;
 use qizhi_core::org::{Unit, UnitFields, child_path, lineage};
 use sqlx::Row;
 
+use crate::audit::{self, Entry, json};
 use crate::error::unique_as;
 use crate::rows::{self, Bind, Sql, UNIT_COLS, opt_date};
 use crate::scope::{Scope, subtree_filter};
@@ -67,11 +68,7 @@ pub(crate) async fn insert(
     .map_err(unique_as("code", format!("组织编码 {} 已存在 (code already exists)", f.code)))?
     .try_get(0)?;
     let path = child_path(parent.map(|p| p.path.as_str()), UnitId(id));
-    sqlx::query("UPDATE units SET path = $1 WHERE id = $2")
-        .bind(path.as_str())
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query("UPDATE units SET path = $1 WHERE id = $2").bind(path.as_str()).bind(id).execute(&mut **tx).await?;
     let unit = Unit {
         id: UnitId(id),
         code: f.code.clone(),
@@ -90,19 +87,11 @@ pub(crate) async fn insert(
 }
 
 /// Changes a unit's own fields (not its place in the tree).
-pub(crate) async fn update(
-    tx: &mut Tx,
-    old: &Unit,
-    f: &UnitFields,
-    delta: &mut RollupDelta,
-) -> StoreResult<Unit> {
+pub(crate) async fn update(tx: &mut Tx, old: &Unit, f: &UnitFields, delta: &mut RollupDelta) -> StoreResult<Unit> {
     if let Some(pid) = old.parent_id {
         let parent = get(tx, pid).await?;
         if !f.kind.may_be_under(parent.kind) {
-            return Err(StoreError::conflict(
-                "kind",
-                format!("{} 不能设在 {} 之下", f.kind.zh(), parent.kind.zh()),
-            ));
+            return Err(StoreError::conflict("kind", format!("{} 不能设在 {} 之下", f.kind.zh(), parent.kind.zh())));
         }
     }
     sqlx::query(
@@ -164,12 +153,7 @@ impl Store {
             sql.bind(Bind::Int(id.0));
         }
         sql.push(") ORDER BY depth");
-        sql.query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(rows::unit)
-            .collect()
+        sql.query().fetch_all(&self.pool).await?.iter().map(rows::unit).collect()
     }
 
     /// The topmost units a scope can see: the roots of the tree, or the scope's own roots.
@@ -215,26 +199,13 @@ impl Store {
     pub async fn search_units(&self, q: &str, scope: &Scope, limit: i64) -> StoreResult<Vec<Unit>> {
         let q = q.trim();
         let mut sql = Sql::new(&format!("SELECT {UNIT_COLS} FROM units WHERE (code = "));
-        sql.bind(Bind::Text(q.to_string()))
-            .push(" OR code LIKE ")
-            .bind(Bind::Text(format!("{}%", escape_like(q))));
-        sql.push(" ESCAPE '\\' OR name LIKE ")
-            .bind(Bind::Text(format!("%{}%", escape_like(q))))
-            .push(" ESCAPE '\\'");
-        sql.push(" OR short_name LIKE ")
-            .bind(Bind::Text(format!("%{}%", escape_like(q))))
-            .push(" ESCAPE '\\')");
+        sql.bind(Bind::Text(q.to_string())).push(" OR code LIKE ").bind(Bind::Text(format!("{}%", escape_like(q))));
+        sql.push(" ESCAPE '\\' OR name LIKE ").bind(Bind::Text(format!("%{}%", escape_like(q)))).push(" ESCAPE '\\'");
+        sql.push(" OR short_name LIKE ").bind(Bind::Text(format!("%{}%", escape_like(q)))).push(" ESCAPE '\\')");
         scope.filter(&mut sql, "path");
-        sql.push(" ORDER BY CASE WHEN code = ")
-            .bind(Bind::Text(q.to_string()));
-        sql.push(" THEN 0 ELSE 1 END, depth, sort_order, code LIMIT ")
-            .bind(Bind::Int(limit));
-        sql.query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(rows::unit)
-            .collect()
+        sql.push(" ORDER BY CASE WHEN code = ").bind(Bind::Text(q.to_string()));
+        sql.push(" THEN 0 ELSE 1 END, depth, sort_order, code LIMIT ").bind(Bind::Int(limit));
+        sql.query().fetch_all(&self.pool).await?.iter().map(rows::unit).collect()
     }
 
     /// All units of a subtree, in tree order (for exports).
@@ -242,12 +213,7 @@ impl Store {
         let mut sql = Sql::new(&format!("SELECT {UNIT_COLS} FROM units WHERE "));
         subtree_filter(&mut sql, "path", &root.path);
         sql.push(" ORDER BY depth, sort_order, code");
-        sql.query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(rows::unit)
-            .collect()
+        sql.query().fetch_all(&self.pool).await?.iter().map(rows::unit).collect()
     }
 
     pub async fn create_unit(&self, parent: Option<UnitId>, f: &UnitFields) -> StoreResult<Unit> {
@@ -262,15 +228,14 @@ impl Store {
                 .await?
                 .try_get(0)?;
             if roots > 0 {
-                return Err(StoreError::conflict(
-                    "parent_code",
-                    "必须指定上级组织 (a parent unit is required)",
-                ));
+                return Err(StoreError::conflict("parent_code", "必须指定上级组织 (a parent unit is required)"));
             }
         }
         let mut delta = RollupDelta::default();
         let unit = insert(&mut tx, parent.as_ref(), f, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
+        let entry = unit_entry("create", &unit, format!("新建组织 {}（{}）", unit.name, unit.code), None, Some(&unit));
+        audit::append(&mut tx, self.actor.as_ref(), &[entry]).await?;
         tx.commit().await?;
         Ok(unit)
     }
@@ -281,6 +246,9 @@ impl Store {
         let mut delta = RollupDelta::default();
         let new = update(&mut tx, &old, f, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
+        let entry =
+            unit_entry("update", &new, format!("修改组织 {}（{}）", new.name, new.code), Some(&old), Some(&new));
+        audit::append(&mut tx, self.actor.as_ref(), &[entry]).await?;
         tx.commit().await?;
         Ok((old, new))
     }
@@ -311,10 +279,8 @@ impl Store {
             ));
         }
         let cells = rollup::cells(&mut *tx, unit.id).await?;
-        let cells: Vec<(i32, &'static str, i64)> = cells
-            .iter()
-            .filter_map(|(y, k, v)| qizhi_core::figures::counter(k).map(|c| (*y, c.key, *v)))
-            .collect();
+        let cells: Vec<(i32, &'static str, i64)> =
+            cells.iter().filter_map(|(y, k, v)| qizhi_core::figures::counter(k).map(|c| (*y, c.key, *v))).collect();
         let old_ancestors = lineage(&unit.path);
         let old_ancestors = &old_ancestors[..old_ancestors.len() - 1];
         let mut delta = RollupDelta::default();
@@ -324,10 +290,8 @@ impl Store {
         let new_path = child_path(Some(&parent.path), unit.id);
         let depth_change = i64::from(parent.depth + 1 - unit.depth);
         let mut sql = Sql::new("UPDATE units SET path = ");
-        sql.bind(Bind::Text(new_path.clone()))
-            .push(" || substr(path, CAST(");
-        sql.bind(Bind::Int(unit.path.len() as i64 + 1))
-            .push(" AS INTEGER)), depth = depth + ");
+        sql.bind(Bind::Text(new_path.clone())).push(" || substr(path, CAST(");
+        sql.bind(Bind::Int(unit.path.len() as i64 + 1)).push(" AS INTEGER)), depth = depth + ");
         sql.bind(Bind::Int(depth_change)).push(" WHERE ");
         subtree_filter(&mut sql, "path", &unit.path);
         sql.query().execute(&mut *tx).await?;
@@ -339,6 +303,9 @@ impl Store {
             .await?;
         rollup::apply(&mut tx, &delta).await?;
         let moved = get(&mut tx, id).await?;
+        let summary = format!("移动组织 {}（{}）到 {}（{}）之下", unit.name, unit.code, parent.name, parent.code);
+        let entry = unit_entry("move", &moved, summary, Some(&unit), Some(&moved));
+        audit::append(&mut tx, self.actor.as_ref(), &[entry]).await?;
         tx.commit().await?;
         Ok((unit, moved))
     }
@@ -362,47 +329,47 @@ impl Store {
             if n > 0 {
                 return Err(StoreError::conflict(
                     "id",
-                    format!(
-                        "该组织还有 {n} 个{what}，不能删除；可改为“已撤销” (unit still has {what})"
-                    ),
+                    format!("该组织还有 {n} 个{what}，不能删除；可改为“已撤销” (unit still has {what})"),
                 ));
             }
         }
         let mut delta = RollupDelta::default();
         let ancestors = lineage(&unit.path);
-        delta.add(
-            &ancestors[..ancestors.len() - 1],
-            &unit_contributions(&unit),
-            -1,
-        );
-        sqlx::query("DELETE FROM rollup WHERE unit_id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM units WHERE id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
+        delta.add(&ancestors[..ancestors.len() - 1], &unit_contributions(&unit), -1);
+        sqlx::query("DELETE FROM rollup WHERE unit_id = $1").bind(id.0).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM units WHERE id = $1").bind(id.0).execute(&mut *tx).await?;
         rollup::apply(&mut tx, &delta).await?;
+        let entry = unit_entry("delete", &unit, format!("删除组织 {}（{}）", unit.name, unit.code), Some(&unit), None);
+        audit::append(&mut tx, self.actor.as_ref(), &[entry]).await?;
         tx.commit().await?;
         Ok(unit)
     }
 }
 
+/// An audit entry about a unit; it is filed under the unit itself.
+pub(crate) fn unit_entry(
+    action: &'static str,
+    unit: &Unit,
+    summary: String,
+    before: Option<&Unit>,
+    after: Option<&Unit>,
+) -> Entry {
+    Entry {
+        action,
+        object_kind: "unit",
+        object_id: unit.id.to_string(),
+        unit_path: Some(unit.path.clone()),
+        summary,
+        before: before.and_then(json),
+        after: after.and_then(json),
+    }
+}
+
 fn nodes(rows: Vec<sqlx::any::AnyRow>) -> StoreResult<Vec<UnitNode>> {
-    rows.iter()
-        .map(|r| {
-            Ok(UnitNode {
-                unit: rows::unit(r)?,
-                child_count: r.try_get("child_count")?,
-            })
-        })
-        .collect()
+    rows.iter().map(|r| Ok(UnitNode { unit: rows::unit(r)?, child_count: r.try_get("child_count")? })).collect()
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
 pub(crate) fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

@@ -6,7 +6,10 @@ use qizhi_core::ids::{PersonId, UnitId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::audit::{self, Entry};
 use crate::error::unique_as;
+use crate::rows::Sql;
+use crate::scope::Scope;
 use crate::{Store, StoreError, StoreResult, now_ms};
 
 #[derive(Debug, Clone)]
@@ -22,6 +25,7 @@ pub struct User {
 /// A role over a unit's subtree; `unit` is `None` only for system admins.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
+    pub id: i64,
     pub role: Role,
     pub unit_id: Option<UnitId>,
     pub unit_path: Option<String>,
@@ -36,8 +40,7 @@ pub struct Session {
     pub last_seen: i64,
 }
 
-const USER_COLS: &str =
-    "u.id, u.username, u.display_name, u.password_hash, u.person_id, u.disabled";
+const USER_COLS: &str = "u.id, u.username, u.display_name, u.password_hash, u.person_id, u.disabled";
 
 fn user(r: &AnyRow) -> StoreResult<User> {
     Ok(User {
@@ -51,12 +54,7 @@ fn user(r: &AnyRow) -> StoreResult<User> {
 }
 
 impl Store {
-    pub async fn create_user(
-        &self,
-        username: &str,
-        display_name: &str,
-        password_hash: &str,
-    ) -> StoreResult<UserId> {
+    pub async fn create_user(&self, username: &str, display_name: &str, password_hash: &str) -> StoreResult<UserId> {
         let now = now_ms();
         let id: i64 = sqlx::query(
             "INSERT INTO users (username, display_name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
@@ -69,16 +67,16 @@ impl Store {
         .await
         .map_err(unique_as("username", format!("用户名 {username} 已存在 (username taken)")))?
         .try_get(0)?;
+        let u = self.user(UserId(id)).await?;
+        self.audit(user_entry("create", &u, None, format!("新建账号 {username}（{display_name}）"))).await?;
         Ok(UserId(id))
     }
 
     pub async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
-        let r = sqlx::query(&format!(
-            "SELECT {USER_COLS} FROM users u WHERE u.username = $1"
-        ))
-        .bind(username)
-        .fetch_optional(&self.pool)
-        .await?;
+        let r = sqlx::query(&format!("SELECT {USER_COLS} FROM users u WHERE u.username = $1"))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
         r.as_ref().map(user).transpose()
     }
 
@@ -98,37 +96,32 @@ impl Store {
             .bind(id.0)
             .execute(&self.pool)
             .await?;
-        Ok(())
+        let u = self.user(id).await?;
+        self.audit_user("set_password", &u, format!("设置账号 {} 的密码", u.username)).await
     }
 
-    pub async fn add_grant(
-        &self,
-        user: UserId,
-        role: Role,
-        unit: Option<UnitId>,
-    ) -> StoreResult<()> {
+    pub async fn add_grant(&self, user: UserId, role: Role, unit: Option<UnitId>) -> StoreResult<()> {
         if role != Role::SystemAdmin && unit.is_none() {
-            return Err(StoreError::conflict(
-                "org",
-                "该角色需要指定组织范围 (this role needs a unit)",
-            ));
+            return Err(StoreError::conflict("org", "该角色需要指定组织范围 (this role needs a unit)"));
         }
-        sqlx::query(
-            "INSERT INTO grants (user_id, role, unit_id, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(user.0)
-        .bind(role.code())
-        .bind(unit.map(|u| u.0))
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await
-        .map_err(unique_as("role", "该授权已存在 (grant exists)".to_string()))?;
-        Ok(())
+        sqlx::query("INSERT INTO grants (user_id, role, unit_id, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(user.0)
+            .bind(role.code())
+            .bind(unit.map(|u| u.0))
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await
+            .map_err(unique_as("role", "该授权已存在 (grant exists)".to_string()))?;
+        let u = self.user(user).await?;
+        let g = self.grants(user).await?.into_iter().find(|g| g.role == role && g.unit_id == unit);
+        let where_ = g.as_ref().and_then(|g| g.unit_name.clone()).unwrap_or_else(|| "全部".into());
+        let summary = format!("授予 {} 角色 {} @ {where_}", u.username, role.zh());
+        self.audit(user_entry("grant", &u, g.and_then(|g| g.unit_path), summary)).await
     }
 
     pub async fn grants(&self, user: UserId) -> StoreResult<Vec<Grant>> {
         let rows = sqlx::query(
-            "SELECT g.role, g.unit_id, u.path, u.name FROM grants g LEFT JOIN units u ON u.id = g.unit_id WHERE g.user_id = $1 ORDER BY g.id",
+            "SELECT g.role, g.unit_id, u.path, u.name, g.id FROM grants g LEFT JOIN units u ON u.id = g.unit_id WHERE g.user_id = $1 ORDER BY g.id",
         )
         .bind(user.0)
         .fetch_all(&self.pool)
@@ -137,30 +130,27 @@ impl Store {
             .map(|r| {
                 let role: String = r.try_get(0)?;
                 Ok(Grant {
-                    role: Role::parse(&role)
-                        .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.into())))?,
+                    role: Role::parse(&role).map_err(|e| StoreError::Db(sqlx::Error::Decode(e.into())))?,
                     unit_id: r.try_get::<Option<i64>, _>(1)?.map(UnitId),
                     unit_path: r.try_get(2)?,
                     unit_name: r.try_get(3)?,
+                    id: r.try_get(4)?,
                 })
             })
             .collect()
     }
 
-    pub async fn create_session(
-        &self,
-        token_hash: &str,
-        user: UserId,
-        csrf: &str,
-    ) -> StoreResult<()> {
+    pub async fn create_session(&self, token_hash: &str, user: UserId, csrf: &str) -> StoreResult<()> {
         let now = now_ms();
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)")
-            .bind(token_hash)
-            .bind(user.0)
-            .bind(csrf)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(csrf)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -192,27 +182,23 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
         Ok(())
     }
 
-    pub async fn create_token(
-        &self,
-        user: UserId,
-        name: &str,
-        token_hash: &str,
-    ) -> StoreResult<i64> {
-        let id: i64 = sqlx::query("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(user.0)
-            .bind(name)
-            .bind(token_hash)
-            .bind(now_ms())
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
+    pub async fn create_token(&self, user: UserId, name: &str, token_hash: &str) -> StoreResult<i64> {
+        let id: i64 = sqlx::query(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(user.0)
+        .bind(name)
+        .bind(token_hash)
+        .bind(now_ms())
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        let u = self.user(user).await?;
+        self.audit_user("create_token", &u, format!("为 {} 创建 API 令牌“{name}”", u.username)).await?;
         Ok(id)
     }
 
@@ -225,5 +211,120 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         r.as_ref().map(user).transpose()
+    }
+}
+
+/// An API token as listed (never the secret).
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+fn user_entry(action: &'static str, user: &User, unit_path: Option<String>, summary: String) -> Entry {
+    Entry {
+        action,
+        object_kind: "user",
+        object_id: user.id.to_string(),
+        unit_path,
+        summary,
+        before: None,
+        after: None,
+    }
+}
+
+impl Store {
+    /// Appends an account change to the audit trail, filed under the
+    /// account's first granted unit so admins of that scope see it.
+    async fn audit_user(&self, action: &'static str, user: &User, summary: String) -> StoreResult<()> {
+        let path = self.grants(user.id).await?.into_iter().find_map(|g| g.unit_path);
+        self.audit(user_entry(action, user, path, summary)).await
+    }
+
+    /// Accounts holding a grant inside `scope` (every account for `Scope::All`), by username.
+    pub async fn users_in(&self, scope: &Scope) -> StoreResult<Vec<User>> {
+        let mut sql = Sql::new(&format!("SELECT {USER_COLS} FROM users u WHERE "));
+        match scope {
+            Scope::All => {
+                sql.push("1 = 1");
+            }
+            _ => {
+                sql.push("EXISTS (SELECT 1 FROM grants g JOIN units un ON un.id = g.unit_id WHERE g.user_id = u.id");
+                scope.filter(&mut sql, "un.path");
+                sql.push(")");
+            }
+        }
+        sql.push(" ORDER BY u.username");
+        sql.query().fetch_all(&self.pool).await?.iter().map(user).collect()
+    }
+
+    pub async fn remove_grant(&self, user: UserId, grant_id: i64) -> StoreResult<()> {
+        let u = self.user(user).await?;
+        let g = self.grants(user).await?.into_iter().find(|g| g.id == grant_id).ok_or_else(|| StoreError::not_found("grant"))?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM grants WHERE id = $1 AND user_id = $2").bind(grant_id).bind(user.0).execute(&mut *tx).await?;
+        let summary = format!("撤销 {} 的授权：{} @ {}", u.username, g.role.zh(), g.unit_name.as_deref().unwrap_or("全部"));
+        audit::append(&mut tx, self.actor.as_ref(), &[user_entry("revoke_grant", &u, g.unit_path.clone(), summary)]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Disables (or enables) an account; disabling ends its sessions.
+    pub async fn set_disabled(&self, id: UserId, disabled: bool) -> StoreResult<()> {
+        let u = self.user(id).await?;
+        sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+            .bind(i64::from(disabled))
+            .bind(now_ms())
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        if disabled {
+            self.delete_sessions_of(id).await?;
+        }
+        let (action, text) = if disabled { ("disable", "停用") } else { ("enable", "启用") };
+        self.audit_user(action, &u, format!("{text}账号 {}", u.username)).await
+    }
+
+    /// Ends every session of an account ("log out everywhere").
+    pub async fn delete_sessions_of(&self, id: UserId) -> StoreResult<u64> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&self.pool).await?.rows_affected())
+    }
+
+    pub async fn tokens_of(&self, id: UserId) -> StoreResult<Vec<TokenInfo>> {
+        let rows = sqlx::query(
+            "SELECT id, name, created_at, last_used, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TokenInfo {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    created_at: r.try_get(2)?,
+                    last_used: r.try_get(3)?,
+                    revoked_at: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn revoke_token(&self, id: UserId, token_id: i64) -> StoreResult<()> {
+        let u = self.user(id).await?;
+        let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+            .bind(now_ms())
+            .bind(token_id)
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::not_found(format!("token {token_id}")));
+        }
+        self.audit_user("revoke_token", &u, format!("吊销 {} 的 API 令牌 #{token_id}", u.username)).await
     }
 }

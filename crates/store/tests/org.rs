@@ -26,77 +26,31 @@ fn unit_fields(code: &str, kind: &str, founded: Option<&str>) -> qizhi_core::org
 }
 
 fn member(name: &str, category: &str, join: Option<&str>) -> qizhi_core::person::PersonFields {
-    PersonInput {
-        name: name.into(),
-        category: category.into(),
-        join_date: join.map(Into::into),
-        ..Default::default()
-    }
-    .validate()
-    .unwrap()
+    PersonInput { name: name.into(), category: category.into(), join_date: join.map(Into::into), ..Default::default() }
+        .validate()
+        .unwrap()
 }
 
 async fn count(store: &Store, unit: UnitId, key: &str) -> i64 {
-    match store
-        .figures(
-            unit,
-            Span {
-                from: 2026,
-                to: 2026,
-            },
-        )
-        .await
-        .unwrap()[key]
-    {
+    match store.figures(unit, Span { from: 2026, to: 2026 }).await.unwrap()[key] {
         Value::Count(n) => n,
         Value::Rate(_) => panic!("{key} is a rate"),
     }
 }
 
 async fn assert_rollup_exact(store: &Store) {
-    assert_eq!(
-        store.stored_rollup().await.unwrap(),
-        store.recompute().await.unwrap(),
-        "rollup differs from a recount"
-    );
+    assert_eq!(store.stored_rollup().await.unwrap(), store.recompute().await.unwrap(), "rollup differs from a recount");
 }
 
 /// Group → two provinces → a committee each → branches.
 async fn small_tree(store: &Store) -> Vec<Unit> {
-    let g = store
-        .create_unit(None, &unit_fields("CU", "党组", None))
-        .await
-        .unwrap();
-    let fj = store
-        .create_unit(Some(g.id), &unit_fields("FJ", "党委", Some("2000-01-01")))
-        .await
-        .unwrap();
-    let nm = store
-        .create_unit(Some(g.id), &unit_fields("NM", "党委", None))
-        .await
-        .unwrap();
-    let fz = store
-        .create_unit(Some(fj.id), &unit_fields("FJ01", "党委", None))
-        .await
-        .unwrap();
-    let b1 = store
-        .create_unit(
-            Some(fz.id),
-            &unit_fields("FJ01-001", "党支部", Some("2019-05-01")),
-        )
-        .await
-        .unwrap();
-    let b2 = store
-        .create_unit(
-            Some(fz.id),
-            &unit_fields("FJ01-002", "党支部", Some("2024-03-01")),
-        )
-        .await
-        .unwrap();
-    let b3 = store
-        .create_unit(Some(nm.id), &unit_fields("NM-001", "党支部", None))
-        .await
-        .unwrap();
+    let g = store.create_unit(None, &unit_fields("CU", "党组", None)).await.unwrap();
+    let fj = store.create_unit(Some(g.id), &unit_fields("FJ", "党委", Some("2000-01-01"))).await.unwrap();
+    let nm = store.create_unit(Some(g.id), &unit_fields("NM", "党委", None)).await.unwrap();
+    let fz = store.create_unit(Some(fj.id), &unit_fields("FJ01", "党委", None)).await.unwrap();
+    let b1 = store.create_unit(Some(fz.id), &unit_fields("FJ01-001", "党支部", Some("2019-05-01"))).await.unwrap();
+    let b2 = store.create_unit(Some(fz.id), &unit_fields("FJ01-002", "党支部", Some("2024-03-01"))).await.unwrap();
+    let b3 = store.create_unit(Some(nm.id), &unit_fields("NM-001", "党支部", None)).await.unwrap();
     vec![g, fj, nm, fz, b1, b2, b3]
 }
 
@@ -109,36 +63,15 @@ async fn the_tree_counts_and_moves() {
         assert_eq!(count(&store, g.id, "org.branches").await, 3);
         assert_eq!(count(&store, fj.id, "org.branches").await, 2);
         // Stock figures count what existed by the end of the span.
-        let f2020 = store
-            .figures(
-                fj.id,
-                Span {
-                    from: 2020,
-                    to: 2020,
-                },
-            )
-            .await
-            .unwrap();
+        let f2020 = store.figures(fj.id, Span { from: 2020, to: 2020 }).await.unwrap();
         assert_eq!(f2020["org.branches"], Value::Count(1));
 
         // A unit's kind must fit its parent.
-        let err = store
-            .create_unit(Some(b1.id), &unit_fields("X", "党委", None))
-            .await
-            .unwrap_err();
+        let err = store.create_unit(Some(b1.id), &unit_fields("X", "党委", None)).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
         // A second root is refused; duplicate codes are a conflict on `code`.
-        assert!(
-            store
-                .create_unit(None, &unit_fields("ROOT2", "党组", None))
-                .await
-                .is_err()
-        );
-        match store
-            .create_unit(Some(fz.id), &unit_fields("FJ01-001", "党支部", None))
-            .await
-            .unwrap_err()
-        {
+        assert!(store.create_unit(None, &unit_fields("ROOT2", "党组", None)).await.is_err());
+        match store.create_unit(Some(fz.id), &unit_fields("FJ01-001", "党支部", None)).await.unwrap_err() {
             StoreError::Conflict { field, .. } => assert_eq!(field, "code"),
             e => panic!("{e}"),
         }
@@ -152,28 +85,16 @@ async fn the_tree_counts_and_moves() {
         assert_eq!(count(&store, fj.id, "org.branches").await, 0);
         assert_eq!(count(&store, nm.id, "org.branches").await, 3);
         assert_eq!(count(&store, g.id, "org.branches").await, 3);
-        assert!(
-            store.move_unit(nm.id, fz.id).await.is_err(),
-            "a unit cannot move under its own subtree"
-        );
+        assert!(store.move_unit(nm.id, fz.id).await.is_err(), "a unit cannot move under its own subtree");
         assert_rollup_exact(&store).await;
 
         // Search by code prefix and by name, within scope.
         let hits = store.search_units("FJ01", &Scope::All, 10).await.unwrap();
         assert_eq!(hits[0].code, "FJ01");
-        let scoped = store
-            .search_units("FJ01", &Scope::subtrees(vec![fj.path.clone()]), 10)
-            .await
-            .unwrap();
+        let scoped = store.search_units("FJ01", &Scope::subtrees(vec![fj.path.clone()]), 10).await.unwrap();
         assert!(scoped.is_empty(), "Fuzhou is no longer under Fujian");
         let children = store.children(nm.id).await.unwrap();
-        assert_eq!(
-            children
-                .iter()
-                .map(|c| c.unit.code.as_str())
-                .collect::<Vec<_>>(),
-            ["FJ01", "NM-001"]
-        );
+        assert_eq!(children.iter().map(|c| c.unit.code.as_str()).collect::<Vec<_>>(), ["FJ01", "NM-001"]);
         assert_eq!(children[0].child_count, 2);
 
         // Deleting: refused while children exist; fine for an empty unit.
@@ -192,65 +113,28 @@ async fn people_count_page_and_transfer() {
         let (g, fj, b1, b3) = (&t[0], &t[1], &t[4], &t[6]);
         for i in 0..30 {
             let cat = if i % 3 == 0 { "团员" } else { "正式党员" };
-            store
-                .create_person(
-                    b1.id,
-                    &member(&format!("党员{i:02}"), cat, Some("2010-07-01")),
-                )
-                .await
-                .unwrap();
+            store.create_person(b1.id, &member(&format!("党员{i:02}"), cat, Some("2010-07-01"))).await.unwrap();
         }
-        let p = store
-            .create_person(b3.id, &member("王五", "预备党员", Some("2026-01-10")))
-            .await
-            .unwrap();
+        let p = store.create_person(b3.id, &member("王五", "预备党员", Some("2026-01-10"))).await.unwrap();
         assert_eq!(count(&store, g.id, "org.people").await, 31);
         assert_eq!(count(&store, g.id, "org.members").await, 21);
         assert_eq!(count(&store, fj.id, "org.members").await, 20);
         // In 2025 the probationary member had not joined yet.
-        let f = store
-            .figures(
-                g.id,
-                Span {
-                    from: 2025,
-                    to: 2025,
-                },
-            )
-            .await
-            .unwrap();
+        let f = store.figures(g.id, Span { from: 2025, to: 2025 }).await.unwrap();
         assert_eq!(f["org.members"], Value::Count(20));
 
-        let q = PeopleQuery {
-            q: String::new(),
-            category: None,
-            page: 2,
-            per_page: 20,
-        };
+        let q = PeopleQuery { q: String::new(), category: None, page: 2, per_page: 20 };
         let (total, page) = store.people(g, &Scope::All, &q).await.unwrap();
         assert_eq!((total, page.len()), (31, 11));
-        let q = PeopleQuery {
-            q: "党员0".into(),
-            category: None,
-            page: 1,
-            per_page: 20,
-        };
+        let q = PeopleQuery { q: "党员0".into(), category: None, page: 1, per_page: 20 };
         assert_eq!(store.people(g, &Scope::All, &q).await.unwrap().0, 10);
         // A scope outside the people sees none of them.
-        let q = PeopleQuery {
-            per_page: 50,
-            ..Default::default()
-        };
-        let (n, _) = store
-            .people(g, &Scope::subtrees(vec![t[2].path.clone()]), &q)
-            .await
-            .unwrap();
+        let q = PeopleQuery { per_page: 50, ..Default::default() };
+        let (n, _) = store.people(g, &Scope::subtrees(vec![t[2].path.clone()]), &q).await.unwrap();
         assert_eq!(n, 1);
 
         // Transfer to Fujian and become a full member.
-        store
-            .update_person(p.id, b1.id, &member("王五", "正式党员", Some("2026-01-10")))
-            .await
-            .unwrap();
+        store.update_person(p.id, b1.id, &member("王五", "正式党员", Some("2026-01-10"))).await.unwrap();
         assert_eq!(count(&store, fj.id, "org.members").await, 21);
         store.delete_person(p.id).await.unwrap();
         assert_eq!(count(&store, g.id, "org.people").await, 30);
@@ -265,45 +149,17 @@ async fn grid_coverage_follows_contact_units() {
         let t = small_tree(&store).await;
         let (nm, b3) = (&t[2], &t[6]);
         for i in 0..4 {
-            let f = GridInput {
-                code: format!("G{i}"),
-                name: format!("网格{i}"),
-            }
-            .validate()
-            .unwrap();
+            let f = GridInput { code: format!("G{i}"), name: format!("网格{i}") }.validate().unwrap();
             let contact = (i < 3).then_some(b3.id);
             store.save_grid(nm.id, &f, contact).await.unwrap();
         }
-        let f = store
-            .figures(
-                nm.id,
-                Span {
-                    from: 2026,
-                    to: 2026,
-                },
-            )
-            .await
-            .unwrap();
+        let f = store.figures(nm.id, Span { from: 2026, to: 2026 }).await.unwrap();
         assert_eq!(f["grids.total"], Value::Count(4));
         assert_eq!(f["grids.coverage_rate"], Value::Rate(0.75));
         // Saving the same code again updates it: now covered.
-        let g3 = GridInput {
-            code: "G3".into(),
-            name: "网格3".into(),
-        }
-        .validate()
-        .unwrap();
+        let g3 = GridInput { code: "G3".into(), name: "网格3".into() }.validate().unwrap();
         store.save_grid(nm.id, &g3, Some(b3.id)).await.unwrap();
-        let f = store
-            .figures(
-                t[0].id,
-                Span {
-                    from: 2026,
-                    to: 2026,
-                },
-            )
-            .await
-            .unwrap();
+        let f = store.figures(t[0].id, Span { from: 2026, to: 2026 }).await.unwrap();
         assert_eq!(f["grids.coverage_rate"], Value::Rate(1.0));
         assert_rollup_exact(&store).await;
     })
@@ -341,10 +197,7 @@ async fn a_bad_row_writes_nothing_and_the_fixed_batch_writes_all() {
             }
             e => panic!("{e}"),
         }
-        assert!(
-            store.unit_by_code("FJ02").await.unwrap().is_none(),
-            "nothing written"
-        );
+        assert!(store.unit_by_code("FJ02").await.unwrap().is_none(), "nothing written");
         assert_eq!(store.stored_rollup().await.unwrap(), before);
 
         batch.people[1234].unit_code = "FJ02-001".into();
@@ -365,9 +218,7 @@ async fn random_writes_keep_every_counter_exact() {
         let t = small_tree(&store).await;
         let mut seed: u64 = 0x5eed;
         let mut next = move |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             ((seed >> 33) as usize) % n
         };
         let mut units: Vec<UnitId> = t.iter().map(|u| u.id).collect();
@@ -376,17 +227,10 @@ async fn random_writes_keep_every_counter_exact() {
             match next(6) {
                 0 => {
                     let parent = store.unit(units[next(units.len())]).await.unwrap();
-                    let kind = if parent.kind == qizhi_core::org::UnitKind::Branch {
-                        "党小组"
-                    } else {
-                        "党支部"
-                    };
+                    let kind = if parent.kind == qizhi_core::org::UnitKind::Branch { "党小组" } else { "党支部" };
                     if parent.kind != qizhi_core::org::UnitKind::PartyGroup
                         && let Ok(u) = store
-                            .create_unit(
-                                Some(parent.id),
-                                &unit_fields(&format!("R{step}"), kind, Some("2021-01-01")),
-                            )
+                            .create_unit(Some(parent.id), &unit_fields(&format!("R{step}"), kind, Some("2021-01-01")))
                             .await
                     {
                         units.push(u.id);
@@ -396,24 +240,15 @@ async fn random_writes_keep_every_counter_exact() {
                     let cat = ["正式党员", "预备党员", "团员", "群众"][next(4)];
                     let join = ["2015-01-01", "2026-02-02"][next(2)];
                     let u = units[next(units.len())];
-                    people.push(
-                        store
-                            .create_person(u, &member(&format!("P{step}"), cat, Some(join)))
-                            .await
-                            .unwrap()
-                            .id,
-                    );
+                    people
+                        .push(store.create_person(u, &member(&format!("P{step}"), cat, Some(join))).await.unwrap().id);
                 }
                 3 if !people.is_empty() => {
                     let p = people[next(people.len())];
-                    let _ = store
-                        .update_person(p, units[next(units.len())], &member("改", "正式党员", None))
-                        .await;
+                    let _ = store.update_person(p, units[next(units.len())], &member("改", "正式党员", None)).await;
                 }
                 4 => {
-                    let _ = store
-                        .move_unit(units[next(units.len())], units[next(units.len())])
-                        .await;
+                    let _ = store.move_unit(units[next(units.len())], units[next(units.len())]).await;
                 }
                 _ if !people.is_empty() => {
                     let p = people.swap_remove(next(people.len()));

@@ -42,23 +42,11 @@ where
         );
         return;
     };
-    let name = format!(
-        "qizhi_t_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
+    let name = format!("qizhi_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
     sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(&admin_url)
-        .await
-        .expect("connect to QIZHI_TEST_PG_URL");
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
-        .await
-        .unwrap();
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap();
+    let admin = sqlx::AnyPool::connect(&admin_url).await.expect("connect to QIZHI_TEST_PG_URL");
+    admin.execute(format!("DROP DATABASE IF EXISTS {name}").as_str()).await.unwrap();
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
     let url = match admin_url.rsplit_once('/') {
         Some((base, _)) => format!("{base}/{name}"),
         None => panic!("QIZHI_TEST_PG_URL must end in /DATABASE"),
@@ -66,10 +54,7 @@ where
     let store = Store::open(&url).await.expect("open postgres");
     let outcome = tokio::spawn(test(store.clone())).await;
     store.close().await;
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .unwrap();
+    admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.unwrap();
     if let Err(e) = outcome {
         std::panic::resume_unwind(e.into_panic());
     }
