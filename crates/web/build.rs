@@ -7,10 +7,8 @@ use std::process::Command;
 use std::{env, fs};
 
 /// (npm package, file inside the package, name in OUT_DIR).
-const VENDOR: &[(&str, &str, &str)] = &[
-    ("htmx.org", "dist/htmx.min.js", "htmx.min.js"),
-    ("echarts", "dist/echarts.min.js", "echarts.min.js"),
-];
+const VENDOR: &[(&str, &str, &str)] =
+    &[("htmx.org", "dist/htmx.min.js", "htmx.min.js"), ("echarts", "dist/echarts.min.js", "echarts.min.js")];
 
 fn main() {
     let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
@@ -34,17 +32,13 @@ fn main() {
 
     for (package, file, name) in VENDOR {
         let from = crate_dir.join("node_modules").join(package).join(file);
-        fs::copy(&from, out_dir.join(name))
-            .unwrap_or_else(|e| panic!("copy {} to OUT_DIR: {e}", from.display()));
+        fs::copy(&from, out_dir.join(name)).unwrap_or_else(|e| panic!("copy {} to OUT_DIR: {e}", from.display()));
         println!("cargo:rerun-if-changed={}", from.display());
     }
 }
 
 fn npm_ci(crate_dir: &Path) {
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(crate_dir)
-        .status();
+    let status = Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(crate_dir).status();
     match status {
         Ok(s) if s.success() => {}
         Ok(s) => panic!("`npm ci` in {} failed ({s})", crate_dir.display()),
@@ -72,10 +66,6 @@ fn installed_version(dir: &Path) -> Option<String> {
 }
 
 fn quoted_after_colon(rest: &str) -> Option<String> {
-    let rest = rest
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start()
-        .strip_prefix('"')?;
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
     Some(rest[..rest.find('"')?].to_string())
 }

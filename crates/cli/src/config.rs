@@ -42,7 +42,7 @@ impl Config {
 }
 
 fn read(path: &Path) -> anyhow::Result<File> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("读取配置文件 (reading config) {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("读取配置文件 (reading config) {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("配置文件有误 (bad config) {}", path.display()))
 }

@@ -17,12 +17,7 @@ pub const DEMO_PASSWORD: &str = "Qizhi-demo-2026";
 pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
     ("admin", "系统管理员", "system_admin", None),
     ("fujian", "福建省委党务管理员", "unit_admin", Some("FJ")),
-    (
-        "fuzhou001",
-        "福州第一支部书记",
-        "unit_admin",
-        Some("FJ01-001"),
-    ),
+    ("fuzhou001", "福州第一支部书记", "unit_admin", Some("FJ01-001")),
     ("guizhou", "贵州省委审核人", "reviewer", Some("GZ")),
     ("leader", "集团领导（查阅）", "viewer", Some("CU")),
 ];
@@ -31,18 +26,10 @@ pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
 pub fn batch(world: World) -> Batch {
     let mut b = Batch::default();
     for (i, u) in world.units.into_iter().enumerate() {
-        b.units.push(UnitRow {
-            line: i + 1,
-            parent_code: u.parent_code,
-            fields: u.fields,
-        });
+        b.units.push(UnitRow { line: i + 1, parent_code: u.parent_code, fields: u.fields });
     }
     for (i, p) in world.people.into_iter().enumerate() {
-        b.people.push(PersonRow {
-            line: i + 1,
-            unit_code: p.unit_code,
-            fields: p.fields,
-        });
+        b.people.push(PersonRow { line: i + 1, unit_code: p.unit_code, fields: p.fields });
     }
     for (i, g) in world.grids.into_iter().enumerate() {
         b.grids.push(GridRow {
@@ -53,11 +40,7 @@ pub fn batch(world: World) -> Batch {
         });
     }
     for (i, s) in world.scenarios.into_iter().enumerate() {
-        b.scenarios.push(ScenarioRow {
-            line: i + 1,
-            unit_code: s.unit_code,
-            fields: s.fields,
-        });
+        b.scenarios.push(ScenarioRow { line: i + 1, unit_code: s.unit_code, fields: s.fields });
     }
     b
 }
@@ -67,32 +50,23 @@ pub async fn load(store: &Store, scale: Scale) -> anyhow::Result<()> {
     let started = Instant::now();
     let batch = batch(qizhi_seed::world(scale));
     let bar = ProgressBar::new(batch.len() as u64);
-    bar.set_style(
-        ProgressStyle::with_template("载入示例数据 (loading) [{bar:40}] {pos}/{len}")?
-            .progress_chars("=> "),
-    );
+    bar.set_style(ProgressStyle::with_template("载入示例数据 (loading) [{bar:40}] {pos}/{len}")?.progress_chars("=> "));
     store
         .load(&batch, &mut |done, _| bar.set_position(done as u64))
         .await
         .map_err(|e| anyhow::anyhow!("loading the seed world: {e}"))?;
     bar.finish_and_clear();
-    eprintln!(
-        "已载入 {} 条记录，用时 {:.1} 秒 (records loaded)",
-        batch.len(),
-        started.elapsed().as_secs_f64()
-    );
+    eprintln!("已载入 {} 条记录，用时 {:.1} 秒 (records loaded)", batch.len(), started.elapsed().as_secs_f64());
     Ok(())
 }
 
 pub async fn create(data: &Path) -> anyhow::Result<Store> {
-    std::fs::create_dir_all(data)
-        .with_context(|| format!("创建目录 (creating) {}", data.display()))?;
+    std::fs::create_dir_all(data).with_context(|| format!("创建目录 (creating) {}", data.display()))?;
     let db = data.join("qizhi.db");
     for suffix in ["", "-wal", "-shm"] {
         let f = data.join(format!("qizhi.db{suffix}"));
         if f.exists() {
-            std::fs::remove_file(&f)
-                .with_context(|| format!("删除旧的示例数据库 (removing) {}", f.display()))?;
+            std::fs::remove_file(&f).with_context(|| format!("删除旧的示例数据库 (removing) {}", f.display()))?;
         }
     }
     let store = Store::open(&format!("sqlite://{}", db.display())).await?;
@@ -105,10 +79,7 @@ pub async fn create(data: &Path) -> anyhow::Result<Store> {
     println!("示例数据库 (demo database): {}", db.display());
     println!("示例账号 (demo accounts), 密码 (password) {DEMO_PASSWORD}:");
     for (username, name, role, org) in DEMO_USERS {
-        println!(
-            "  {username:<10} {name} ({role}{})",
-            org.map(|o| format!(" @ {o}")).unwrap_or_default()
-        );
+        println!("  {username:<10} {name} ({role}{})", org.map(|o| format!(" @ {o}")).unwrap_or_default());
     }
     Ok(store)
 }

@@ -15,11 +15,7 @@ use qizhi_store::Store;
 use crate::config::Config;
 
 #[derive(Parser)]
-#[command(
-    name = "qizhi",
-    version,
-    about = "旗帜 Qizhi — 党建品牌与党建工作管理系统 (party-building management)"
-)]
+#[command(name = "qizhi", version, about = "旗帜 Qizhi — 党建品牌与党建工作管理系统 (party-building management)")]
 struct Cli {
     /// Configuration file (TOML with `db`, `addr`, `secure_cookies`); default ./qizhi.toml when present.
     #[arg(long, global = true, env = "QIZHI_CONFIG")]
@@ -56,10 +52,7 @@ enum Command {
     #[command(subcommand)]
     User(user::UserCommand),
     /// Import a ledger (units, people, grids, scenarios) from .xlsx or .csv; all rows or none.
-    Import {
-        kind: String,
-        file: std::path::PathBuf,
-    },
+    Import { kind: String, file: std::path::PathBuf },
     /// Export a ledger of a unit's subtree to .xlsx or .csv.
     Export {
         kind: String,
@@ -69,10 +62,7 @@ enum Command {
         org: Option<String>,
     },
     /// Write an empty import template with Chinese headers (.xlsx or .csv).
-    Template {
-        kind: String,
-        file: std::path::PathBuf,
-    },
+    Template { kind: String, file: std::path::PathBuf },
     /// Print the figures of a unit's subtree for a year or span of years.
     Figures {
         /// The unit's code (组织编码).
@@ -98,8 +88,7 @@ enum Command {
 async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("QIZHI_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("QIZHI_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -114,43 +103,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { addr } => {
             let store = open(&config.db).await?;
-            serve(
-                store,
-                &config,
-                addr.or(config.addr.clone())
-                    .as_deref()
-                    .unwrap_or(config::DEFAULT_ADDR),
-            )
-            .await
+            serve(store, &config, addr.or(config.addr.clone()).as_deref().unwrap_or(config::DEFAULT_ADDR)).await
         }
-        Command::Demo {
-            addr,
-            data,
-            no_serve,
-        } => {
+        Command::Demo { addr, data, no_serve } => {
             let store = demo::create(&data).await?;
             if no_serve {
                 return Ok(());
             }
-            serve(
-                store,
-                &config,
-                addr.as_deref().unwrap_or(config::DEFAULT_ADDR),
-            )
-            .await
+            serve(store, &config, addr.as_deref().unwrap_or(config::DEFAULT_ADDR)).await
         }
         Command::Migrate => {
             open(&config.db).await?;
-            println!(
-                "数据库已是最新结构 (schema up to date): {}",
-                qizhi_store::redact(&config.db)
-            );
+            println!("数据库已是最新结构 (schema up to date): {}", qizhi_store::redact(&config.db));
             Ok(())
         }
         Command::User(cmd) => user::run(open(&config.db).await?, cmd).await,
-        Command::Import { kind, file } => {
-            ledger::import(&open(&config.db).await?, &kind, &file).await
-        }
+        Command::Import { kind, file } => ledger::import(&open(&config.db).await?, &kind, &file).await,
         Command::Export { kind, file, org } => {
             ledger::export(&open(&config.db).await?, &kind, &file, org.as_deref()).await
         }
@@ -160,12 +128,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("已生成模板 (template written): {}", file.display());
             Ok(())
         }
-        Command::Figures {
-            org,
-            from,
-            to,
-            json,
-        } => figures(&open(&config.db).await?, &org, from, to, json).await,
+        Command::Figures { org, from, to, json } => figures(&open(&config.db).await?, &org, from, to, json).await,
         Command::Rollup { rebuild } => {
             let store = open(&config.db).await?;
             if rebuild {
@@ -174,35 +137,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let (stored, fresh) = (store.stored_rollup().await?, store.recompute().await?);
             if stored == fresh {
-                println!(
-                    "统计计数与记录一致 (counters match the records): {} units",
-                    fresh.len()
-                );
+                println!("统计计数与记录一致 (counters match the records): {} units", fresh.len());
                 Ok(())
             } else {
-                anyhow::bail!(
-                    "统计计数与记录不一致，请运行 qizhi rollup --rebuild (counters differ from the records)"
-                )
+                anyhow::bail!("统计计数与记录不一致，请运行 qizhi rollup --rebuild (counters differ from the records)")
             }
         }
     }
 }
 
 async fn open(url: &str) -> anyhow::Result<Store> {
-    Store::open(url)
-        .await
-        .with_context(|| format!("打开数据库 (opening database) {}", qizhi_store::redact(url)))
+    Store::open(url).await.with_context(|| format!("打开数据库 (opening database) {}", qizhi_store::redact(url)))
 }
 
 async fn serve(store: Store, config: &Config, addr: &str) -> anyhow::Result<()> {
-    let web = qizhi_web::WebConfig {
-        secure_cookies: config.secure_cookies,
-        ..Default::default()
-    };
+    let web = qizhi_web::WebConfig { secure_cookies: config.secure_cookies, ..Default::default() };
     let app = qizhi_web::app(qizhi_web::AppState::new(store, web));
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("监听 (listening on) {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("监听 (listening on) {addr}"))?;
     let local = listener.local_addr()?;
     println!("旗帜 Qizhi 已启动 (serving): http://{local}/");
     axum::serve(listener, app)
@@ -213,19 +164,10 @@ async fn serve(store: Store, config: &Config, addr: &str) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn figures(
-    store: &Store,
-    org: &str,
-    from: Option<i32>,
-    to: Option<i32>,
-    json: bool,
-) -> anyhow::Result<()> {
-    let unit = store
-        .unit_by_code(org)
-        .await?
-        .with_context(|| format!("组织编码 “{org}” 不存在 (no unit with this code)"))?;
-    let span =
-        Span::new(from, to, time::OffsetDateTime::now_utc().year()).map_err(anyhow::Error::msg)?;
+async fn figures(store: &Store, org: &str, from: Option<i32>, to: Option<i32>, json: bool) -> anyhow::Result<()> {
+    let unit =
+        store.unit_by_code(org).await?.with_context(|| format!("组织编码 “{org}” 不存在 (no unit with this code)"))?;
+    let span = Span::new(from, to, time::OffsetDateTime::now_utc().year()).map_err(anyhow::Error::msg)?;
     let figures = store.figures(unit.id, span).await?;
     if json {
         let out = serde_json::json!({
@@ -237,11 +179,7 @@ async fn figures(
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    let years = if span.from == span.to {
-        span.from.to_string()
-    } else {
-        format!("{}–{}", span.from, span.to)
-    };
+    let years = if span.from == span.to { span.from.to_string() } else { format!("{}–{}", span.from, span.to) };
     println!("{} ({})  {years}", unit.name, unit.code);
     for def in FIGURES {
         let v = match figures[def.key] {

@@ -52,25 +52,12 @@ pub fn generate_password() -> String {
     format!("Qz{}", &random_token()[..14])
 }
 
-pub async fn grant(
-    store: &Store,
-    username: &str,
-    role: &str,
-    org: Option<&str>,
-) -> anyhow::Result<()> {
-    let user = store
-        .user_by_username(username)
-        .await?
-        .with_context(|| format!("用户 {username} 不存在 (no such user)"))?;
+pub async fn grant(store: &Store, username: &str, role: &str, org: Option<&str>) -> anyhow::Result<()> {
+    let user =
+        store.user_by_username(username).await?.with_context(|| format!("用户 {username} 不存在 (no such user)"))?;
     let role = Role::parse(role).map_err(anyhow::Error::msg)?;
     let unit = match org {
-        Some(code) => Some(
-            store
-                .unit_by_code(code)
-                .await?
-                .with_context(|| format!("组织编码 “{code}” 不存在"))?
-                .id,
-        ),
+        Some(code) => Some(store.unit_by_code(code).await?.with_context(|| format!("组织编码 “{code}” 不存在"))?.id),
         None => None,
     };
     store.add_grant(user.id, role, unit).await?;
@@ -79,22 +66,14 @@ pub async fn grant(
 
 pub async fn run(store: Store, cmd: UserCommand) -> anyhow::Result<()> {
     match cmd {
-        UserCommand::Add {
-            username,
-            name,
-            password,
-            role,
-            org,
-        } => {
+        UserCommand::Add { username, name, password, role, org } => {
             let (password, generated) = match password {
                 Some(p) => (p, false),
                 None => (generate_password(), true),
             };
             check_password(&password).map_err(anyhow::Error::msg)?;
             let hash = password::hash(password.clone()).await?;
-            store
-                .create_user(&username, name.as_deref().unwrap_or(&username), &hash)
-                .await?;
+            store.create_user(&username, name.as_deref().unwrap_or(&username), &hash).await?;
             if let Some(role) = role {
                 grant(&store, &username, &role, org.as_deref()).await?;
             }
@@ -104,43 +83,26 @@ pub async fn run(store: Store, cmd: UserCommand) -> anyhow::Result<()> {
             }
         }
         UserCommand::Passwd { username, password } => {
-            let user = store
-                .user_by_username(&username)
-                .await?
-                .with_context(|| format!("用户 {username} 不存在"))?;
+            let user = store.user_by_username(&username).await?.with_context(|| format!("用户 {username} 不存在"))?;
             let (password, generated) = match password {
                 Some(p) => (p, false),
                 None => (generate_password(), true),
             };
             check_password(&password).map_err(anyhow::Error::msg)?;
-            store
-                .set_password(user.id, &password::hash(password.clone()).await?)
-                .await?;
+            store.set_password(user.id, &password::hash(password.clone()).await?).await?;
             println!("密码已更新 (password set): {username}");
             if generated {
                 println!("新密码 (password): {password}");
             }
         }
-        UserCommand::Grant {
-            username,
-            role,
-            org,
-        } => {
+        UserCommand::Grant { username, role, org } => {
             grant(&store, &username, &role, org.as_deref()).await?;
-            println!(
-                "已授权 (granted): {username} {role} {}",
-                org.unwrap_or_default()
-            );
+            println!("已授权 (granted): {username} {role} {}", org.unwrap_or_default());
         }
         UserCommand::Token { username, name } => {
-            let user = store
-                .user_by_username(&username)
-                .await?
-                .with_context(|| format!("用户 {username} 不存在"))?;
+            let user = store.user_by_username(&username).await?.with_context(|| format!("用户 {username} 不存在"))?;
             let token = random_token();
-            store
-                .create_token(user.id, &name, &token_hash(&token))
-                .await?;
+            store.create_token(user.id, &name, &token_hash(&token)).await?;
             println!("{token}");
         }
     }

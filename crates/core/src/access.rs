@@ -19,13 +19,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::SystemAdmin,
-        Role::UnitAdmin,
-        Role::Reviewer,
-        Role::Member,
-        Role::Viewer,
-    ];
+    pub const ALL: [Role; 5] = [Role::SystemAdmin, Role::UnitAdmin, Role::Reviewer, Role::Member, Role::Viewer];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -49,10 +43,9 @@ impl Role {
 
     pub fn parse(value: &str) -> Result<Role, String> {
         let v = value.trim();
-        Self::ALL
-            .into_iter()
-            .find(|r| r.code() == v || r.zh() == v)
-            .ok_or_else(|| format!("未知的角色 “{v}”，应为 system_admin/unit_admin/reviewer/member/viewer (unknown role)"))
+        Self::ALL.into_iter().find(|r| r.code() == v || r.zh() == v).ok_or_else(|| {
+            format!("未知的角色 “{v}”，应为 system_admin/unit_admin/reviewer/member/viewer (unknown role)")
+        })
     }
 
     /// Whether the role may change records in its scope.

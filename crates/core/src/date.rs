@@ -5,10 +5,7 @@ use time::{Date, Month, macros::format_description};
 /// Parses `2024-07-01`, `2024/7/1`, `2024.7.1` or `2024年7月1日`.
 pub fn parse(value: &str) -> Result<Date, String> {
     let v = value.trim();
-    let cleaned: String = v
-        .replace(['年', '月', '/', '.'], "-")
-        .trim_end_matches('日')
-        .to_string();
+    let cleaned: String = v.replace(['年', '月', '/', '.'], "-").trim_end_matches('日').to_string();
     let parts: Vec<&str> = cleaned.split('-').collect();
     let bad = || format!("日期格式应为 YYYY-MM-DD，而不是 “{v}” (date must be YYYY-MM-DD)");
     if parts.len() != 3 {
@@ -34,8 +31,7 @@ pub fn parse_optional(value: Option<&str>) -> Result<Option<Date>, String> {
 
 /// Formats as ISO `YYYY-MM-DD`, the form every backend stores.
 pub fn iso(date: Date) -> String {
-    date.format(format_description!("[year]-[month]-[day]"))
-        .expect("a date always formats")
+    date.format(format_description!("[year]-[month]-[day]")).expect("a date always formats")
 }
 
 /// The date of an Excel serial number (days since 1899-12-30).
@@ -50,13 +46,7 @@ mod tests {
 
     #[test]
     fn parses_the_forms_people_type() {
-        for s in [
-            "2024-07-01",
-            "2024/7/1",
-            "2024.07.01",
-            "2024年7月1日",
-            " 2024-7-1 ",
-        ] {
+        for s in ["2024-07-01", "2024/7/1", "2024.07.01", "2024年7月1日", " 2024-7-1 "] {
             assert_eq!(iso(parse(s).unwrap()), "2024-07-01", "{s}");
         }
     }

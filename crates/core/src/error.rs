@@ -13,10 +13,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 }
 
@@ -35,9 +32,7 @@ pub struct Invalid {
 
 impl Invalid {
     pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            errors: vec![FieldError::new(field, message)],
-        }
+        Self { errors: vec![FieldError::new(field, message)] }
     }
 }
 
@@ -64,13 +59,7 @@ impl Checker {
     }
 
     pub fn finish(self) -> Result<(), Invalid> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(Invalid {
-                errors: self.errors,
-            })
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(Invalid { errors: self.errors }) }
     }
 }
 

@@ -53,67 +53,26 @@ pub struct FigureDef {
 }
 
 pub const COUNTERS: &[Counter] = &[
-    Counter {
-        key: "org.units",
-        measure: Measure::Stock,
-    },
-    Counter {
-        key: "org.branches",
-        measure: Measure::Stock,
-    },
-    Counter {
-        key: "org.members",
-        measure: Measure::Stock,
-    },
-    Counter {
-        key: "org.people",
-        measure: Measure::Stock,
-    },
-    Counter {
-        key: "grids.total",
-        measure: Measure::Stock,
-    },
-    Counter {
-        key: "grids.covered",
-        measure: Measure::Stock,
-    },
-    Counter {
-        key: "scenarios.total",
-        measure: Measure::Stock,
-    },
+    Counter { key: "org.units", measure: Measure::Stock },
+    Counter { key: "org.branches", measure: Measure::Stock },
+    Counter { key: "org.members", measure: Measure::Stock },
+    Counter { key: "org.people", measure: Measure::Stock },
+    Counter { key: "grids.total", measure: Measure::Stock },
+    Counter { key: "grids.covered", measure: Measure::Stock },
+    Counter { key: "scenarios.total", measure: Measure::Stock },
 ];
 
 pub const FIGURES: &[FigureDef] = &[
-    FigureDef {
-        key: "org.units",
-        zh: "组织数",
-        en: "Units",
-        formula: Formula::Count("org.units"),
-    },
-    FigureDef {
-        key: "org.branches",
-        zh: "党支部数",
-        en: "Branches",
-        formula: Formula::Count("org.branches"),
-    },
+    FigureDef { key: "org.units", zh: "组织数", en: "Units", formula: Formula::Count("org.units") },
+    FigureDef { key: "org.branches", zh: "党支部数", en: "Branches", formula: Formula::Count("org.branches") },
     FigureDef {
         key: "org.members",
         zh: "党员数（含预备党员）",
         en: "Party members (incl. probationary)",
         formula: Formula::Count("org.members"),
     },
-    FigureDef {
-        key: "org.people",
-        zh: "人员总数",
-        en: "People",
-        formula: Formula::Count("org.people"),
-    },
-    FigureDef {
-        key: "grids.total",
-        zh: "网格数",
-        en: "Grids",
-        formula: Formula::Count("grids.total"),
-    },
+    FigureDef { key: "org.people", zh: "人员总数", en: "People", formula: Formula::Count("org.people") },
+    FigureDef { key: "grids.total", zh: "网格数", en: "Grids", formula: Formula::Count("grids.total") },
     FigureDef {
         key: "grids.covered",
         zh: "党的工作覆盖网格数",
@@ -151,11 +110,7 @@ pub struct Contribution {
 }
 
 const fn at(year: i32, key: &'static str) -> Contribution {
-    Contribution {
-        year,
-        key,
-        delta: 1,
-    }
+    Contribution { year, key, delta: 1 }
 }
 
 /// What a unit itself contributes (not its subtree). Dissolved units count nothing.
@@ -175,10 +130,7 @@ pub fn unit_contributions(unit: &Unit) -> Vec<Contribution> {
 pub fn person_contributions(person: &Person) -> Vec<Contribution> {
     let mut out = vec![at(0, "org.people")];
     if person.fields.category.is_member() {
-        out.push(at(
-            person.fields.join_date.map_or(0, |d| d.year()),
-            "org.members",
-        ));
+        out.push(at(person.fields.join_date.map_or(0, |d| d.year()), "org.members"));
     }
     out
 }
@@ -226,12 +178,7 @@ impl RollupDelta {
     /// The non-zero cells: (unit, year, key, delta), in a stable order so that
     /// concurrent writers lock rows in the same order.
     pub fn cells(&self) -> Vec<(UnitId, i32, &'static str, i64)> {
-        let mut v: Vec<_> = self
-            .cells
-            .iter()
-            .filter(|(_, d)| **d != 0)
-            .map(|(&(u, y, k), &d)| (u, y, k, d))
-            .collect();
+        let mut v: Vec<_> = self.cells.iter().filter(|(_, d)| **d != 0).map(|(&(u, y, k), &d)| (u, y, k, d)).collect();
         v.sort_unstable();
         v
     }
@@ -261,9 +208,7 @@ impl Span {
             return Err("年份应在 1900 到 2200 之间 (year out of range)".into());
         }
         if from > to {
-            return Err(format!(
-                "起始年份 {from} 晚于结束年份 {to} (from is after to)"
-            ));
+            return Err(format!("起始年份 {from} 晚于结束年份 {to} (from is after to)"));
         }
         Ok(Span { from, to })
     }
@@ -311,11 +256,7 @@ pub fn compute(rows: &[(i32, String, i64)], span: Span) -> Figures {
                 Formula::Count(k) => Value::Count(get(k)),
                 Formula::Rate(n, d) => {
                     let d = get(d);
-                    Value::Rate(if d == 0 {
-                        0.0
-                    } else {
-                        get(n) as f64 / d as f64
-                    })
+                    Value::Rate(if d == 0 { 0.0 } else { get(n) as f64 / d as f64 })
                 }
             };
             (f.key, v)
@@ -370,20 +311,8 @@ mod tests {
 
     #[test]
     fn spans() {
-        assert_eq!(
-            Span::new(None, None, 2026).unwrap(),
-            Span {
-                from: 2026,
-                to: 2026
-            }
-        );
-        assert_eq!(
-            Span::new(Some(2020), None, 2026).unwrap(),
-            Span {
-                from: 2020,
-                to: 2020
-            }
-        );
+        assert_eq!(Span::new(None, None, 2026).unwrap(), Span { from: 2026, to: 2026 });
+        assert_eq!(Span::new(Some(2020), None, 2026).unwrap(), Span { from: 2020, to: 2020 });
         assert!(Span::new(Some(2024), Some(2020), 2026).is_err());
     }
 }

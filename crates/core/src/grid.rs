@@ -54,10 +54,7 @@ impl GridInput {
         let code = c.take("code", crate::org::parse_code(&self.code));
         let name = c.take("name", required_text(&self.name, 100));
         c.finish()?;
-        Ok(GridFields {
-            code: code.unwrap(),
-            name: name.unwrap(),
-        })
+        Ok(GridFields { code: code.unwrap(), name: name.unwrap() })
     }
 }
 
@@ -73,15 +70,8 @@ impl ScenarioInput {
         let mut c = Checker::default();
         let code = c.take("code", crate::org::parse_code(&self.code));
         let name = c.take("name", required_text(&self.name, 100));
-        let description = c.take(
-            "description",
-            optional_text(self.description.as_deref(), 500),
-        );
+        let description = c.take("description", optional_text(self.description.as_deref(), 500));
         c.finish()?;
-        Ok(ScenarioFields {
-            code: code.unwrap(),
-            name: name.unwrap(),
-            description: description.unwrap(),
-        })
+        Ok(ScenarioFields { code: code.unwrap(), name: name.unwrap(), description: description.unwrap() })
     }
 }

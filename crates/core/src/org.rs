@@ -27,13 +27,8 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 5] = [
-        UnitKind::Leadership,
-        UnitKind::Committee,
-        UnitKind::GeneralBranch,
-        UnitKind::Branch,
-        UnitKind::PartyGroup,
-    ];
+    pub const ALL: [UnitKind; 5] =
+        [UnitKind::Leadership, UnitKind::Committee, UnitKind::GeneralBranch, UnitKind::Branch, UnitKind::PartyGroup];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -77,11 +72,7 @@ impl UnitKind {
                 "总支" => Some(UnitKind::GeneralBranch),
                 _ => None,
             })
-            .ok_or_else(|| {
-                format!(
-                    "未知的组织类别 “{v}”，应为 党组/党委/党总支/党支部/党小组 (unknown unit kind)"
-                )
-            })
+            .ok_or_else(|| format!("未知的组织类别 “{v}”，应为 党组/党委/党总支/党支部/党小组 (unknown unit kind)"))
     }
 
     /// Whether a unit of this kind may sit under a unit of kind `parent`.
@@ -124,9 +115,7 @@ impl UnitStatus {
         match value.trim() {
             "" | "active" | "正常" => Ok(UnitStatus::Active),
             "dissolved" | "已撤销" | "撤销" => Ok(UnitStatus::Dissolved),
-            v => Err(format!(
-                "未知的状态 “{v}”，应为 正常/已撤销 (unknown status)"
-            )),
+            v => Err(format!("未知的状态 “{v}”，应为 正常/已撤销 (unknown status)")),
         }
     }
 }
@@ -137,11 +126,7 @@ pub fn parse_code(value: &str) -> Result<String, String> {
     if v.is_empty() {
         return Err("不能为空 (required)".into());
     }
-    if v.len() > 32
-        || !v
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-    {
+    if v.len() > 32 || !v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
         return Err(format!(
             "组织编码 “{v}” 只能包含字母、数字和 - _ .，最多 32 位 (letters, digits, - _ . only, at most 32)"
         ));
@@ -204,14 +189,8 @@ impl UnitInput {
         let name = c.take("name", required_text(&self.name, 100));
         let short_name = c.take("short_name", optional_text(self.short_name.as_deref(), 50));
         let kind = c.take("kind", UnitKind::parse(&self.kind));
-        let founded = c.take(
-            "founded",
-            crate::date::parse_optional(self.founded.as_deref()),
-        );
-        let status = c.take(
-            "status",
-            UnitStatus::parse(self.status.as_deref().unwrap_or("")),
-        );
+        let founded = c.take("founded", crate::date::parse_optional(self.founded.as_deref()));
+        let status = c.take("status", UnitStatus::parse(self.status.as_deref().unwrap_or("")));
         c.finish()?;
         Ok(UnitFields {
             code: code.unwrap(),
@@ -232,11 +211,7 @@ pub fn child_path(parent_path: Option<&str>, id: UnitId) -> String {
 
 /// Ids along a path, root first.
 pub fn lineage(path: &str) -> Vec<UnitId> {
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| s.parse().ok())
-        .map(UnitId)
-        .collect()
+    path.split('/').filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).map(UnitId).collect()
 }
 
 /// Half-open range `[lo, hi)` of the paths in the subtree rooted at `path`
@@ -267,10 +242,7 @@ mod tests {
             assert!(in_subtree(p, "/1/5/"));
         }
         for p in outside {
-            assert!(
-                !(p >= lo.as_str() && p < hi.as_str()),
-                "{p} should be outside"
-            );
+            assert!(!(p >= lo.as_str() && p < hi.as_str()), "{p} should be outside");
             assert!(!in_subtree(p, "/1/5/"));
         }
     }
@@ -287,10 +259,7 @@ mod tests {
     fn kinds_parse_from_labels_and_codes() {
         assert_eq!(UnitKind::parse("党支部").unwrap(), UnitKind::Branch);
         assert_eq!(UnitKind::parse("branch").unwrap(), UnitKind::Branch);
-        assert_eq!(
-            UnitKind::parse("General branch").unwrap(),
-            UnitKind::GeneralBranch
-        );
+        assert_eq!(UnitKind::parse("General branch").unwrap(), UnitKind::GeneralBranch);
         assert!(UnitKind::parse("支队").is_err());
         assert!(UnitKind::Branch.may_be_under(UnitKind::GeneralBranch));
         assert!(!UnitKind::Committee.may_be_under(UnitKind::Branch));
@@ -298,12 +267,7 @@ mod tests {
 
     #[test]
     fn input_reports_every_bad_field() {
-        let input = UnitInput {
-            code: "福建".into(),
-            name: " ".into(),
-            kind: "x".into(),
-            ..Default::default()
-        };
+        let input = UnitInput { code: "福建".into(), name: " ".into(), kind: "x".into(), ..Default::default() };
         let err = input.validate().unwrap_err();
         let fields: Vec<_> = err.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["code", "name", "kind"]);

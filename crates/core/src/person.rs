@@ -23,12 +23,7 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 4] = [
-        Category::Full,
-        Category::Probationary,
-        Category::League,
-        Category::Staff,
-    ];
+    pub const ALL: [Category; 4] = [Category::Full, Category::Probationary, Category::League, Category::Staff];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -73,9 +68,7 @@ impl Category {
                 "员工" => Some(Category::Staff),
                 _ => None,
             })
-            .ok_or_else(|| {
-                format!("未知的人员类别 “{v}”，应为 正式党员/预备党员/团员/群众 (unknown category)")
-            })
+            .ok_or_else(|| format!("未知的人员类别 “{v}”，应为 正式党员/预备党员/团员/群众 (unknown category)"))
     }
 }
 
@@ -105,9 +98,7 @@ impl Gender {
         match value.trim() {
             "男" | "male" | "M" | "m" => Ok(Gender::Male),
             "女" | "female" | "F" | "f" => Ok(Gender::Female),
-            v => Err(format!(
-                "性别应为 男 或 女，而不是 “{v}” (gender must be 男 or 女)"
-            )),
+            v => Err(format!("性别应为 男 或 女，而不是 “{v}” (gender must be 男 or 女)")),
         }
     }
 }
@@ -162,24 +153,15 @@ impl PersonInput {
             },
         );
         let category = c.take("category", Category::parse(&self.category));
-        let join_date = c.take(
-            "join_date",
-            crate::date::parse_optional(self.join_date.as_deref()),
-        );
+        let join_date = c.take("join_date", crate::date::parse_optional(self.join_date.as_deref()));
         let post = c.take("post", optional_text(self.post.as_deref(), 50));
-        let birth_date = c.take(
-            "birth_date",
-            crate::date::parse_optional(self.birth_date.as_deref()),
-        );
+        let birth_date = c.take("birth_date", crate::date::parse_optional(self.birth_date.as_deref()));
         let phone = c.take("phone", parse_phone(self.phone.as_deref()));
         let id_number = c.take("id_number", parse_id_number(self.id_number.as_deref()));
         if let (Some(Some(b)), Some(Some(j))) = (birth_date, join_date)
             && j < b
         {
-            c.push(
-                "join_date",
-                "入党日期不能早于出生日期 (join date before birth date)",
-            );
+            c.push("join_date", "入党日期不能早于出生日期 (join date before birth date)");
         }
         c.finish()?;
         Ok(PersonFields {
@@ -220,11 +202,7 @@ fn parse_id_number(value: Option<&str>) -> Result<Option<String>, String> {
     }
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10X98765432";
-    let sum: u32 = bytes[..17]
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = bytes[..17].iter().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
     if bytes[17] != CHECK[(sum % 11) as usize] {
         return Err(bad());
     }
@@ -235,11 +213,7 @@ fn parse_id_number(value: Option<&str>) -> Result<Option<String>, String> {
 pub fn id_number_with_check(first17: &str) -> String {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10X98765432";
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b.wrapping_sub(b'0')) * w)
-        .sum();
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b.wrapping_sub(b'0')) * w).sum();
     format!("{first17}{}", CHECK[(sum % 11) as usize] as char)
 }
 
@@ -248,11 +222,7 @@ mod tests {
     use super::*;
 
     fn input() -> PersonInput {
-        PersonInput {
-            name: "张三".into(),
-            category: "正式党员".into(),
-            ..Default::default()
-        }
+        PersonInput { name: "张三".into(), category: "正式党员".into(), ..Default::default() }
     }
 
     #[test]
@@ -268,10 +238,7 @@ mod tests {
         assert_eq!(good, "11010519491231002X");
         let mut i = input();
         i.id_number = Some(good.to_lowercase());
-        assert_eq!(
-            i.validate().unwrap().id_number.as_deref(),
-            Some(good.as_str())
-        );
+        assert_eq!(i.validate().unwrap().id_number.as_deref(), Some(good.as_str()));
         i.id_number = Some("110105194912310021".into());
         assert_eq!(i.validate().unwrap_err().errors[0].field, "id_number");
     }
@@ -282,13 +249,7 @@ mod tests {
         i.category = "党外".into();
         i.phone = Some("abc".into());
         i.join_date = Some("2020-13-01".into());
-        let fields: Vec<_> = i
-            .validate()
-            .unwrap_err()
-            .errors
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
+        let fields: Vec<_> = i.validate().unwrap_err().errors.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["category", "join_date", "phone"]);
     }
 }

@@ -23,9 +23,7 @@ fn main() {
         for u in &w.units {
             if u.fields.kind == UnitKind::Branch && u.fields.status == UnitStatus::Active {
                 let c = &u.fields.code;
-                let end = c
-                    .find(|ch: char| ch.is_ascii_digit() || ch == '-')
-                    .unwrap_or(c.len());
+                let end = c.find(|ch: char| ch.is_ascii_digit() || ch == '-').unwrap_or(c.len());
                 *branches.entry(&c[..end]).or_default() += 1;
             }
         }

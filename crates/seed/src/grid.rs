@@ -22,19 +22,12 @@ const RURAL: (&[&str], &[&str]) = (&["县城", "乡镇"], &["农村", "商业", 
 /// The grids of provincial unit `p`, shared among its city committees by
 /// their number of branches.
 pub fn grids(rng: &mut Rng, p: &Provincial, slice: &Slice, out: &mut Vec<SeedGrid>) {
-    let cities: Vec<_> = slice
-        .cities
-        .iter()
-        .filter(|c| !c.branches.is_empty())
-        .collect();
+    let cities: Vec<_> = slice.cities.iter().filter(|c| !c.branches.is_empty()).collect();
     let branches: usize = cities.iter().map(|c| c.branches.len()).sum();
     let (total, coverage) = match p.grids {
         GridPlan::None => return,
         GridPlan::Exact(n) => (n, 1.0),
-        GridPlan::PerBranch {
-            per_branch,
-            coverage,
-        } => ((branches as f64 * per_branch).round() as u32, coverage),
+        GridPlan::PerBranch { per_branch, coverage } => ((branches as f64 * per_branch).round() as u32, coverage),
     };
     let weights: Vec<f64> = cities.iter().map(|c| c.branches.len() as f64).collect();
     let shares = split(total, &weights, &vec![0; cities.len()]);
@@ -49,12 +42,8 @@ pub fn grids(rng: &mut Rng, p: &Provincial, slice: &Slice, out: &mut Vec<SeedGri
             let name = format!("{}{zone}{class}网格{:03}", city.place, j + 1);
             out.push(SeedGrid {
                 unit_code: city.code.clone(),
-                fields: GridFields {
-                    code: format!("{}-G{:04}", city.code, j + 1),
-                    name,
-                },
-                contact_unit_code: covered
-                    .then(|| contacts[(start + j) % contacts.len()].code.clone()),
+                fields: GridFields { code: format!("{}-G{:04}", city.code, j + 1), name },
+                contact_unit_code: covered.then(|| contacts[(start + j) % contacts.len()].code.clone()),
             });
         }
     }

@@ -75,6 +75,5 @@ mod split;
 mod world;
 
 pub use world::{
-    AS_OF, DEMO_BRANCHES, GROUP_BRANCHES, ROOT_CODE, Scale, SeedGrid, SeedPerson, SeedScenario,
-    SeedUnit, World, world,
+    AS_OF, DEMO_BRANCHES, GROUP_BRANCHES, ROOT_CODE, Scale, SeedGrid, SeedPerson, SeedScenario, SeedUnit, World, world,
 };

@@ -56,11 +56,7 @@ pub fn person_name(rng: &mut Rng, gender: Gender) -> String {
     let mut name = String::with_capacity(12);
     name.push_str(surname);
     if rng.chance(0.75) {
-        name.push_str(if rng.chance(0.4) {
-            rng.pick(EITHER)
-        } else {
-            rng.pick(chars)
-        });
+        name.push_str(if rng.chance(0.4) { rng.pick(EITHER) } else { rng.pick(chars) });
     }
     name.push_str(rng.pick(chars));
     name
@@ -71,22 +67,11 @@ pub fn zh_number(n: u32) -> String {
     const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
         0..=9 => DIGITS[n as usize].to_string(),
-        10..=19 => format!(
-            "十{}",
-            if n == 10 {
-                ""
-            } else {
-                DIGITS[(n % 10) as usize]
-            }
-        ),
+        10..=19 => format!("十{}", if n == 10 { "" } else { DIGITS[(n % 10) as usize] }),
         20..=99 => format!(
             "{}十{}",
             DIGITS[(n / 10) as usize],
-            if n.is_multiple_of(10) {
-                ""
-            } else {
-                DIGITS[(n % 10) as usize]
-            }
+            if n.is_multiple_of(10) { "" } else { DIGITS[(n % 10) as usize] }
         ),
         _ => n.to_string(),
     }
@@ -106,11 +91,7 @@ mod tests {
     fn names_have_two_to_four_characters() {
         let mut rng = Rng::for_key("names");
         for i in 0..2000 {
-            let g = if i % 2 == 0 {
-                Gender::Male
-            } else {
-                Gender::Female
-            };
+            let g = if i % 2 == 0 { Gender::Male } else { Gender::Female };
             let n = person_name(&mut rng, g).chars().count();
             assert!((2..=4).contains(&n));
         }

@@ -30,12 +30,7 @@ const CITY_AREAS: &[&str] = &[
     "城北", "滨江", "临港", "经开区", "航空港区",
 ];
 /// Centres big enough to be a general branch (党总支) over several branches.
-const GENERAL_BRANCHES: &[&str] = &[
-    "网络运维中心",
-    "客户服务中心",
-    "政企客户事业部",
-    "智家工程中心",
-];
+const GENERAL_BRANCHES: &[&str] = &["网络运维中心", "客户服务中心", "政企客户事业部", "智家工程中心"];
 /// Departments of the provincial company (机关).
 #[rustfmt::skip]
 const SEAT_DEPARTMENTS: &[&str] = &[
@@ -82,11 +77,7 @@ struct Label {
 }
 
 fn label(code: impl Into<String>, name: impl Into<String>, short: impl Into<String>) -> Label {
-    Label {
-        code: code.into(),
-        name: name.into(),
-        short: short.into(),
-    }
+    Label { code: code.into(), name: name.into(), short: short.into() }
 }
 
 /// How the branches of a committee are named.
@@ -115,43 +106,17 @@ struct Division {
 
 /// Builds the subtree of provincial-level unit `p` with one branch per entry
 /// of `sizes` (people planned per branch), appending its units parents first.
-pub fn build(
-    rng: &mut Rng,
-    p: &Provincial,
-    all_divisions: bool,
-    sizes: &[u32],
-    units: &mut Vec<SeedUnit>,
-) -> Slice {
-    let mut b = Builder {
-        rng,
-        units,
-        sizes,
-        slice: Slice::default(),
-    };
-    let founded = p
-        .founded
-        .unwrap_or_else(|| GROUP_FOUNDED + Duration::days(b.rng.range(20, 110)));
+pub fn build(rng: &mut Rng, p: &Provincial, all_divisions: bool, sizes: &[u32], units: &mut Vec<SeedUnit>) -> Slice {
+    let mut b = Builder { rng, units, sizes, slice: Slice::default() };
+    let founded = p.founded.unwrap_or_else(|| GROUP_FOUNDED + Duration::days(b.rng.range(20, 110)));
     let (name, short) = match p.shape {
-        Shape::Province { admin } | Shape::Municipality { admin } => (
-            format!("中共中国联通{admin}分公司委员会"),
-            format!("{}联通", p.place),
-        ),
-        Shape::Subsidiary { company, short, .. } => {
-            (format!("中共{company}委员会"), short.to_string())
+        Shape::Province { admin } | Shape::Municipality { admin } => {
+            (format!("中共中国联通{admin}分公司委员会"), format!("{}联通", p.place))
         }
+        Shape::Subsidiary { company, short, .. } => (format!("中共{company}委员会"), short.to_string()),
     };
-    let order = PROVINCIAL
-        .iter()
-        .position(|q| q.code == p.code)
-        .unwrap_or(0) as i32
-        + 1;
-    b.unit(
-        ROOT_CODE,
-        UnitKind::Committee,
-        order,
-        founded,
-        label(p.code, name, short),
-    );
+    let order = PROVINCIAL.iter().position(|q| q.code == p.code).unwrap_or(0) as i32 + 1;
+    b.unit(ROOT_CODE, UnitKind::Committee, order, founded, label(p.code, name, short));
 
     let mut left = sizes.len() as u32;
     let mut order = 0;
@@ -172,11 +137,7 @@ pub fn build(
         let first = b.slice.branches.len();
         b.division(p.code, &d, order, d_founded, share);
         if let Some(place) = d.place {
-            b.slice.cities.push(CitySlot {
-                code: d.label.code,
-                place,
-                branches: first..b.slice.branches.len(),
-            });
+            b.slice.cities.push(CitySlot { code: d.label.code, place, branches: first..b.slice.branches.len() });
         }
     }
     assert_eq!(b.slice.branches.len(), sizes.len(), "{}", p.code);
@@ -189,11 +150,8 @@ pub fn build(
 fn divisions(rng: &mut Rng, p: &Provincial, all: bool, branches: u32) -> Vec<Division> {
     let subsidiary = matches!(p.shape, Shape::Subsidiary { .. });
     let per = if subsidiary { 5 } else { 8 };
-    let keep = if all {
-        p.divisions.len()
-    } else {
-        ((branches + per / 2) / per).clamp(2, p.divisions.len() as u32) as usize
-    };
+    let keep =
+        if all { p.divisions.len() } else { ((branches + per / 2) / per).clamp(2, p.divisions.len() as u32) as usize };
     let mut jitter = || 0.75 + 0.5 * rng.fraction();
     let mut out = Vec::new();
     if let Shape::Province { admin } | Shape::Municipality { admin } = p.shape {
@@ -221,19 +179,10 @@ fn divisions(rng: &mut Rng, p: &Provincial, all: bool, branches: u32) -> Vec<Div
         out.push(match p.shape {
             Shape::Province { .. } => {
                 // 黔东南州, 兴安盟, 阿里地区 keep their names; 苏州 is 苏州市.
-                let prefecture = entry.chars().count() >= 3
-                    && ["州", "盟", "地区"].iter().any(|s| entry.ends_with(s));
-                let full = if prefecture {
-                    entry.to_string()
-                } else {
-                    format!("{entry}市")
-                };
+                let prefecture = entry.chars().count() >= 3 && ["州", "盟", "地区"].iter().any(|s| entry.ends_with(s));
+                let full = if prefecture { entry.to_string() } else { format!("{entry}市") };
                 // 吉林市 is not 吉林省.
-                let short = if entry == p.place {
-                    format!("{entry}市联通")
-                } else {
-                    format!("{entry}联通")
-                };
+                let short = if entry == p.place { format!("{entry}市联通") } else { format!("{entry}联通") };
                 Division {
                     label: label(code, format!("中共中国联通{full}分公司委员会"), &short),
                     kind: UnitKind::Committee,
@@ -245,18 +194,10 @@ fn divisions(rng: &mut Rng, p: &Provincial, all: bool, branches: u32) -> Vec<Div
                 }
             }
             Shape::Municipality { admin } => {
-                let full = if entry.ends_with('区') {
-                    entry.to_string()
-                } else {
-                    format!("{entry}区")
-                };
+                let full = if entry.ends_with('区') { entry.to_string() } else { format!("{entry}区") };
                 let short = format!("{}联通{entry}分公司", p.place);
                 Division {
-                    label: label(
-                        code,
-                        format!("中共中国联通{admin}{full}分公司委员会"),
-                        &short,
-                    ),
+                    label: label(code, format!("中共中国联通{admin}{full}分公司委员会"), &short),
                     kind: UnitKind::Committee,
                     prefix: short,
                     style: Style::City,
@@ -265,17 +206,9 @@ fn divisions(rng: &mut Rng, p: &Provincial, all: bool, branches: u32) -> Vec<Div
                     weight,
                 }
             }
-            Shape::Subsidiary {
-                company,
-                abbr,
-                division_kind,
-                ..
-            } => {
+            Shape::Subsidiary { company, abbr, division_kind, .. } => {
                 let (name, short) = if division_kind == UnitKind::Committee {
-                    (
-                        format!("中共{company}{entry}委员会"),
-                        format!("{abbr}{entry}"),
-                    )
+                    (format!("中共{company}{entry}委员会"), format!("{abbr}{entry}"))
                 } else {
                     (format!("{abbr}{entry}党总支"), format!("{entry}党总支"))
                 };
@@ -319,10 +252,7 @@ fn branch_label(style: Style, i: usize) -> String {
         }
         Style::Seat => match SEAT_DEPARTMENTS.get(i) {
             Some(dept) => dept.to_string(),
-            None => format!(
-                "机关第{}",
-                zh_number((i - SEAT_DEPARTMENTS.len() + 1) as u32)
-            ),
+            None => format!("机关第{}", zh_number((i - SEAT_DEPARTMENTS.len() + 1) as u32)),
         },
         Style::Numbered => format!("第{}", zh_number(i as u32 + 1)),
     }
@@ -337,14 +267,7 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     /// Appends an active unit; returns its fields for the rare change.
-    fn unit(
-        &mut self,
-        parent: &str,
-        kind: UnitKind,
-        sort_order: i32,
-        founded: Date,
-        l: Label,
-    ) -> &mut UnitFields {
+    fn unit(&mut self, parent: &str, kind: UnitKind, sort_order: i32, founded: Date, l: Label) -> &mut UnitFields {
         self.units.push(SeedUnit {
             parent_code: Some(parent.to_string()),
             fields: UnitFields {
@@ -385,11 +308,7 @@ impl Builder<'_> {
             let l = label(format!("{code}-{g}"), format!("{name}{short}"), short);
             self.unit(&code, UnitKind::PartyGroup, g as i32, g_founded, l);
         }
-        self.slice.branches.push(BranchSlot {
-            code,
-            city,
-            party_groups: groups,
-        });
+        self.slice.branches.push(BranchSlot { code, city, party_groups: groups });
     }
 
     /// A unit the article names, and the branches under it.
@@ -397,11 +316,7 @@ impl Builder<'_> {
         let l = label(n.code, n.name, n.short);
         if n.kind == UnitKind::Branch {
             self.unit(n.parent, n.kind, order, n.founded, l);
-            self.slice.branches.push(BranchSlot {
-                code: n.code.into(),
-                city: 1,
-                party_groups: 0,
-            });
+            self.slice.branches.push(BranchSlot { code: n.code.into(), city: 1, party_groups: 0 });
             return;
         }
         self.unit(n.parent, n.kind, order, n.founded, l);
@@ -431,11 +346,7 @@ impl Builder<'_> {
                 let code = format!("{}-Z{}", d.label.code, z + 1);
                 let gb_founded = self.founded_after(founded);
                 order += 1;
-                let l = label(
-                    &code,
-                    format!("{}{centre}党总支", d.prefix),
-                    format!("{centre}党总支"),
-                );
+                let l = label(&code, format!("{}{centre}党总支", d.prefix), format!("{centre}党总支"));
                 self.unit(&d.label.code, UnitKind::GeneralBranch, order, gb_founded, l);
                 let under = (self.rng.range(2, 4) as u32).min(left);
                 for k in 1..=under {
@@ -455,8 +366,7 @@ impl Builder<'_> {
         if d.style == Style::City && count >= 6 && self.rng.chance(0.08) {
             let short = format!("{}党支部", self.rng.pick(FORMER_DEPARTMENTS));
             let l = label(next_code(), format!("{}{short}", d.prefix), short);
-            self.unit(&d.label.code, UnitKind::Branch, order + 1, founded, l)
-                .status = UnitStatus::Dissolved;
+            self.unit(&d.label.code, UnitKind::Branch, order + 1, founded, l).status = UnitStatus::Dissolved;
         }
     }
 }

@@ -44,11 +44,8 @@ pub fn plan(rng: &mut Rng, branches: u32, members: Option<u32>) -> Vec<Mix> {
     // (members, non-members) per branch; about 15 people on average.
     let mut sizes: Vec<(u32, u32)> = (0..branches)
         .map(|_| {
-            let n = if rng.chance(0.05) {
-                rng.range(21, 25)
-            } else {
-                (7 + rng.range(0, 8) + rng.range(0, 7)).max(8)
-            } as u32;
+            let n = if rng.chance(0.05) { rng.range(21, 25) } else { (7 + rng.range(0, 8) + rng.range(0, 7)).max(8) }
+                as u32;
             let share = 0.62 + 0.3 * rng.fraction();
             let m = ((f64::from(n) * share).round() as u32).clamp(MIN_MEMBERS, n);
             (m, n - m)
@@ -63,12 +60,7 @@ pub fn plan(rng: &mut Rng, branches: u32, members: Option<u32>) -> Vec<Mix> {
             // The secretary (the first member) is always a full member.
             let probationary = (1..m).filter(|_| rng.chance(0.07)).count() as u32;
             let league = (0..k).filter(|_| rng.chance(0.4)).count() as u32;
-            Mix {
-                full: m - probationary,
-                probationary,
-                league,
-                staff: k - league,
-            }
+            Mix { full: m - probationary, probationary, league, staff: k - league }
         })
         .collect()
 }
@@ -76,19 +68,9 @@ pub fn plan(rng: &mut Rng, branches: u32, members: Option<u32>) -> Vec<Mix> {
 /// Adds or removes members one at a time in random branches, within the
 /// bounds, until the members add up to `target`.
 fn reach_members(rng: &mut Rng, sizes: &mut [(u32, u32)], target: u32) {
-    let lo: u32 = sizes
-        .iter()
-        .map(|&(_, k)| MIN_MEMBERS.max(MIN_PEOPLE.saturating_sub(k)))
-        .sum();
-    let hi: u32 = sizes
-        .iter()
-        .map(|&(_, k)| MAX_MEMBERS.min(MAX_PEOPLE - k))
-        .sum();
-    assert!(
-        (lo..=hi).contains(&target),
-        "{target} members cannot fit {} branches ({lo}..={hi})",
-        sizes.len()
-    );
+    let lo: u32 = sizes.iter().map(|&(_, k)| MIN_MEMBERS.max(MIN_PEOPLE.saturating_sub(k))).sum();
+    let hi: u32 = sizes.iter().map(|&(_, k)| MAX_MEMBERS.min(MAX_PEOPLE - k)).sum();
+    assert!((lo..=hi).contains(&target), "{target} members cannot fit {} branches ({lo}..={hi})", sizes.len());
     let mut sum: u32 = sizes.iter().map(|s| s.0).sum();
     while sum != target {
         let (m, k) = &mut sizes[rng.below(sizes.len() as u64) as usize];
@@ -142,21 +124,13 @@ pub fn people(
         if m >= 18 {
             roles.push("支部副书记");
         }
-        roles.extend(std::iter::repeat_n(
-            "党小组组长",
-            branch.party_groups as usize,
-        ));
+        roles.extend(std::iter::repeat_n("党小组组长", branch.party_groups as usize));
         let categories = std::iter::repeat_n(Category::Full, mix.full as usize)
-            .chain(std::iter::repeat_n(
-                Category::Probationary,
-                mix.probationary as usize,
-            ))
+            .chain(std::iter::repeat_n(Category::Probationary, mix.probationary as usize))
             .chain(std::iter::repeat_n(Category::League, mix.league as usize))
             .chain(std::iter::repeat_n(Category::Staff, mix.staff as usize));
         for (i, category) in categories.enumerate() {
-            let role = (category == Category::Full)
-                .then(|| roles.get(i).copied())
-                .flatten();
+            let role = (category == Category::Full).then(|| roles.get(i).copied()).flatten();
             let region = if rng.chance(local) {
                 format!("{}{:02}{:02}", p.id_region, branch.city, rng.pick(COUNTIES))
             } else {
@@ -166,30 +140,16 @@ pub fn people(
                         break q;
                     }
                 };
-                format!(
-                    "{}{:02}{:02}",
-                    elsewhere.id_region,
-                    rng.range(1, 5),
-                    rng.pick(COUNTIES)
-                )
+                format!("{}{:02}{:02}", elsewhere.id_region, rng.range(1, 5), rng.pick(COUNTIES))
             };
             let fields = person(rng, category, role, &region, taken);
-            out.push(SeedPerson {
-                unit_code: branch.code.clone(),
-                fields,
-            });
+            out.push(SeedPerson { unit_code: branch.code.clone(), fields });
         }
     }
 }
 
 /// One person of `category`; `role` is their branch post, if any.
-fn person(
-    rng: &mut Rng,
-    category: Category,
-    role: Option<&str>,
-    region: &str,
-    taken: &mut Taken,
-) -> PersonFields {
+fn person(rng: &mut Rng, category: Category, role: Option<&str>, region: &str, taken: &mut Taken) -> PersonFields {
     let secretary = role == Some("支部书记");
     let male = rng.chance(if secretary { 0.7 } else { 0.58 });
     let gender = if male { Gender::Male } else { Gender::Female };
@@ -248,19 +208,8 @@ fn phone(rng: &mut Rng, taken: &mut Taken) -> String {
 }
 
 /// Region, birth date, a sequence whose parity is the gender (odd for men), and the check digit.
-fn id_number(
-    rng: &mut Rng,
-    region: &str,
-    birth: Date,
-    gender: Gender,
-    taken: &mut Taken,
-) -> String {
-    let born = format!(
-        "{:04}{:02}{:02}",
-        birth.year(),
-        u8::from(birth.month()),
-        birth.day()
-    );
+fn id_number(rng: &mut Rng, region: &str, birth: Date, gender: Gender, taken: &mut Taken) -> String {
+    let born = format!("{:04}{:02}{:02}", birth.year(), u8::from(birth.month()), birth.day());
     loop {
         let seq = rng.below(500) * 2 + u64::from(gender == Gender::Male);
         let first17 = format!("{region}{born}{seq:03}");

@@ -18,12 +18,7 @@ pub enum Shape {
     /// A subsidiary (子公司): `company` is its legal name, `short` its short
     /// name, `abbr` what its divisions are prefixed with; its divisions are
     /// units of `division_kind`.
-    Subsidiary {
-        company: &'static str,
-        short: &'static str,
-        abbr: &'static str,
-        division_kind: UnitKind,
-    },
+    Subsidiary { company: &'static str, short: &'static str, abbr: &'static str, division_kind: UnitKind },
 }
 
 /// Which grids (网格) a provincial-level unit keeps.
@@ -90,15 +85,7 @@ const fn province(
     weight: u32,
     divisions: &'static [&'static str],
 ) -> Provincial {
-    Provincial {
-        code,
-        place,
-        shape: Shape::Province { admin },
-        weight,
-        id_region,
-        divisions,
-        ..P
-    }
+    Provincial { code, place, shape: Shape::Province { admin }, weight, id_region, divisions, ..P }
 }
 
 const fn municipality(
@@ -109,10 +96,7 @@ const fn municipality(
     weight: u32,
     divisions: &'static [&'static str],
 ) -> Provincial {
-    Provincial {
-        shape: Shape::Municipality { admin },
-        ..province(code, place, admin, id_region, weight, divisions)
-    }
+    Provincial { shape: Shape::Municipality { admin }, ..province(code, place, admin, id_region, weight, divisions) }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -129,12 +113,7 @@ const fn subsidiary(
     Provincial {
         code,
         place: short,
-        shape: Shape::Subsidiary {
-            company,
-            short,
-            abbr,
-            division_kind,
-        },
+        shape: Shape::Subsidiary { company, short, abbr, division_kind },
         weight,
         divisions,
         founded: Some(founded),
@@ -142,16 +121,8 @@ const fn subsidiary(
     }
 }
 
-const fn with_grids(
-    mut p: Provincial,
-    per_branch: f64,
-    coverage: f64,
-    scenarios: u8,
-) -> Provincial {
-    p.grids = GridPlan::PerBranch {
-        per_branch,
-        coverage,
-    };
+const fn with_grids(mut p: Provincial, per_branch: f64, coverage: f64, scenarios: u8) -> Provincial {
+    p.grids = GridPlan::PerBranch { per_branch, coverage };
     p.scenarios = scenarios;
     p
 }
@@ -219,10 +190,7 @@ pub const PROVINCIAL: &[Provincial] = &[
 
 /// The provincial-level unit with this code.
 pub fn provincial(code: &str) -> &'static Provincial {
-    PROVINCIAL
-        .iter()
-        .find(|p| p.code == code)
-        .unwrap_or_else(|| panic!("no provincial unit {code}"))
+    PROVINCIAL.iter().find(|p| p.code == code).unwrap_or_else(|| panic!("no provincial unit {code}"))
 }
 
 /// A unit the article names that sits directly under a provincial-level
@@ -251,11 +219,7 @@ pub const NAMED: &[Named] = &[
         branches: &[
             ("01", "北京联通运营支撑中心订单受理党支部", "订单受理党支部"),
             ("02", "北京联通运营支撑中心智慧中台党支部", "智慧中台党支部"),
-            (
-                "03",
-                "北京联通运营支撑中心数字化运营党支部",
-                "数字化运营党支部",
-            ),
+            ("03", "北京联通运营支撑中心数字化运营党支部", "数字化运营党支部"),
             ("04", "北京联通运营支撑中心综合保障党支部", "综合保障党支部"),
         ],
     },
@@ -294,11 +258,7 @@ pub const NAMED: &[Named] = &[
 
 /// How many branches a named unit brings: itself, or those under it.
 pub fn named_branches(n: &Named) -> u32 {
-    if n.kind == UnitKind::Branch {
-        1
-    } else {
-        n.branches.len() as u32
-    }
+    if n.kind == UnitKind::Branch { 1 } else { n.branches.len() as u32 }
 }
 
 #[cfg(test)]
@@ -312,10 +272,7 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), PROVINCIAL.len());
         assert!(codes.iter().all(|c| c.len() <= 3));
-        let provinces = PROVINCIAL
-            .iter()
-            .filter(|p| !matches!(p.shape, Shape::Subsidiary { .. }))
-            .count();
+        let provinces = PROVINCIAL.iter().filter(|p| !matches!(p.shape, Shape::Subsidiary { .. })).count();
         assert_eq!(provinces, 31);
     }
 

@@ -7,26 +7,20 @@
 pub fn split(total: u32, weights: &[f64], floors: &[u32]) -> Vec<u32> {
     assert_eq!(weights.len(), floors.len());
     let floor_sum: u32 = floors.iter().sum();
-    assert!(
-        total >= floor_sum,
-        "cannot split {total} with floors summing to {floor_sum}"
-    );
+    assert!(total >= floor_sum, "cannot split {total} with floors summing to {floor_sum}");
     if weights.is_empty() {
         assert_eq!(total, 0, "nothing to split {total} into");
         return vec![];
     }
     let rest = total - floor_sum;
     let weight_sum: f64 = weights.iter().sum();
-    let exact: Vec<f64> = weights
-        .iter()
-        .map(|w| {
-            if weight_sum > 0.0 {
-                f64::from(rest) * w / weight_sum
-            } else {
-                f64::from(rest) / weights.len() as f64
-            }
-        })
-        .collect();
+    let exact: Vec<f64> =
+        weights
+            .iter()
+            .map(|w| {
+                if weight_sum > 0.0 { f64::from(rest) * w / weight_sum } else { f64::from(rest) / weights.len() as f64 }
+            })
+            .collect();
     let mut parts: Vec<u32> = exact.iter().map(|e| e.floor() as u32).collect();
     let mut left = rest - parts.iter().sum::<u32>();
     let mut order: Vec<usize> = (0..parts.len()).collect();

@@ -84,34 +84,15 @@ pub const ROOT_CODE: &str = "CU";
 /// Generates the world of `scale`. Pure and deterministic: the same value on
 /// every call, on every machine.
 pub fn world(scale: Scale) -> World {
-    let mut w = World {
-        units: vec![root()],
-        ..World::default()
-    };
+    let mut w = World { units: vec![root()], ..World::default() };
     let mut taken = person::Taken::default();
     for planned in plan(scale) {
         let p = planned.provincial;
-        let mixes = person::plan(
-            &mut Rng::for_key(&format!("{}/mix", p.code)),
-            planned.branches,
-            p.members,
-        );
+        let mixes = person::plan(&mut Rng::for_key(&format!("{}/mix", p.code)), planned.branches, p.members);
         let sizes: Vec<u32> = mixes.iter().map(person::Mix::total).collect();
-        let slice = org::build(
-            &mut Rng::for_key(&format!("{}/org", p.code)),
-            p,
-            planned.all_divisions,
-            &sizes,
-            &mut w.units,
-        );
-        person::people(
-            &mut Rng::for_key(&format!("{}/people", p.code)),
-            p,
-            &slice,
-            &mixes,
-            &mut taken,
-            &mut w.people,
-        );
+        let slice =
+            org::build(&mut Rng::for_key(&format!("{}/org", p.code)), p, planned.all_divisions, &sizes, &mut w.units);
+        person::people(&mut Rng::for_key(&format!("{}/people", p.code)), p, &slice, &mixes, &mut taken, &mut w.people);
         let mut rng = Rng::for_key(&format!("{}/grid", p.code));
         grid::grids(&mut rng, p, &slice, &mut w.grids);
         grid::scenarios(&mut rng, p, &mut w.scenarios);
@@ -151,11 +132,7 @@ fn plan(scale: Scale) -> Vec<Planned> {
                 .into_iter()
                 .map(|code| {
                     let p = places::provincial(code);
-                    Planned {
-                        provincial: p,
-                        branches: p.fixed_branches.expect("fixed size"),
-                        all_divisions: true,
-                    }
+                    Planned { provincial: p, branches: p.fixed_branches.expect("fixed size"), all_divisions: true }
                 })
                 .collect();
         }
@@ -163,10 +140,7 @@ fn plan(scale: Scale) -> Vec<Planned> {
         Scale::Group => (GROUP_BRANCHES, 100, 20),
     };
     let fixed: u32 = PROVINCIAL.iter().filter_map(|p| p.fixed_branches).sum();
-    let free: Vec<&Provincial> = PROVINCIAL
-        .iter()
-        .filter(|p| p.fixed_branches.is_none())
-        .collect();
+    let free: Vec<&Provincial> = PROVINCIAL.iter().filter(|p| p.fixed_branches.is_none()).collect();
     let weights: Vec<f64> = free.iter().map(|p| f64::from(p.weight)).collect();
     let floors: Vec<u32> = free
         .iter()
@@ -179,11 +153,7 @@ fn plan(scale: Scale) -> Vec<Planned> {
     PROVINCIAL
         .iter()
         .map(|p| match p.fixed_branches {
-            Some(branches) => Planned {
-                provincial: p,
-                branches,
-                all_divisions: true,
-            },
+            Some(branches) => Planned { provincial: p, branches, all_divisions: true },
             None => Planned {
                 provincial: p,
                 branches: shares.next().expect("a share per unit"),

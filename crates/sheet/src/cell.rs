@@ -23,9 +23,7 @@ pub(crate) fn text(data: &Data) -> Result<String, String> {
         Data::DateTime(dt) => datetime(dt),
         Data::DateTimeIso(s) => Ok(iso_datetime(s.trim())),
         Data::DurationIso(s) => Ok(s.trim().to_string()),
-        Data::Error(e) => Err(format!(
-            "单元格是错误值 {e}，请改为实际内容 (the cell holds an Excel error)"
-        )),
+        Data::Error(e) => Err(format!("单元格是错误值 {e}，请改为实际内容 (the cell holds an Excel error)")),
     }
 }
 
@@ -59,11 +57,7 @@ fn datetime(dt: &ExcelDateTime) -> Result<String, String> {
         return number(dt.as_f64());
     }
     let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
-    let clock = if ss > 0 {
-        format!("{hh:02}:{mm:02}:{ss:02}")
-    } else {
-        format!("{hh:02}:{mm:02}")
-    };
+    let clock = if ss > 0 { format!("{hh:02}:{mm:02}:{ss:02}") } else { format!("{hh:02}:{mm:02}") };
     if dt.as_f64() < 1.0 {
         // A time of day with no date.
         return Ok(clock);
@@ -75,11 +69,7 @@ fn datetime(dt: &ExcelDateTime) -> Result<String, String> {
         .and_then(|month| Date::from_calendar_date(i32::from(y), month, d).ok())
         .or_else(|| from_excel_serial(dt.as_f64()))
         .ok_or_else(|| format!("无法识别的日期 {} (not a date)", dt.as_f64()))?;
-    if (hh, mm, ss) == (0, 0, 0) {
-        Ok(iso(date))
-    } else {
-        Ok(format!("{} {clock}", iso(date)))
-    }
+    if (hh, mm, ss) == (0, 0, 0) { Ok(iso(date)) } else { Ok(format!("{} {clock}", iso(date))) }
 }
 
 /// `2024-07-01T00:00:00` as `2024-07-01`; a real time is kept after a space.

@@ -53,9 +53,7 @@ impl Sheet {
             return None;
         }
         let english = h.replace([' ', '-'], "_");
-        self.columns
-            .iter()
-            .find(|c| c.zh == h || c.key.eq_ignore_ascii_case(&english))
+        self.columns.iter().find(|c| c.zh == h || c.key.eq_ignore_ascii_case(&english))
     }
 
     /// Chinese headers in order, as written in exports.
@@ -65,16 +63,7 @@ impl Sheet {
 
     /// Chinese headers with required columns marked `*`, as written in templates.
     pub fn marked_headers(&self) -> Vec<String> {
-        self.columns
-            .iter()
-            .map(|c| {
-                if c.required {
-                    format!("{}*", c.zh)
-                } else {
-                    c.zh.to_string()
-                }
-            })
-            .collect()
+        self.columns.iter().map(|c| if c.required { format!("{}*", c.zh) } else { c.zh.to_string() }).collect()
     }
 }
 
@@ -82,15 +71,8 @@ impl Sheet {
 fn strip_markers(header: &str) -> &str {
     let mut h = header.trim();
     loop {
-        let t = h
-            .trim_start_matches(['*', '＊'])
-            .trim_end_matches(['*', '＊'])
-            .trim();
-        let t = t
-            .strip_suffix("（必填）")
-            .or_else(|| t.strip_suffix("(必填)"))
-            .unwrap_or(t)
-            .trim();
+        let t = h.trim_start_matches(['*', '＊']).trim_end_matches(['*', '＊']).trim();
+        let t = t.strip_suffix("（必填）").or_else(|| t.strip_suffix("(必填)")).unwrap_or(t).trim();
         if t == h {
             return h;
         }
@@ -99,23 +81,11 @@ fn strip_markers(header: &str) -> &str {
 }
 
 const fn req(key: &'static str, zh: &'static str, hint: &'static str) -> Column {
-    Column {
-        key,
-        zh,
-        required: true,
-        hint,
-        choices: &[],
-    }
+    Column { key, zh, required: true, hint, choices: &[] }
 }
 
 const fn opt(key: &'static str, zh: &'static str, hint: &'static str) -> Column {
-    Column {
-        key,
-        zh,
-        required: false,
-        hint,
-        choices: &[],
-    }
+    Column { key, zh, required: false, hint, choices: &[] }
 }
 
 impl Column {
@@ -154,12 +124,7 @@ pub const PEOPLE: Sheet = Sheet {
         req("unit_code", "所在组织编码", "如 FJ0101"),
         req("name", "姓名", "如 张三"),
         opt("gender", "性别", "男/女").one_of(&["男", "女"]),
-        req("category", "人员类别", "正式党员/预备党员/团员/群众").one_of(&[
-            "正式党员",
-            "预备党员",
-            "团员",
-            "群众",
-        ]),
+        req("category", "人员类别", "正式党员/预备党员/团员/群众").one_of(&["正式党员", "预备党员", "团员", "群众"]),
         opt("join_date", "入党日期", "如 2015-07-01"),
         opt("post", "岗位/职务", "如 支部书记"),
         opt("birth_date", "出生日期", "如 1985-03-12"),
@@ -176,11 +141,7 @@ pub const GRIDS: Sheet = Sheet {
         req("unit_code", "所属组织编码", "如 NM0101"),
         req("code", "网格编码", "如 NM-G0001"),
         req("name", "网格名称", "如 新城区网格"),
-        opt(
-            "contact_unit_code",
-            "联系点组织编码",
-            "以此网格为支部联系点的组织编码，可空",
-        ),
+        opt("contact_unit_code", "联系点组织编码", "以此网格为支部联系点的组织编码，可空"),
     ],
 };
 
@@ -202,9 +163,7 @@ pub const SHEETS: &[Sheet] = &[UNITS, PEOPLE, GRIDS, SCENARIOS];
 /// The sheet of a kind, by English name (`units`) or Chinese name (`组织`).
 pub fn sheet(kind: &str) -> Option<&'static Sheet> {
     let k = kind.trim();
-    SHEETS
-        .iter()
-        .find(|s| s.kind.eq_ignore_ascii_case(k) || s.zh == k)
+    SHEETS.iter().find(|s| s.kind.eq_ignore_ascii_case(k) || s.zh == k)
 }
 
 #[cfg(test)]

@@ -47,15 +47,8 @@ pub fn person_input(row: &Row) -> (String, PersonInput) {
 /// A grid row: the owning unit's code, the grid, and the code of the unit
 /// whose contact point (支部联系点) covers it.
 pub fn grid_input(row: &Row) -> (String, GridInput, Option<String>) {
-    let input = GridInput {
-        code: row.text("code").to_string(),
-        name: row.text("name").to_string(),
-    };
-    (
-        row.text("unit_code").to_string(),
-        input,
-        row.opt("contact_unit_code"),
-    )
+    let input = GridInput { code: row.text("code").to_string(), name: row.text("name").to_string() };
+    (row.text("unit_code").to_string(), input, row.opt("contact_unit_code"))
 }
 
 /// A scenario row: the owning unit's code and the scenario.
@@ -107,10 +100,7 @@ pub fn unit_row(row: &Row) -> Result<UnitRow, Invalid> {
     });
     let fields = unit_input_with(row, sort_order).validate();
     let parent_code = code(row, "parent_code", false, &mut errors);
-    finish(fields, errors, |fields| UnitRow {
-        fields,
-        parent_code,
-    })
+    finish(fields, errors, |fields| UnitRow { fields, parent_code })
 }
 
 /// Converts and validates a person row, reporting every bad cell.
@@ -118,10 +108,7 @@ pub fn person_row(row: &Row) -> Result<PersonRow, Invalid> {
     let mut errors = Vec::new();
     let unit_code = code(row, "unit_code", true, &mut errors);
     let fields = person_input(row).1.validate();
-    finish(fields, errors, |fields| PersonRow {
-        unit_code: unit_code.unwrap_or_default(),
-        fields,
-    })
+    finish(fields, errors, |fields| PersonRow { unit_code: unit_code.unwrap_or_default(), fields })
 }
 
 /// Converts and validates a grid row, reporting every bad cell.
@@ -130,11 +117,7 @@ pub fn grid_row(row: &Row) -> Result<GridRow, Invalid> {
     let unit_code = code(row, "unit_code", true, &mut errors);
     let contact_unit_code = code(row, "contact_unit_code", false, &mut errors);
     let fields = grid_input(row).1.validate();
-    finish(fields, errors, |fields| GridRow {
-        unit_code: unit_code.unwrap_or_default(),
-        fields,
-        contact_unit_code,
-    })
+    finish(fields, errors, |fields| GridRow { unit_code: unit_code.unwrap_or_default(), fields, contact_unit_code })
 }
 
 /// Converts and validates a scenario row, reporting every bad cell.
@@ -142,10 +125,7 @@ pub fn scenario_row(row: &Row) -> Result<ScenarioRow, Invalid> {
     let mut errors = Vec::new();
     let unit_code = code(row, "unit_code", true, &mut errors);
     let fields = scenario_input(row).1.validate();
-    finish(fields, errors, |fields| ScenarioRow {
-        unit_code: unit_code.unwrap_or_default(),
-        fields,
-    })
+    finish(fields, errors, |fields| ScenarioRow { unit_code: unit_code.unwrap_or_default(), fields })
 }
 
 /// Joins the core's verdict on the fields with the problems found in the
@@ -171,10 +151,7 @@ fn sort_order(row: &Row) -> Result<Option<i32>, FieldError> {
         return Ok(None);
     };
     text.parse::<i32>().map(Some).map_err(|_| {
-        FieldError::new(
-            "sort_order",
-            format!("排序应为整数，而不是 “{text}” (sort order must be a whole number)"),
-        )
+        FieldError::new("sort_order", format!("排序应为整数，而不是 “{text}” (sort order must be a whole number)"))
     })
 }
 
@@ -215,31 +192,15 @@ mod tests {
         let u = unit_row(&r).unwrap();
         assert_eq!(u.parent_code.as_deref(), Some("FJ"));
         assert_eq!(u.fields.sort_order, -3);
-        assert_eq!(
-            u.fields.founded.map(qizhi_core::date::iso).as_deref(),
-            Some("2001-07-01")
-        );
+        assert_eq!(u.fields.founded.map(qizhi_core::date::iso).as_deref(), Some("2001-07-01"));
         let (input, parent) = unit_input(&r).unwrap();
-        assert_eq!(
-            (input.code.as_str(), parent.as_deref()),
-            ("FJ01", Some("FJ"))
-        );
+        assert_eq!((input.code.as_str(), parent.as_deref()), ("FJ01", Some("FJ")));
     }
 
     #[test]
     fn every_bad_cell_of_a_row_is_reported() {
-        let r = row(&[
-            ("code", "福建"),
-            ("kind", "党委"),
-            ("sort_order", "1.5"),
-            ("parent_code", "F J"),
-        ]);
-        let fields: Vec<_> = unit_row(&r)
-            .unwrap_err()
-            .errors
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
+        let r = row(&[("code", "福建"), ("kind", "党委"), ("sort_order", "1.5"), ("parent_code", "F J")]);
+        let fields: Vec<_> = unit_row(&r).unwrap_err().errors.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["sort_order", "parent_code", "code", "name"]);
         assert_eq!(unit_input(&r).unwrap_err().errors[0].field, "sort_order");
     }
@@ -256,12 +217,7 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(g.contact_unit_code.as_deref(), Some("NM0101"));
-        let s = scenario_row(&row(&[
-            ("unit_code", "GZ"),
-            ("code", "S1"),
-            ("name", "基站"),
-        ]))
-        .unwrap();
+        let s = scenario_row(&row(&[("unit_code", "GZ"), ("code", "S1"), ("name", "基站")])).unwrap();
         assert_eq!(s.fields.description, None);
     }
 }

@@ -23,12 +23,7 @@ pub struct CellError {
 impl CellError {
     /// A problem with the file as a whole (unreadable, empty, wrong type).
     pub fn file(message: impl Into<String>) -> Self {
-        Self {
-            line: 0,
-            column: String::new(),
-            header: String::new(),
-            message: message.into(),
-        }
+        Self { line: 0, column: String::new(), header: String::new(), message: message.into() }
     }
 }
 
@@ -98,27 +93,18 @@ impl FileErrors {
 
     /// Orders the listed problems by row, then column, as a person reads them.
     pub fn sort(&mut self) {
-        self.errors.sort_by(|a, b| {
-            (a.line, column_number(&a.column)).cmp(&(b.line, column_number(&b.column)))
-        });
+        self.errors.sort_by_key(|a| (a.line, column_number(&a.column)));
     }
 
     /// `Ok(value)` when nothing was found, the report otherwise.
     pub fn into_result<T>(self, value: T) -> Result<T, FileErrors> {
-        if self.is_empty() {
-            Ok(value)
-        } else {
-            Err(self)
-        }
+        if self.is_empty() { Ok(value) } else { Err(self) }
     }
 }
 
 impl From<CellError> for FileErrors {
     fn from(e: CellError) -> Self {
-        Self {
-            errors: vec![e],
-            omitted: 0,
-        }
+        Self { errors: vec![e], omitted: 0 }
     }
 }
 
@@ -152,9 +138,7 @@ pub fn column_letter(index: usize) -> String {
 
 /// The 1-based number of a column letter, 0 when empty; used only for ordering.
 fn column_number(letters: &str) -> usize {
-    letters.bytes().fold(0, |n, b| {
-        n * 26 + usize::from(b.to_ascii_uppercase().saturating_sub(b'A')) + 1
-    })
+    letters.bytes().fold(0, |n, b| n * 26 + usize::from(b.to_ascii_uppercase().saturating_sub(b'A')) + 1)
 }
 
 #[cfg(test)]
@@ -163,15 +147,7 @@ mod tests {
 
     #[test]
     fn letters() {
-        let cases = [
-            (0, "A"),
-            (2, "C"),
-            (25, "Z"),
-            (26, "AA"),
-            (27, "AB"),
-            (701, "ZZ"),
-            (702, "AAA"),
-        ];
+        let cases = [(0, "A"), (2, "C"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA")];
         for (i, l) in cases {
             assert_eq!(column_letter(i), l);
             assert_eq!(column_number(l), i + 1);
@@ -186,16 +162,11 @@ mod tests {
             header: "人员类别".into(),
             message: "未知的人员类别 “党外”".into(),
         };
-        assert_eq!(
-            e.to_string(),
-            "第 12 行 C 列（人员类别）：未知的人员类别 “党外”"
-        );
-        let missing = CellError {
-            line: 1,
-            column: String::new(),
-            header: "组织编码".into(),
-            message: "缺少必填列".into(),
-        };
+        assert_eq!(e.to_string(), "第 12 行 C 列（人员类别）：未知的人员类别 “党外”");
+        let missing =
+            CellError {
+                line: 1, column: String::new(), header: "组织编码".into(), message: "缺少必填列".into()
+            };
         assert_eq!(missing.to_string(), "第 1 行（组织编码）：缺少必填列");
         assert_eq!(CellError::file("文件是空的").to_string(), "文件是空的");
     }
@@ -204,18 +175,11 @@ mod tests {
     fn reports_are_capped_but_counted() {
         let mut errors = FileErrors::new();
         for line in 0..(MAX_REPORTED + 5) {
-            errors.push(CellError {
-                line: line + 2,
-                ..CellError::file("x")
-            });
+            errors.push(CellError { line: line + 2, ..CellError::file("x") });
         }
         assert_eq!(errors.errors.len(), MAX_REPORTED);
         assert_eq!(errors.omitted, 5);
         assert_eq!(errors.total(), MAX_REPORTED + 5);
-        assert!(
-            errors
-                .to_string()
-                .ends_with("……另有 5 处错误未列出 (and 5 more)")
-        );
+        assert!(errors.to_string().ends_with("……另有 5 处错误未列出 (and 5 more)"));
     }
 }

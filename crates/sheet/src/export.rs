@@ -12,11 +12,7 @@ use crate::columns::{GRIDS, PEOPLE, SCENARIOS, Sheet, UNITS};
 
 /// The cells of `sheet`'s columns, each from `value(key)`.
 fn cells(sheet: &Sheet, value: impl Fn(&str) -> Option<String>) -> Vec<String> {
-    sheet
-        .columns
-        .iter()
-        .map(|c| value(c.key).unwrap_or_default())
-        .collect()
+    sheet.columns.iter().map(|c| value(c.key).unwrap_or_default()).collect()
 }
 
 /// A unit row; `parent_code` is `None` for the root.

@@ -17,11 +17,7 @@ pub enum Format {
 impl Format {
     /// The format of a file name or path by its extension (case-insensitive).
     pub fn from_name(name: &str) -> Result<Format, UnsupportedFormat> {
-        let ext = Path::new(name.trim())
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let ext = Path::new(name.trim()).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         match ext.as_str() {
             "xlsx" => Ok(Format::Xlsx),
             "csv" => Ok(Format::Csv),
@@ -64,13 +60,8 @@ impl std::fmt::Display for UnsupportedFormat {
                 "不支持旧版 .xls/.et 文件，请在 Excel 或 WPS 中另存为 .xlsx 后再导入 \
                  (old .xls files are not supported: save as .xlsx)",
             ),
-            "" => {
-                f.write_str("文件没有扩展名，请使用 .xlsx 或 .csv 文件 (use an .xlsx or .csv file)")
-            }
-            ext => write!(
-                f,
-                "不支持 .{ext} 文件，请使用 .xlsx 或 .csv 文件 (use an .xlsx or .csv file)"
-            ),
+            "" => f.write_str("文件没有扩展名，请使用 .xlsx 或 .csv 文件 (use an .xlsx or .csv file)"),
+            ext => write!(f, "不支持 .{ext} 文件，请使用 .xlsx 或 .csv 文件 (use an .xlsx or .csv file)"),
         }
     }
 }
@@ -82,10 +73,7 @@ mod tests {
     #[test]
     fn formats_by_extension() {
         assert_eq!(Format::from_name("人员台账.XLSX"), Ok(Format::Xlsx));
-        assert_eq!(
-            Format::from_path(Path::new("/tmp/a.b/units.csv")),
-            Ok(Format::Csv)
-        );
+        assert_eq!(Format::from_path(Path::new("/tmp/a.b/units.csv")), Ok(Format::Csv));
         let old = Format::from_name("units.xls").unwrap_err();
         assert!(old.to_string().contains(".xlsx"));
         assert_eq!(Format::from_name("units").unwrap_err().extension, "");

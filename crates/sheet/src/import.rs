@@ -8,9 +8,7 @@ use std::collections::HashMap;
 use qizhi_core::org::UnitKind;
 
 use crate::columns::{GRIDS, PEOPLE, SCENARIOS, Sheet, UNITS};
-use crate::convert::{
-    GridRow, PersonRow, ScenarioRow, UnitRow, grid_row, person_row, scenario_row, unit_row,
-};
+use crate::convert::{GridRow, PersonRow, ScenarioRow, UnitRow, grid_row, person_row, scenario_row, unit_row};
 use crate::error::{CellError, FileErrors};
 use crate::row::Row;
 use crate::validate::{check, row_at};
@@ -25,25 +23,14 @@ pub fn units(rows: &[Row]) -> Result<Vec<(usize, UnitRow)>, FileErrors> {
     let order = parents_first(&valid, &mut report);
     errors.sort();
     let mut slots: Vec<Option<(usize, UnitRow)>> = valid.into_iter().map(Some).collect();
-    let ordered = order
-        .iter()
-        .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
-        .collect();
+    let ordered = order.iter().filter_map(|&i| slots.get_mut(i).and_then(Option::take)).collect();
     errors.into_result(ordered)
 }
 
 /// The person rows of a file. An ID number may appear only once.
 pub fn people(rows: &[Row]) -> Result<Vec<(usize, PersonRow)>, FileErrors> {
     let (valid, mut errors) = check(rows, &PEOPLE, person_row);
-    unique(
-        rows,
-        &PEOPLE,
-        &valid,
-        "id_number",
-        "身份证号",
-        |p| p.fields.id_number.as_deref(),
-        &mut errors,
-    );
+    unique(rows, &PEOPLE, &valid, "id_number", "身份证号", |p| p.fields.id_number.as_deref(), &mut errors);
     errors.sort();
     errors.into_result(valid)
 }
@@ -51,15 +38,7 @@ pub fn people(rows: &[Row]) -> Result<Vec<(usize, PersonRow)>, FileErrors> {
 /// The grid rows of a file. A grid code may appear only once.
 pub fn grids(rows: &[Row]) -> Result<Vec<(usize, GridRow)>, FileErrors> {
     let (valid, mut errors) = check(rows, &GRIDS, grid_row);
-    unique(
-        rows,
-        &GRIDS,
-        &valid,
-        "code",
-        "网格编码",
-        |g| Some(g.fields.code.as_str()),
-        &mut errors,
-    );
+    unique(rows, &GRIDS, &valid, "code", "网格编码", |g| Some(g.fields.code.as_str()), &mut errors);
     errors.sort();
     errors.into_result(valid)
 }
@@ -67,15 +46,7 @@ pub fn grids(rows: &[Row]) -> Result<Vec<(usize, GridRow)>, FileErrors> {
 /// The scenario rows of a file. A scenario code may appear only once.
 pub fn scenarios(rows: &[Row]) -> Result<Vec<(usize, ScenarioRow)>, FileErrors> {
     let (valid, mut errors) = check(rows, &SCENARIOS, scenario_row);
-    unique(
-        rows,
-        &SCENARIOS,
-        &valid,
-        "code",
-        "场景编码",
-        |s| Some(s.fields.code.as_str()),
-        &mut errors,
-    );
+    unique(rows, &SCENARIOS, &valid, "code", "场景编码", |s| Some(s.fields.code.as_str()), &mut errors);
     errors.sort();
     errors.into_result(valid)
 }
@@ -83,10 +54,7 @@ pub fn scenarios(rows: &[Row]) -> Result<Vec<(usize, ScenarioRow)>, FileErrors> 
 fn error_at(rows: &[Row], sheet: &Sheet, line: usize, key: &str, message: String) -> CellError {
     match row_at(rows, line) {
         Some(row) => row.error(sheet, key, message),
-        None => CellError {
-            line,
-            ..CellError::file(message)
-        },
+        None => CellError { line, ..CellError::file(message) },
     }
 }
 
@@ -116,37 +84,26 @@ fn unique<T>(
 /// duplicate codes, kinds that cannot sit under their parent in the file, and
 /// cycles. Whether an empty parent is allowed depends on what exists, so the
 /// store decides that.
-fn parents_first(
-    units: &[(usize, UnitRow)],
-    report: &mut impl FnMut(usize, &str, String),
-) -> Vec<usize> {
+fn parents_first(units: &[(usize, UnitRow)], report: &mut impl FnMut(usize, &str, String)) -> Vec<usize> {
     let mut by_code: HashMap<&str, usize> = HashMap::new();
     for (i, (line, u)) in units.iter().enumerate() {
         let code = u.fields.code.as_str();
         match by_code.get(code) {
-            Some(&first) => report(
-                *line,
-                "code",
-                format!(
-                    "组织编码 “{code}” 与第 {} 行重复 (duplicate code)",
-                    units[first].0
-                ),
-            ),
+            Some(&first) => {
+                report(*line, "code", format!("组织编码 “{code}” 与第 {} 行重复 (duplicate code)", units[first].0))
+            }
             None => {
                 by_code.insert(code, i);
             }
         }
         match &u.parent_code {
-            Some(p) if *p == u.fields.code => report(
-                *line,
-                "parent_code",
-                "上级组织不能是自己 (a unit cannot be its own parent)".into(),
-            ),
+            Some(p) if *p == u.fields.code => {
+                report(*line, "parent_code", "上级组织不能是自己 (a unit cannot be its own parent)".into())
+            }
             Some(_) if u.fields.kind == UnitKind::Leadership => report(
                 *line,
                 "parent_code",
-                "党组是最上级组织，上级组织编码应为空 (the leading party group has no parent)"
-                    .into(),
+                "党组是最上级组织，上级组织编码应为空 (the leading party group has no parent)".into(),
             ),
             _ => {}
         }
@@ -197,15 +154,9 @@ fn parents_first(
             if on_path[cur] {
                 let at = path.iter().position(|&k| k == cur).unwrap_or(0);
                 let cycle = &path[at..];
-                let mut names: Vec<&str> = cycle
-                    .iter()
-                    .map(|&k| units[k].1.fields.code.as_str())
-                    .collect();
+                let mut names: Vec<&str> = cycle.iter().map(|&k| units[k].1.fields.code.as_str()).collect();
                 names.push(units[cur].1.fields.code.as_str());
-                let message = format!(
-                    "上级组织形成循环：{} (the parents form a cycle)",
-                    names.join(" → ")
-                );
+                let message = format!("上级组织形成循环：{} (the parents form a cycle)", names.join(" → "));
                 for &k in cycle {
                     report(units[k].0, "parent_code", message.clone());
                 }
@@ -235,11 +186,8 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn unit(line: usize, code: &str, kind: &str, parent: &str) -> Row {
-        let mut cells = BTreeMap::from([
-            ("code", code.to_string()),
-            ("name", format!("{code} 名称")),
-            ("kind", kind.to_string()),
-        ]);
+        let mut cells =
+            BTreeMap::from([("code", code.to_string()), ("name", format!("{code} 名称")), ("kind", kind.to_string())]);
         if !parent.is_empty() {
             cells.insert("parent_code", parent.to_string());
         }
@@ -247,11 +195,7 @@ mod tests {
     }
 
     fn codes(rows: &[Row]) -> Vec<String> {
-        units(rows)
-            .unwrap()
-            .into_iter()
-            .map(|(_, u)| u.fields.code)
-            .collect()
+        units(rows).unwrap().into_iter().map(|(_, u)| u.fields.code).collect()
     }
 
     #[test]
@@ -277,33 +221,17 @@ mod tests {
             unit(7, "E", "党支部", "ROOT"),
         ];
         let e = units(&rows).unwrap_err();
-        let found: Vec<_> = e
-            .errors
-            .iter()
-            .map(|e| (e.line, e.column.as_str()))
-            .collect();
+        let found: Vec<_> = e.errors.iter().map(|e| (e.line, e.column.as_str())).collect();
         // Letters follow the sheet: code is A, kind D, parent_code E.
-        assert_eq!(
-            found,
-            [(2, "E"), (3, "E"), (4, "E"), (5, "A"), (6, "D")],
-            "{e}"
-        );
+        assert_eq!(found, [(2, "E"), (3, "E"), (4, "E"), (5, "A"), (6, "D")], "{e}");
         assert!(e.errors[0].message.contains("A → B → A"), "{e}");
     }
 
     #[test]
     fn the_leading_group_has_no_parent() {
-        let rows = [
-            unit(2, "G", "党组", ""),
-            unit(3, "H", "党委", ""),
-            unit(4, "I", "党组", "G"),
-        ];
+        let rows = [unit(2, "G", "党组", ""), unit(3, "H", "党委", ""), unit(4, "I", "党组", "G")];
         let e = units(&rows).unwrap_err();
-        let found: Vec<_> = e
-            .errors
-            .iter()
-            .map(|e| (e.line, e.column.as_str()))
-            .collect();
+        let found: Vec<_> = e.errors.iter().map(|e| (e.line, e.column.as_str())).collect();
         assert_eq!(found, [(4, "E")], "{e}");
     }
 

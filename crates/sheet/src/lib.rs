@@ -20,8 +20,8 @@ pub mod write;
 
 pub use columns::{Column, GRIDS, PEOPLE, SCENARIOS, SHEETS, Sheet, UNITS, sheet};
 pub use convert::{
-    GridRow, PersonRow, ScenarioRow, UnitRow, grid_input, grid_row, person_input, person_row,
-    scenario_input, scenario_row, unit_input, unit_row,
+    GridRow, PersonRow, ScenarioRow, UnitRow, grid_input, grid_row, person_input, person_row, scenario_input,
+    scenario_row, unit_input, unit_row,
 };
 pub use error::{CellError, FileErrors, MAX_REPORTED, column_letter};
 pub use export::{grid_cells, person_cells, scenario_cells, unit_cells};

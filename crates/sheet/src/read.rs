@@ -25,12 +25,8 @@ const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0";
 /// Reads a ledger file, its format chosen by the extension.
 pub fn read_path(path: &Path, sheet: &Sheet) -> Result<Vec<Row>, FileErrors> {
     let format = Format::from_path(path).map_err(|e| FileErrors::file(e.to_string()))?;
-    let bytes = std::fs::read(path).map_err(|e| {
-        FileErrors::file(format!(
-            "无法读取文件 {}：{e} (cannot read the file)",
-            path.display()
-        ))
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| FileErrors::file(format!("无法读取文件 {}：{e} (cannot read the file)", path.display())))?;
     read_bytes(&bytes, format, sheet)
 }
 
@@ -61,20 +57,14 @@ pub fn read_bytes(bytes: &[u8], format: Format, sheet: &Sheet) -> Result<Vec<Row
 
 fn read_xlsx(bytes: &[u8], assembler: &mut Assembler) -> Result<(), FileErrors> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
-        FileErrors::file(format!(
-            "无法打开 .xlsx 文件，文件可能已损坏：{e} (cannot open the workbook)"
-        ))
+        FileErrors::file(format!("无法打开 .xlsx 文件，文件可能已损坏：{e} (cannot open the workbook)"))
     })?;
     let range = match book.worksheet_range_at(0) {
         None => {
-            return Err(FileErrors::file(
-                "工作簿中没有工作表 (the workbook has no worksheet)",
-            ));
+            return Err(FileErrors::file("工作簿中没有工作表 (the workbook has no worksheet)"));
         }
         Some(Err(e)) => {
-            return Err(FileErrors::file(format!(
-                "无法读取第一个工作表：{e} (cannot read the first worksheet)"
-            )));
+            return Err(FileErrors::file(format!("无法读取第一个工作表：{e} (cannot read the first worksheet)")));
         }
         Some(Ok(range)) => range,
     };
@@ -94,10 +84,7 @@ fn read_xlsx(bytes: &[u8], assembler: &mut Assembler) -> Result<(), FileErrors> 
 fn read_csv(bytes: &[u8], assembler: &mut Assembler) -> Result<(), FileErrors> {
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
         FileErrors::from(CellError {
             line,
             ..CellError::file(
@@ -109,16 +96,9 @@ fn read_csv(bytes: &[u8], assembler: &mut Assembler) -> Result<(), FileErrors> {
     })?;
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     // Excel's "Unicode text" export is tab-separated.
-    let delimiter = if first_line.contains('\t') && !first_line.contains(',') {
-        b'\t'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
     // The parser counts physical lines; Excel shows a quoted cell with line
     // breaks as one row, so those breaks are subtracted.
@@ -135,19 +115,10 @@ fn read_csv(bytes: &[u8], assembler: &mut Assembler) -> Result<(), FileErrors> {
                 }));
             }
         }
-        let physical = record
-            .position()
-            .map(|p| start_line(text, p.byte() as usize, p.line() as usize))
-            .unwrap_or(1);
+        let physical = record.position().map(|p| start_line(text, p.byte() as usize, p.line() as usize)).unwrap_or(1);
         let line = physical.saturating_sub(breaks_in_cells).max(1);
-        breaks_in_cells += record
-            .iter()
-            .map(|f| f.matches('\n').count())
-            .sum::<usize>();
-        let texts = record
-            .iter()
-            .map(|f| Ok(unguard(f.trim()).trim().to_string()))
-            .collect();
+        breaks_in_cells += record.iter().map(|f| f.matches('\n').count()).sum::<usize>();
+        let texts = record.iter().map(|f| Ok(unguard(f.trim()).trim().to_string())).collect();
         assembler.push(line, texts)?;
     }
 }
@@ -199,13 +170,7 @@ type Cell = Result<String, String>;
 
 impl<'s> Assembler<'s> {
     fn new(sheet: &'s Sheet) -> Self {
-        Self {
-            sheet,
-            header: None,
-            rows: Vec::new(),
-            errors: FileErrors::new(),
-            headerless: BTreeSet::new(),
-        }
+        Self { sheet, header: None, rows: Vec::new(), errors: FileErrors::new(), headerless: BTreeSet::new() }
     }
 
     /// Takes one row of the file; `line` is its Excel row number. Fails when
@@ -227,26 +192,14 @@ impl<'s> Assembler<'s> {
         let mut errors = FileErrors::new();
         let mut keys = Vec::with_capacity(cells.len());
         let mut layout = Layout::default();
-        let expected = || {
-            sheet
-                .columns
-                .iter()
-                .map(|c| c.zh)
-                .collect::<Vec<_>>()
-                .join("、")
-        };
+        let expected = || sheet.columns.iter().map(|c| c.zh).collect::<Vec<_>>().join("、");
         for (i, cell) in cells.into_iter().enumerate() {
             let text = cell.unwrap_or_else(|e| e);
             if text.is_empty() {
                 keys.push(None);
                 continue;
             }
-            let error = |message: String| CellError {
-                line,
-                column: column_letter(i),
-                header: text.clone(),
-                message,
-            };
+            let error = |message: String| CellError { line, column: column_letter(i), header: text.clone(), message };
             let matched = sheet.match_header(&text);
             match matched {
                 None => errors.push(error(format!(
@@ -294,10 +247,7 @@ impl<'s> Assembler<'s> {
                 });
             }
         }
-        errors.into_result(Header {
-            layout: Arc::new(layout),
-            keys,
-        })
+        errors.into_result(Header { layout: Arc::new(layout), keys })
     }
 
     fn data_row(&mut self, line: usize, cells: Vec<Cell>) {
@@ -315,12 +265,7 @@ impl<'s> Assembler<'s> {
                 (Some(key), Err(message)) => self.errors.push(CellError {
                     line,
                     column: column_letter(i),
-                    header: self
-                        .sheet
-                        .column(key)
-                        .map(|c| c.zh)
-                        .unwrap_or(key)
-                        .to_string(),
+                    header: self.sheet.column(key).map(|c| c.zh).unwrap_or(key).to_string(),
                     message,
                 }),
                 (None, Ok(text)) if text.is_empty() => {}
@@ -338,8 +283,7 @@ impl<'s> Assembler<'s> {
                 }
             }
         }
-        self.rows
-            .push(Row::from_file(line, values, Arc::clone(&header.layout)));
+        self.rows.push(Row::from_file(line, values, Arc::clone(&header.layout)));
     }
 
     fn finish(self) -> Result<Vec<Row>, FileErrors> {
@@ -405,11 +349,7 @@ mod tests {
         let e = csv("福建省组织台账,,\n组织编码,组织名称,组织类别\n").unwrap_err();
         assert_eq!(e.errors.len(), 1, "{e}");
         assert!(e.to_string().starts_with("第 1 行：这一行应为表头"), "{e}");
-        let e = read_bytes(
-            "所在组织编码,姓名,人员类别\n".as_bytes(),
-            Format::Csv,
-            &UNITS,
-        );
+        let e = read_bytes("所在组织编码,姓名,人员类别\n".as_bytes(), Format::Csv, &UNITS);
         assert_eq!(e.unwrap_err().errors.len(), 1);
     }
 
@@ -430,9 +370,6 @@ mod tests {
         bytes.extend_from_slice(&[0xD7, 0xE9, 0xD6, 0xAF, b',', b'a', b',', b'b']);
         let e = read_bytes(&bytes, Format::Csv, &UNITS).unwrap_err();
         assert_eq!(e.errors[0].line, 2);
-        assert!(
-            e.to_string().contains("请将文件另存为 UTF-8 编码的 CSV"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("请将文件另存为 UTF-8 编码的 CSV"), "{e}");
     }
 }

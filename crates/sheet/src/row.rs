@@ -17,10 +17,7 @@ pub(crate) struct Layout {
 
 impl Layout {
     fn index(&self, key: &str) -> Option<usize> {
-        self.columns
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|&(_, i)| i)
+        self.columns.iter().find(|(k, _)| *k == key).map(|&(_, i)| i)
     }
 }
 
@@ -40,23 +37,11 @@ pub struct Row {
 impl Row {
     /// A row built in code (not read from a file).
     pub fn new(line: usize, cells: BTreeMap<&'static str, String>) -> Self {
-        Self {
-            line,
-            cells,
-            layout: None,
-        }
+        Self { line, cells, layout: None }
     }
 
-    pub(crate) fn from_file(
-        line: usize,
-        cells: BTreeMap<&'static str, String>,
-        layout: Arc<Layout>,
-    ) -> Self {
-        Self {
-            line,
-            cells,
-            layout: Some(layout),
-        }
+    pub(crate) fn from_file(line: usize, cells: BTreeMap<&'static str, String>, layout: Arc<Layout>) -> Self {
+        Self { line, cells, layout: Some(layout) }
     }
 
     /// The text of a cell; `None` when empty or when the file has no such column.
@@ -107,10 +92,7 @@ impl Row {
         };
         CellError {
             line: self.line,
-            column: self
-                .column_index(sheet, key)
-                .map(column_letter)
-                .unwrap_or_default(),
+            column: self.column_index(sheet, key).map(column_letter).unwrap_or_default(),
             header: column.zh.to_string(),
             message,
         }
@@ -145,31 +127,18 @@ mod tests {
     #[test]
     fn errors_use_the_files_column_letters() {
         // The file has category in column A and name in column D.
-        let layout = Arc::new(Layout {
-            columns: vec![("category", 0), ("unit_code", 1), ("name", 3)],
-        });
+        let layout = Arc::new(Layout { columns: vec![("category", 0), ("unit_code", 1), ("name", 3)] });
         let row = Row::from_file(7, BTreeMap::new(), layout);
         let e = row.error(&PEOPLE, "name", "不能为空");
-        assert_eq!(
-            (e.line, e.column.as_str(), e.header.as_str()),
-            (7, "D", "姓名")
-        );
+        assert_eq!((e.line, e.column.as_str(), e.header.as_str()), (7, "D", "姓名"));
         // A column the file lacks has no letter but keeps its header.
         let e = row.error(&PEOPLE, "phone", "x");
         assert_eq!((e.column.as_str(), e.header.as_str()), ("", "联系电话"));
         assert!(!row.has_column("phone"));
 
-        let invalid = Invalid {
-            errors: vec![
-                FieldError::new("name", "不能为空"),
-                FieldError::new("category", "未知"),
-            ],
-        };
-        let letters: Vec<_> = row
-            .errors(&PEOPLE, &invalid)
-            .into_iter()
-            .map(|e| e.column)
-            .collect();
+        let invalid =
+            Invalid { errors: vec![FieldError::new("name", "不能为空"), FieldError::new("category", "未知")] };
+        let letters: Vec<_> = row.errors(&PEOPLE, &invalid).into_iter().map(|e| e.column).collect();
         assert_eq!(letters, ["A", "D"]);
     }
 

@@ -9,8 +9,8 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, Format as CellFormat, FormatBorder,
-    IgnoreError, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DataValidationErrorStyle, Format as CellFormat, FormatBorder, IgnoreError, Workbook,
+    Worksheet, XlsxError,
 };
 
 use crate::columns::{Column, Sheet};
@@ -26,24 +26,15 @@ pub enum WriteError {
     #[error(transparent)]
     Format(#[from] UnsupportedFormat),
     #[error("无法创建文件 {}：{source} (cannot create the file)", path.display())]
-    Create {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Create { path: PathBuf, source: std::io::Error },
     #[error("写入失败：{0} (write failed)")]
     Io(#[from] std::io::Error),
     #[error("无法生成 .xlsx 文件：{0} (cannot write the workbook)")]
     Xlsx(#[from] XlsxError),
     #[error("无法生成 CSV 文件：{0} (cannot write the CSV)")]
     Csv(#[from] csv::Error),
-    #[error(
-        "第 {line} 行有 {got} 个单元格，应为 {expected} 个 (row {line} has {got} cells, expected {expected})"
-    )]
-    Width {
-        line: usize,
-        expected: usize,
-        got: usize,
-    },
+    #[error("第 {line} 行有 {got} 个单元格，应为 {expected} 个 (row {line} has {got} cells, expected {expected})")]
+    Width { line: usize, expected: usize, got: usize },
     #[error(
         "超过 .xlsx 每个工作表最多 1,048,576 行的限制：请改用 CSV，或按组织分批导出 \
          (too many rows for .xlsx: use CSV or export per unit)"
@@ -89,10 +80,7 @@ impl Writer<BufWriter<File>> {
     pub fn create(path: impl AsRef<Path>, sheet: &Sheet) -> Result<Self, WriteError> {
         let path = path.as_ref();
         let format = Format::from_path(path)?;
-        let file = File::create(path).map_err(|source| WriteError::Create {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let file = File::create(path).map_err(|source| WriteError::Create { path: path.to_path_buf(), source })?;
         Writer::new(BufWriter::new(file), format, sheet)
     }
 }
@@ -103,38 +91,23 @@ impl<W: Write + Send> Writer<W> {
         Self::start(target, format, sheet, Purpose::Export)
     }
 
-    fn start(
-        target: W,
-        format: Format,
-        sheet: &Sheet,
-        purpose: Purpose,
-    ) -> Result<Self, WriteError> {
+    fn start(target: W, format: Format, sheet: &Sheet, purpose: Purpose) -> Result<Self, WriteError> {
         let headers = match purpose {
             Purpose::Export => sheet.headers(),
             Purpose::Template => sheet.marked_headers(),
         };
         let out = match format {
-            Format::Xlsx => Out::Xlsx {
-                book: Box::new(xlsx_book(sheet, &headers, purpose)?),
-                target,
-            },
+            Format::Xlsx => Out::Xlsx { book: Box::new(xlsx_book(sheet, &headers, purpose)?), target },
             Format::Csv => {
                 let mut target = target;
                 // Excel takes a CSV without BOM for the local code page (GBK).
                 target.write_all(BOM)?;
-                let mut csv = csv::WriterBuilder::new()
-                    .terminator(csv::Terminator::CRLF)
-                    .from_writer(target);
+                let mut csv = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(target);
                 csv.write_record(&headers)?;
                 Out::Csv(Box::new(csv))
             }
         };
-        Ok(Self {
-            out,
-            sheet: *sheet,
-            purpose,
-            line: 1,
-        })
+        Ok(Self { out, sheet: *sheet, purpose, line: 1 })
     }
 
     /// Writes one row, its cells in the sheet's column order.
@@ -142,11 +115,7 @@ impl<W: Write + Send> Writer<W> {
         let line = self.line + 1;
         let expected = self.sheet.columns.len();
         if cells.len() != expected {
-            return Err(WriteError::Width {
-                line,
-                expected,
-                got: cells.len(),
-            });
+            return Err(WriteError::Width { line, expected, got: cells.len() });
         }
         match &mut self.out {
             Out::Xlsx { book, .. } => {
@@ -181,10 +150,7 @@ impl<W: Write + Send> Writer<W> {
     /// Completes the file and returns the target, flushed.
     pub fn finish(self) -> Result<W, WriteError> {
         match self.out {
-            Out::Xlsx {
-                mut book,
-                mut target,
-            } => {
+            Out::Xlsx { mut book, mut target } => {
                 if self.purpose == Purpose::Template {
                     notes_worksheet(book.add_worksheet(), &self.sheet)?;
                 }
@@ -223,10 +189,7 @@ where
 pub fn template(path: impl AsRef<Path>, sheet: &Sheet) -> Result<(), WriteError> {
     let path = path.as_ref();
     let format = Format::from_path(path)?;
-    let file = File::create(path).map_err(|source| WriteError::Create {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let file = File::create(path).map_err(|source| WriteError::Create { path: path.to_path_buf(), source })?;
     Writer::start(BufWriter::new(file), format, sheet, Purpose::Template)?.finish()?;
     Ok(())
 }
@@ -252,10 +215,8 @@ fn xlsx_book(sheet: &Sheet, headers: &[String], purpose: Purpose) -> Result<Work
     let mut book = Workbook::new();
     let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(sheet.zh)?;
-    let bold = CellFormat::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xDDEBF7))
-        .set_border_bottom(FormatBorder::Thin);
+    let bold =
+        CellFormat::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_border_bottom(FormatBorder::Thin);
     // Text format on the columns, so what people type later (an 18-digit ID
     // number, a leading zero) stays as typed.
     let text = CellFormat::new().set_num_format("@");
@@ -289,14 +250,7 @@ fn validation(column: &Column, purpose: Purpose) -> Result<Option<DataValidation
     } else {
         return Ok(None);
     };
-    if hint {
-        Ok(Some(
-            v.set_input_title(column.zh)?
-                .set_input_message(column.hint)?,
-        ))
-    } else {
-        Ok(Some(v))
-    }
+    if hint { Ok(Some(v.set_input_title(column.zh)?.set_input_message(column.hint)?)) } else { Ok(Some(v)) }
 }
 
 /// A column wide enough for its header and for the values its hint shows.
@@ -314,10 +268,8 @@ fn display_width(text: &str) -> usize {
 /// it is required, a hint and its values.
 fn notes_worksheet(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), WriteError> {
     ws.set_name("说明")?;
-    let bold = CellFormat::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xDDEBF7))
-        .set_border_bottom(FormatBorder::Thin);
+    let bold =
+        CellFormat::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_border_bottom(FormatBorder::Thin);
     let heads = ["表头", "英文名", "是否必填", "填写说明", "可选值"];
     let widths = [18, 20, 10, 44, 36];
     for (i, (h, w)) in heads.iter().zip(widths).enumerate() {

@@ -2,8 +2,8 @@
 
 use qizhi_core::person::id_number_with_check;
 use qizhi_sheet::{
-    FileErrors, Format, PEOPLE, Row, UNITS, Writer, people, read_bytes, read_path, template,
-    template_to_vec, units, write_to_vec,
+    FileErrors, Format, PEOPLE, Row, UNITS, Writer, people, read_bytes, read_path, template, template_to_vec, units,
+    write_to_vec,
 };
 use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
 
@@ -22,15 +22,7 @@ fn person(i: usize) -> Vec<String> {
 }
 
 fn texts(rows: &[Row], sheet: &qizhi_sheet::Sheet) -> Vec<Vec<String>> {
-    rows.iter()
-        .map(|r| {
-            sheet
-                .columns
-                .iter()
-                .map(|c| r.text(c.key).to_string())
-                .collect()
-        })
-        .collect()
+    rows.iter().map(|r| sheet.columns.iter().map(|c| r.text(c.key).to_string()).collect()).collect()
 }
 
 #[test]
@@ -71,10 +63,8 @@ fn files_on_disk_and_templates_are_read_back() {
     for ext in ["xlsx", "csv"] {
         let path = dir.join(format!("units-export.{ext}"));
         let mut w = Writer::create(&path, &UNITS).unwrap();
-        w.row(&["G", "集团党组", "", "党组", "", "", "", "正常"])
-            .unwrap();
-        w.row(&["FJ", "福建省委", "", "党委", "G", "3", "2001-07-01", ""])
-            .unwrap();
+        w.row(&["G", "集团党组", "", "党组", "", "", "", "正常"]).unwrap();
+        w.row(&["FJ", "福建省委", "", "党委", "G", "3", "2001-07-01", ""]).unwrap();
         assert_eq!(w.rows_written(), 2);
         w.finish().unwrap();
         let rows = read_path(&path, &UNITS).unwrap();
@@ -92,20 +82,14 @@ fn files_on_disk_and_templates_are_read_back() {
 fn templates_mark_required_columns_and_explain_them() {
     let csv = template_to_vec(Format::Csv, &PEOPLE).unwrap();
     let text = std::str::from_utf8(&csv).unwrap();
-    assert!(
-        text.starts_with("\u{feff}所在组织编码*,姓名*,性别,人员类别*,"),
-        "{text}"
-    );
+    assert!(text.starts_with("\u{feff}所在组织编码*,姓名*,性别,人员类别*,"), "{text}");
 
     use calamine::{Reader, Xlsx, open_workbook_from_rs};
     let xlsx = template_to_vec(Format::Xlsx, &PEOPLE).unwrap();
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
     assert_eq!(book.sheet_names(), ["人员", "说明"]);
     let notes = book.worksheet_range("说明").unwrap();
-    let id = notes
-        .rows()
-        .find(|r| r.get(1).map(|c| c.to_string()) == Some("id_number".into()))
-        .unwrap();
+    let id = notes.rows().find(|r| r.get(1).map(|c| c.to_string()) == Some("id_number".into())).unwrap();
     assert_eq!(id[0].to_string(), "身份证号");
     assert_eq!(id[2].to_string(), "选填");
 }
@@ -116,11 +100,7 @@ fn csv_output_starts_with_a_bom() {
     assert!(bytes.starts_with(b"\xEF\xBB\xBF\xE7\xBB\x84"), "{bytes:?}"); // BOM, then 组
     // Read back with and without the BOM.
     assert!(read_bytes(&bytes, Format::Csv, &UNITS).unwrap().is_empty());
-    assert!(
-        read_bytes(&bytes[3..], Format::Csv, &UNITS)
-            .unwrap()
-            .is_empty()
-    );
+    assert!(read_bytes(&bytes[3..], Format::Csv, &UNITS).unwrap().is_empty());
 }
 
 #[test]
@@ -135,27 +115,16 @@ fn english_and_marked_headers_are_accepted_in_any_order() {
     assert_eq!(rows[0].text("parent_code"), "G");
     // Errors use the file's letters: code is in column D here.
     let e = units(&[rows[0].clone(), rows[0].clone()]).unwrap_err();
-    assert_eq!(
-        e.errors[0].to_string().split('：').next(),
-        Some("第 2 行 D 列（组织编码）")
-    );
+    assert_eq!(e.errors[0].to_string().split('：').next(), Some("第 2 行 D 列（组织编码）"));
 }
 
 #[test]
 fn unknown_and_missing_headers_stop_the_read() {
     let csv = "组织编码,组织名称,职级,上级组织编码\nFJ,福建,x,G\n";
     let e: FileErrors = read_bytes(csv.as_bytes(), Format::Csv, &UNITS).unwrap_err();
-    let found: Vec<_> = e
-        .errors
-        .iter()
-        .map(|e| (e.line, e.column.as_str(), e.header.as_str()))
-        .collect();
+    let found: Vec<_> = e.errors.iter().map(|e| (e.line, e.column.as_str(), e.header.as_str())).collect();
     assert_eq!(found, [(1, "C", "职级"), (1, "", "组织类别")], "{e}");
-    assert!(
-        e.to_string()
-            .contains("第 1 行 C 列（职级）：无法识别的表头"),
-        "{e}"
-    );
+    assert!(e.to_string().contains("第 1 行 C 列（职级）：无法识别的表头"), "{e}");
     assert!(e.to_string().contains("缺少必填列 “组织类别”"), "{e}");
 }
 
@@ -168,10 +137,7 @@ fn a_bad_row_is_named_by_line_and_column() {
     let e = people(&read_bytes(&bytes, Format::Xlsx, &PEOPLE).unwrap()).unwrap_err();
     let text = e.to_string();
     assert_eq!(e.errors.len(), 2, "{text}");
-    assert!(
-        text.starts_with("第 5 行 D 列（人员类别）：未知的人员类别 “党外”"),
-        "{text}"
-    );
+    assert!(text.starts_with("第 5 行 D 列（人员类别）：未知的人员类别 “党外”"), "{text}");
     assert!(text.contains("\n第 5 行 E 列（入党日期）："), "{text}");
 }
 
@@ -182,15 +148,7 @@ fn typed_workbook(long_number: bool) -> Vec<u8> {
     let ws = book.add_worksheet();
     let date = CellFormat::new().set_num_format("yyyy-mm-dd");
     let chinese_date = CellFormat::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
-    let headers = [
-        "所在组织编码",
-        "姓名",
-        "人员类别",
-        "入党日期",
-        "出生日期",
-        "联系电话",
-        "身份证号",
-    ];
+    let headers = ["所在组织编码", "姓名", "人员类别", "入党日期", "出生日期", "联系电话", "身份证号"];
     for (col, h) in headers.iter().enumerate() {
         ws.write_string(0, col as u16, *h).unwrap();
     }
@@ -199,8 +157,7 @@ fn typed_workbook(long_number: bool) -> Vec<u8> {
     ws.write_string(1, 2, "预备党员").unwrap();
     let joined = ExcelDateTime::from_ymd(2024, 7, 1).unwrap();
     ws.write_datetime_with_format(1, 3, &joined, &date).unwrap();
-    ws.write_number_with_format(1, 4, 31118.0, &chinese_date)
-        .unwrap();
+    ws.write_number_with_format(1, 4, 31118.0, &chinese_date).unwrap();
     ws.write_number(1, 5, 13800138000.0).unwrap();
     ws.write_string(1, 6, "11010519491231002X").unwrap();
     if long_number {
@@ -228,10 +185,7 @@ fn numbers_beyond_fifteen_digits_are_refused() {
     let e = read_bytes(&typed_workbook(true), Format::Xlsx, &PEOPLE).unwrap_err();
     assert_eq!(e.total(), 1, "{e}");
     assert_eq!((e.errors[0].line, e.errors[0].column.as_str()), (4, "G"));
-    assert!(
-        e.to_string().starts_with("第 4 行 G 列（身份证号）：数字"),
-        "{e}"
-    );
+    assert!(e.to_string().starts_with("第 4 行 G 列（身份证号）：数字"), "{e}");
 }
 
 #[test]
@@ -244,11 +198,7 @@ fn ten_thousand_rows_with_one_bad_one_give_one_error() {
         assert_eq!(read.len(), 10_000);
         let e = people(&read).unwrap_err();
         assert_eq!(e.total(), 1, "{e}");
-        assert_eq!(
-            (e.errors[0].line, e.errors[0].column.as_str()),
-            (6791, "A"),
-            "{format:?}"
-        );
+        assert_eq!((e.errors[0].line, e.errors[0].column.as_str()), (6791, "A"), "{format:?}");
     }
 }
 

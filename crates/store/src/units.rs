@@ -34,19 +34,13 @@ pub(crate) async fn insert(
     f: &UnitFields,
     delta: &mut RollupDelta,
 ) -> StoreResult<Unit> {
-    if let Some(p) = parent {
-        if !f.kind.may_be_under(p.kind) {
-            return Err(StoreError::conflict(
-                "kind",
-                format!(
-                    "{} 不能设在 {} 之下 ({} cannot be under {})",
-                    f.kind.zh(),
-                    p.kind.zh(),
-                    f.kind.en(),
-                    p.kind.en()
-                ),
-            ));
-        }
+    if let Some(p) = parent
+        && !f.kind.may_be_under(p.kind)
+    {
+        return Err(StoreError::conflict(
+            "kind",
+            format!("{} 不能设在 {} 之下 ({} cannot be under {})", f.kind.zh(), p.kind.zh(), f.kind.en(), p.kind.en()),
+        ));
     }
     let now = now_ms();
     let id: i64 = sqlx::query(

@@ -225,15 +225,7 @@ pub struct TokenInfo {
 }
 
 fn user_entry(action: &'static str, user: &User, unit_path: Option<String>, summary: String) -> Entry {
-    Entry {
-        action,
-        object_kind: "user",
-        object_id: user.id.to_string(),
-        unit_path,
-        summary,
-        before: None,
-        after: None,
-    }
+    Entry { action, object_kind: "user", object_id: user.id.to_string(), unit_path, summary, before: None, after: None }
 }
 
 impl Store {
@@ -263,11 +255,22 @@ impl Store {
 
     pub async fn remove_grant(&self, user: UserId, grant_id: i64) -> StoreResult<()> {
         let u = self.user(user).await?;
-        let g = self.grants(user).await?.into_iter().find(|g| g.id == grant_id).ok_or_else(|| StoreError::not_found("grant"))?;
+        let g = self
+            .grants(user)
+            .await?
+            .into_iter()
+            .find(|g| g.id == grant_id)
+            .ok_or_else(|| StoreError::not_found("grant"))?;
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM grants WHERE id = $1 AND user_id = $2").bind(grant_id).bind(user.0).execute(&mut *tx).await?;
-        let summary = format!("撤销 {} 的授权：{} @ {}", u.username, g.role.zh(), g.unit_name.as_deref().unwrap_or("全部"));
-        audit::append(&mut tx, self.actor.as_ref(), &[user_entry("revoke_grant", &u, g.unit_path.clone(), summary)]).await?;
+        sqlx::query("DELETE FROM grants WHERE id = $1 AND user_id = $2")
+            .bind(grant_id)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        let summary =
+            format!("撤销 {} 的授权：{} @ {}", u.username, g.role.zh(), g.unit_name.as_deref().unwrap_or("全部"));
+        audit::append(&mut tx, self.actor.as_ref(), &[user_entry("revoke_grant", &u, g.unit_path.clone(), summary)])
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -315,13 +318,14 @@ impl Store {
 
     pub async fn revoke_token(&self, id: UserId, token_id: i64) -> StoreResult<()> {
         let u = self.user(id).await?;
-        let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
-            .bind(now_ms())
-            .bind(token_id)
-            .bind(id.0)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
+        let n =
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+                .bind(now_ms())
+                .bind(token_id)
+                .bind(id.0)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
         if n == 0 {
             return Err(StoreError::not_found(format!("token {token_id}")));
         }

@@ -12,7 +12,9 @@ use qizhi_store::audit::{Actor, AuditQuery};
 use qizhi_store::load::{Batch, PersonRow};
 
 fn unit(code: &str, kind: &str) -> qizhi_core::org::UnitFields {
-    UnitInput { code: code.into(), name: format!("{code} 名称"), kind: kind.into(), ..Default::default() }.validate().unwrap()
+    UnitInput { code: code.into(), name: format!("{code} 名称"), kind: kind.into(), ..Default::default() }
+        .validate()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -28,7 +30,12 @@ async fn every_change_is_appended_with_before_and_after() {
         renamed.name = "新名称".into();
         s.update_unit(b.id, &renamed).await.unwrap();
         let p = s
-            .create_person(b.id, &PersonInput { name: "张三".into(), category: "正式党员".into(), ..Default::default() }.validate().unwrap())
+            .create_person(
+                b.id,
+                &PersonInput { name: "张三".into(), category: "正式党员".into(), ..Default::default() }
+                    .validate()
+                    .unwrap(),
+            )
             .await
             .unwrap();
         s.move_unit(b.id, nm.id).await.unwrap();
@@ -85,7 +92,9 @@ async fn imports_are_audited_row_by_row_and_plain_stores_write_no_trail() {
 
         let mut batch = Batch::default();
         for i in 0..450 {
-            let f = PersonInput { name: format!("人{i}"), category: "团员".into(), ..Default::default() }.validate().unwrap();
+            let f = PersonInput { name: format!("人{i}"), category: "团员".into(), ..Default::default() }
+                .validate()
+                .unwrap();
             batch.people.push(PersonRow { line: i + 2, unit_code: "B1".into(), fields: f });
         }
         let s = store.acting(Actor { user_id: None, username: "importer".into(), ip: None });

@@ -20,21 +20,13 @@ struct Asset {
 }
 
 const ASSETS: &[Asset] = &[
-    Asset {
-        name: "qizhi.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_bytes!("../static/qizhi.css"),
-    },
+    Asset { name: "qizhi.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../static/qizhi.css") },
     Asset {
         name: "qizhi.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../static/qizhi.js"),
     },
-    Asset {
-        name: "logo.svg",
-        content_type: "image/svg+xml",
-        body: include_bytes!("../static/logo.svg"),
-    },
+    Asset { name: "logo.svg", content_type: "image/svg+xml", body: include_bytes!("../static/logo.svg") },
     Asset {
         name: "htmx.min.js",
         content_type: "text/javascript; charset=utf-8",
@@ -112,17 +104,9 @@ mod tests {
     async fn serves_known_and_rejects_unknown() {
         let ok = serve(Path("qizhi.css".to_string())).await;
         assert_eq!(ok.status(), StatusCode::OK);
-        assert_eq!(
-            ok.headers()[header::CONTENT_TYPE],
-            "text/css; charset=utf-8"
-        );
+        assert_eq!(ok.headers()[header::CONTENT_TYPE], "text/css; charset=utf-8");
         assert_eq!(ok.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-        assert!(
-            ok.headers()[header::CACHE_CONTROL]
-                .to_str()
-                .unwrap()
-                .contains("immutable")
-        );
+        assert!(ok.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
         let missing = serve(Path("../Cargo.toml".to_string())).await;
         assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     }

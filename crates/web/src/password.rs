@@ -19,11 +19,7 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 /// Whether `password` matches the stored hash; a malformed hash never matches.
 pub async fn verify(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
     })
     .await
     .unwrap_or(false)
@@ -31,4 +27,5 @@ pub async fn verify(password: String, hash: String) -> bool {
 
 /// A fixed hash to verify against when the account does not exist, so that
 /// a login's timing does not tell which usernames exist.
-pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zl5J2gJ0aF1H3x8uQfMxN0m0b8W7oG3cQv3b0b7cX0E";
+pub const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zl5J2gJ0aF1H3x8uQfMxN0m0b8W7oG3cQv3b0b7cX0E";

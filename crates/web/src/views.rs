@@ -42,15 +42,16 @@ pub const NAV: &[NavItem] = &[
 pub mod icon {
     pub const HOME: &str = "M3 11 12 3l9 8M5 9.5V21h5v-6h4v6h5V9.5";
     pub const ORG: &str = "M9 3h6v5H9zM3 16h6v5H3zM15 16h6v5h-6zM12 8v4M6 16v-4h12v4";
-    pub const PEOPLE: &str = "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21c0-4 3-7 7-7s7 3 7 7M16 3.5a4 4 0 0 1 0 7.5M18 14c2.5.8 4 3.6 4 7";
+    pub const PEOPLE: &str =
+        "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21c0-4 3-7 7-7s7 3 7 7M16 3.5a4 4 0 0 1 0 7.5M18 14c2.5.8 4 3.6 4 7";
     pub const IMPORTS: &str = "M12 3v12M7 10l5 5 5-5M4 15v5h16v-5";
     /// 品牌 brands.
     pub const FLAG: &str = "M5 21V4M5 4h12l-2.5 4.5L17 13H5";
     /// 星级评定 star ratings.
-    pub const STAR: &str =
-        "M12 3l2.8 5.7 6.2.9-4.5 4.4 1.1 6.2L12 17.3l-5.6 2.9 1.1-6.2L3 9.6l6.2-.9z";
+    pub const STAR: &str = "M12 3l2.8 5.7 6.2.9-4.5 4.4 1.1 6.2L12 17.3l-5.6 2.9 1.1-6.2L3 9.6l6.2-.9z";
     /// 堡垒任务 tasks and ledgers.
-    pub const TASKS: &str = "M10 6h10M10 12h10M10 18h10M3.5 6l1.5 1.5L7.5 5M3.5 12l1.5 1.5 2.5-2.5M3.5 18l1.5 1.5 2.5-2.5";
+    pub const TASKS: &str =
+        "M10 6h10M10 12h10M10 18h10M3.5 6l1.5 1.5L7.5 5M3.5 12l1.5 1.5 2.5-2.5M3.5 18l1.5 1.5 2.5-2.5";
     /// Reports and figures.
     pub const CHART: &str = "M3 21h18M6 17v-6M11 17V5M16 17v-9M21 17v-3";
     /// Audit trail.
@@ -127,14 +128,7 @@ pub struct UnitRef {
 
 impl UnitRef {
     pub fn new(id: i64, code: impl Into<String>, name: impl Into<String>, kind: UnitKind) -> Self {
-        UnitRef {
-            id,
-            code: code.into(),
-            name: name.into(),
-            kind,
-            kind_zh: kind.zh(),
-            kind_en: kind.en(),
-        }
+        UnitRef { id, code: code.into(), name: name.into(), kind, kind_zh: kind.zh(), kind_en: kind.en() }
     }
 }
 
@@ -156,21 +150,13 @@ pub struct FigureTile {
 
 impl FigureTile {
     pub fn new(def: &'static FigureDef, value: Value) -> Self {
-        FigureTile {
-            key: def.key,
-            zh: def.zh,
-            en: def.en,
-            value: format_value(value),
-        }
+        FigureTile { key: def.key, zh: def.zh, en: def.en, value: format_value(value) }
     }
 }
 
 /// Tiles for every published figure, in the registry's order.
 pub fn tiles(figures: &Figures) -> Vec<FigureTile> {
-    FIGURES
-        .iter()
-        .filter_map(|def| figures.get(def.key).map(|v| FigureTile::new(def, *v)))
-        .collect()
+    FIGURES.iter().filter_map(|def| figures.get(def.key).map(|v| FigureTile::new(def, *v))).collect()
 }
 
 /// Counts with thousands separators, rates as percentages with at most one
@@ -252,34 +238,15 @@ pub fn pager(page: i64, pages: i64, href: impl Fn(i64) -> String) -> Pager {
         if p == 1 || p == pages || (p - page).abs() <= 2 {
             if p == last + 2 {
                 // An ellipsis would hide a single page: show the page.
-                links.push(PageLink {
-                    page: p - 1,
-                    href: href(p - 1),
-                    current: false,
-                    gap: false,
-                });
+                links.push(PageLink { page: p - 1, href: href(p - 1), current: false, gap: false });
             } else if p > last + 2 {
-                links.push(PageLink {
-                    page: 0,
-                    href: String::new(),
-                    current: false,
-                    gap: true,
-                });
+                links.push(PageLink { page: 0, href: String::new(), current: false, gap: true });
             }
-            links.push(PageLink {
-                page: p,
-                href: href(p),
-                current: p == page,
-                gap: false,
-            });
+            links.push(PageLink { page: p, href: href(p), current: p == page, gap: false });
             last = p;
         }
     }
-    Pager {
-        prev: (page > 1).then(|| href(page - 1)),
-        next: (page < pages).then(|| href(page + 1)),
-        links,
-    }
+    Pager { prev: (page > 1).then(|| href(page - 1)), next: (page < pages).then(|| href(page + 1)), links }
 }
 
 /// The height in pixels of a horizontal bar chart of `n` units, set by
@@ -341,11 +308,8 @@ pub struct LoginPage {
 
 impl LoginPage {
     pub fn lang_href(&self) -> String {
-        let here = if self.next.is_empty() {
-            "/login".to_string()
-        } else {
-            format!("/login?next={}", encode(&self.next))
-        };
+        let here =
+            if self.next.is_empty() { "/login".to_string() } else { format!("/login?next={}", encode(&self.next)) };
         lang_href(self.lang.other(), &here)
     }
 }
@@ -533,11 +497,7 @@ impl PersonRow {
             unit_name: unit_name.into(),
             post: f.post.clone().unwrap_or_default(),
             join_date: f.join_date.map(date::iso).unwrap_or_default(),
-            phone: if show_personal {
-                f.phone.clone().unwrap_or_default()
-            } else {
-                String::new()
-            },
+            phone: if show_personal { f.phone.clone().unwrap_or_default() } else { String::new() },
         }
     }
 
@@ -672,11 +632,7 @@ pub(crate) mod tests {
     }
 
     fn node(id: i64, code: &str, name: &str, kind: UnitKind, n: i64) -> TreeNode {
-        TreeNode {
-            unit: unit(id, code, name, kind),
-            has_children: n > 0,
-            child_count: n,
-        }
+        TreeNode { unit: unit(id, code, name, kind), has_children: n > 0, child_count: n }
     }
 
     pub(crate) fn org(lang: Lang, q: &str) -> OrgTreePage {
@@ -717,22 +673,12 @@ pub(crate) mod tests {
             node(120, "FJ-FZ", "福州市分公司党委", UnitKind::Committee, 24),
             node(121, "FJ-XM", "厦门市分公司党委", UnitKind::Committee, 19),
             node(122, "FJ-QZ", "泉州市分公司党委", UnitKind::Committee, 21),
-            node(
-                123,
-                "FJ-JG-01",
-                "省分公司机关第一党支部",
-                UnitKind::Branch,
-                3,
-            ),
+            node(123, "FJ-JG-01", "省分公司机关第一党支部", UnitKind::Branch, 3),
         ];
         let chart: Vec<HomeChild> = children
             .iter()
             .zip([(31, 640), (26, 512), (28, 590), (1, 42)])
-            .map(|(n, (b, m))| HomeChild {
-                unit: n.unit.clone(),
-                branches: b,
-                members: m,
-            })
+            .map(|(n, (b, m))| HomeChild { unit: n.unit.clone(), branches: b, members: m })
             .collect();
         UnitPage {
             chrome: chrome(lang, "org"),
@@ -753,14 +699,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn person(
-        id: i64,
-        name: &str,
-        gender: &'static str,
-        c: Category,
-        unit: &str,
-        post: &str,
-    ) -> PersonRow {
+    fn person(id: i64, name: &str, gender: &'static str, c: Category, unit: &str, post: &str) -> PersonRow {
         PersonRow {
             id,
             name: name.into(),
@@ -770,11 +709,7 @@ pub(crate) mod tests {
             category_en: c.en(),
             unit_name: unit.into(),
             post: post.into(),
-            join_date: if c.is_member() {
-                "2012-07-01".into()
-            } else {
-                String::new()
-            },
+            join_date: if c.is_member() { "2012-07-01".into() } else { String::new() },
             phone: "138****5678".into(),
         }
     }
@@ -786,40 +721,16 @@ pub(crate) mod tests {
             q: "林 &".into(),
             category: "probationary".into(),
             rows: vec![
-                person(
-                    1,
-                    "林建华",
-                    "男",
-                    Category::Full,
-                    "福州市分公司鼓楼营业部党支部",
-                    "党支部书记",
-                ),
-                person(
-                    2,
-                    "陈雅婷",
-                    "女",
-                    Category::Probationary,
-                    "厦门市分公司网络运维党支部",
-                    "网络工程师",
-                ),
-                person(
-                    3,
-                    "王志强",
-                    "男",
-                    Category::League,
-                    "泉州市分公司政企客户党支部",
-                    "客户经理",
-                ),
+                person(1, "林建华", "男", Category::Full, "福州市分公司鼓楼营业部党支部", "党支部书记"),
+                person(2, "陈雅婷", "女", Category::Probationary, "厦门市分公司网络运维党支部", "网络工程师"),
+                person(3, "王志强", "男", Category::League, "泉州市分公司政企客户党支部", "客户经理"),
                 person(4, EVIL, "", Category::Staff, "省分公司机关第一党支部", ""),
             ],
             page: 7,
             pages: 24,
             total: 463,
             show_personal,
-            categories: Category::ALL
-                .iter()
-                .map(|c| (c.code(), c.zh(), c.en()))
-                .collect(),
+            categories: Category::ALL.iter().map(|c| (c.code(), c.zh(), c.en())).collect(),
         }
     }
 
@@ -865,23 +776,10 @@ pub(crate) mod tests {
     }
 
     fn check_layout(html: &str, lang: Lang) {
-        assert!(
-            html.starts_with("<!doctype html>"),
-            "{}",
-            &html[..80.min(html.len())]
-        );
+        assert!(html.starts_with("<!doctype html>"), "{}", &html[..80.min(html.len())]);
         assert!(html.contains(&format!("<html lang=\"{}\">", lang.html_lang())));
-        for asset in [
-            "qizhi.css",
-            "qizhi.js",
-            "htmx.min.js",
-            "echarts.min.js",
-            "logo.svg",
-        ] {
-            assert!(
-                html.contains(&crate::assets::url(asset)),
-                "{asset} not linked"
-            );
+        for asset in ["qizhi.css", "qizhi.js", "htmx.min.js", "echarts.min.js", "logo.svg"] {
+            assert!(html.contains(&crate::assets::url(asset)), "{asset} not linked");
         }
         assert!(!html.contains("nav."), "raw i18n key in page");
     }
@@ -891,13 +789,9 @@ pub(crate) mod tests {
         assert!(html.contains("林晓燕"));
         assert!(html.contains(r#"<form class="logout" method="post" action="/logout">"#));
         assert!(html.contains(r#"<input type="hidden" name="csrf" value="tok-123">"#));
-        assert!(html.contains(&format!(
-            r#"<a href="{active}" class="active" aria-current="page">"#
-        )));
+        assert!(html.contains(&format!(r#"<a href="{active}" class="active" aria-current="page">"#)));
         let other = lang.other().code();
-        assert!(html.contains(&format!(
-            "/lang/{other}?next=%2Forg%3Fq%3D%E7%A6%8F%E5%B7%9E"
-        )));
+        assert!(html.contains(&format!("/lang/{other}?next=%2Forg%3Fq%3D%E7%A6%8F%E5%B7%9E")));
         let (logout, people) = match lang {
             Lang::Zh => ("退出", "人员"),
             Lang::En => ("Sign out", "People"),
@@ -972,12 +866,7 @@ pub(crate) mod tests {
         assert_eq!(html.matches("tree-toggle").count(), 2);
         let en = tree_children(Lang::En).render().unwrap();
         assert!(en.contains("16 below") && en.contains("Branch"));
-        let empty = TreeChildren {
-            lang: Lang::Zh,
-            nodes: vec![],
-        }
-        .render()
-        .unwrap();
+        let empty = TreeChildren { lang: Lang::Zh, nodes: vec![] }.render().unwrap();
         assert!(empty.contains("暂无下级组织"));
     }
 
@@ -990,16 +879,10 @@ pub(crate) mod tests {
             check_chrome(&html, lang, "/org");
             escaped(&html);
             assert!(html.contains("福建联通") && html.contains("1999-04-12"));
-            assert!(
-                html.contains(r#"href="/units/1""#),
-                "breadcrumb/parent link"
-            );
+            assert!(html.contains(r#"href="/units/1""#), "breadcrumb/parent link");
             assert!(html.contains(r#"href="/people?unit=14""#));
             assert!(html.contains("11,870"));
-            assert!(
-                html.contains(r#"name="from" value="2021""#)
-                    && html.contains(r#"name="to" value="2024""#)
-            );
+            assert!(html.contains(r#"name="from" value="2021""#) && html.contains(r#"name="to" value="2024""#));
             assert!(html.contains(r#"href="/units/123""#));
             assert!(html.contains("/imports/people/export.xlsx?unit=14"));
             assert!(html.contains(lang.label("正常", "Active")));
@@ -1014,15 +897,14 @@ pub(crate) mod tests {
             check_chrome(&html, lang, "/people");
             escaped(&html);
             assert!(html.contains("林建华") && html.contains("党支部书记"));
-            assert!(
-                !html.contains("138****5678"),
-                "phone shown without permission"
-            );
+            assert!(!html.contains("138****5678"), "phone shown without permission");
             assert!(html.contains(r#"<option value="probationary" selected>"#));
             assert!(html.contains(lang.label("共 463 人", "463 people")));
             assert!(html.contains(lang.label("预备党员", "Probationary member")));
             // Page links keep the search, encoded (and then HTML-escaped).
-            assert!(html.contains(r#"href="/people?unit=14&#38;q=%E6%9E%97%20%26&#38;category=probationary&#38;page=8""#));
+            assert!(
+                html.contains(r#"href="/people?unit=14&#38;q=%E6%9E%97%20%26&#38;category=probationary&#38;page=8""#)
+            );
             assert!(html.contains(">24</a>") && html.contains("aria-current=\"page\">7<"));
             assert!(html.contains(lang.label("第 7 页，共 24 页", "Page 7 of 24")));
             let html = people(lang, true).render().unwrap();
@@ -1056,12 +938,7 @@ pub(crate) mod tests {
             assert!(html.contains(lang.label("未写入任何数据", "nothing was written")));
             assert!(html.contains(lang.label("3 处错误", "3 errors")));
 
-            let ok = ImportReport {
-                ok: true,
-                kind: "units".into(),
-                rows: 236,
-                errors: vec![],
-            };
+            let ok = ImportReport { ok: true, kind: "units".into(), rows: 236, errors: vec![] };
             let html = imports(lang, Some(ok)).render().unwrap();
             assert!(html.contains(lang.label("已写入 236 行", "236 rows written")));
             assert!(html.contains(lang.label("组织 ·", "Units ·")));
@@ -1071,9 +948,7 @@ pub(crate) mod tests {
     #[test]
     fn login_is_standalone() {
         for lang in [Lang::Zh, Lang::En] {
-            let html = login(lang, Some("用户名或密码不正确 <b>"))
-                .render()
-                .unwrap();
+            let html = login(lang, Some("用户名或密码不正确 <b>")).render().unwrap();
             check_layout(&html, lang);
             assert!(!html.contains("sidenav") && !html.contains("/logout"));
             assert!(html.contains(r#"action="/login""#));
@@ -1104,9 +979,7 @@ pub(crate) mod tests {
         let mut page = imports(Lang::Zh, None);
         page.chrome.flash = Some("已保存 <i>".into());
         let html = page.render().unwrap();
-        assert!(html.contains(
-            r#"<div class="alert alert-success" role="status">已保存 &#60;i&#62;</div>"#
-        ));
+        assert!(html.contains(r#"<div class="alert alert-success" role="status">已保存 &#60;i&#62;</div>"#));
     }
 
     #[test]
@@ -1122,44 +995,23 @@ pub(crate) mod tests {
         assert_eq!(format_value(Value::Rate(0.73)), "73%");
         assert_eq!(format_value(Value::Rate(0.99996)), "99.9%");
         assert_eq!(format_value(Value::Rate(0.0)), "0%");
+        assert_eq!(encode("/org?q=福 州&x"), "%2Forg%3Fq%3D%E7%A6%8F%20%E5%B7%9E%26x");
         assert_eq!(
-            encode("/org?q=福 州&x"),
-            "%2Forg%3Fq%3D%E7%A6%8F%20%E5%B7%9E%26x"
-        );
-        assert_eq!(
-            tiles(&qizhi_core::figures::compute(
-                &[],
-                qizhi_core::figures::Span {
-                    from: 2024,
-                    to: 2024
-                }
-            ))
-            .len(),
+            tiles(&qizhi_core::figures::compute(&[], qizhi_core::figures::Span { from: 2024, to: 2024 })).len(),
             FIGURES.len()
         );
     }
 
     #[test]
     fn pager_windows() {
-        let pages = |p, n| -> Vec<i64> {
-            pager(p, n, |i| i.to_string())
-                .links
-                .iter()
-                .map(|l| l.page)
-                .collect()
-        };
+        let pages = |p, n| -> Vec<i64> { pager(p, n, |i| i.to_string()).links.iter().map(|l| l.page).collect() };
         assert_eq!(pages(1, 1), vec![1]);
         assert_eq!(pages(1, 5), vec![1, 2, 3, 4, 5]);
         assert_eq!(pages(7, 24), vec![1, 0, 5, 6, 7, 8, 9, 0, 24]);
         assert_eq!(pages(24, 24), vec![1, 0, 22, 23, 24]);
         let p = pager(1, 3, |i| format!("?page={i}"));
         assert_eq!((p.prev, p.next.as_deref()), (None, Some("?page=2")));
-        assert!(
-            pager(99, 3, |i| i.to_string())
-                .links
-                .iter()
-                .any(|l| l.current && l.page == 3)
-        );
+        assert!(pager(99, 3, |i| i.to_string()).links.iter().any(|l| l.current && l.page == 3));
     }
 
     #[test]

@@ -10,15 +10,9 @@ use crate::auth::PageCaller;
 use crate::error::PageResult;
 use crate::views::{HomePage, UnitRef, tiles};
 
-pub async fn home(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-) -> PageResult<Html<String>> {
+pub async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller) -> PageResult<Html<String>> {
     let year = this_year();
-    let span = Span {
-        from: year,
-        to: year,
-    };
+    let span = Span { from: year, to: year };
     let root = scope_root(&state, &caller).await?;
     let (figures, children) = match &root {
         Some(root) => {

@@ -30,11 +30,7 @@ fn kinds() -> Vec<(&'static str, &'static str, &'static str)> {
 }
 
 pub async fn page(PageCaller(caller): PageCaller) -> PageResult<Html<String>> {
-    render(&ImportsPage {
-        chrome: chrome(&caller, "imports", "/imports"),
-        kinds: kinds(),
-        report: None,
-    })
+    render(&ImportsPage { chrome: chrome(&caller, "imports", "/imports"), kinds: kinds(), report: None })
 }
 
 /// `POST /imports/{kind}`: multipart with `csrf` and `file`.
@@ -46,19 +42,15 @@ pub async fn upload(
 ) -> PageResult<Html<String>> {
     ledgers::sheet_of(&kind).map_err(AppError::BadRequest)?;
     let (mut csrf, mut file) = (None, None);
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?
+    while let Some(field) =
+        form.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?
     {
         match field.name() {
             Some("csrf") => csrf = field.text().await.ok(),
             Some("file") => {
                 let name = field.file_name().unwrap_or_default().to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?;
+                let bytes =
+                    field.bytes().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?;
                 file = Some((name, bytes));
             }
             _ => {}
@@ -68,42 +60,27 @@ pub async fn upload(
     let (name, bytes) = file
         .filter(|(_, b)| !b.is_empty())
         .ok_or_else(|| AppError::BadRequest("请选择要导入的文件 (choose a file)".into()))?;
-    let report = |ok: bool, rows: usize, errors: Vec<String>| ImportReport {
-        ok,
-        kind: kind.clone(),
-        rows,
-        errors,
-    };
+    let report = |ok: bool, rows: usize, errors: Vec<String>| ImportReport { ok, kind: kind.clone(), rows, errors };
     let report = match Format::from_name(&name) {
         Err(e) => report(false, 0, vec![e.to_string()]),
         Ok(format) => {
             let editable = |u: &qizhi_core::org::Unit| caller.can_edit(&u.path);
             match ledgers::prepare(&state.store, &kind, &bytes, format, &editable).await {
-                Err(ImportError::File(errors)) => report(
-                    false,
-                    0,
-                    errors.to_string().lines().map(str::to_string).collect(),
-                ),
-                Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),
-                Ok((batch, rows)) => {
-                    match ledgers::apply(&state.store, &kind, &batch, &rows, &mut |_, _| {}).await {
-                        Ok(summary) => report(true, summary.created + summary.updated, vec![]),
-                        Err(ImportError::File(errors)) => report(
-                            false,
-                            rows.len(),
-                            errors.to_string().lines().map(str::to_string).collect(),
-                        ),
-                        Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),
-                    }
+                Err(ImportError::File(errors)) => {
+                    report(false, 0, errors.to_string().lines().map(str::to_string).collect())
                 }
+                Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),
+                Ok((batch, rows)) => match ledgers::apply(&state.store, &kind, &batch, &rows, &mut |_, _| {}).await {
+                    Ok(summary) => report(true, summary.created + summary.updated, vec![]),
+                    Err(ImportError::File(errors)) => {
+                        report(false, rows.len(), errors.to_string().lines().map(str::to_string).collect())
+                    }
+                    Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),
+                },
             }
         }
     };
-    render(&ImportsPage {
-        chrome: chrome(&caller, "imports", "/imports"),
-        kinds: kinds(),
-        report: Some(report),
-    })
+    render(&ImportsPage { chrome: chrome(&caller, "imports", "/imports"), kinds: kinds(), report: Some(report) })
 }
 
 #[derive(Deserialize)]
@@ -129,27 +106,16 @@ pub async fn download(
         "export" => {
             let root = match q.unit {
                 Some(id) => readable_unit(&state, &caller, id).await?,
-                None => scope_root(&state, &caller)
-                    .await?
-                    .ok_or_else(AppError::not_found)?,
+                None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
             };
             let personal = caller.can_see_personal(&root.path);
-            let (bytes, _) =
-                ledgers::export(&state.store, &kind, &root, Vec::new(), format, personal).await?;
+            let (bytes, _) = ledgers::export(&state.store, &kind, &root, Vec::new(), format, personal).await?;
             (bytes, format!("{}-{}.{ext}", root.code, sheet.zh))
         }
         _ => return Err(AppError::not_found().into()),
     };
-    let disposition = format!(
-        "attachment; filename=\"{kind}.{ext}\"; filename*=UTF-8''{}",
-        crate::views::encode(&filename)
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
+    let disposition =
+        format!("attachment; filename=\"{kind}.{ext}\"; filename*=UTF-8''{}", crate::views::encode(&filename));
+    Ok(([(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response())
 }

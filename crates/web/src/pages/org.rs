@@ -9,16 +9,10 @@ use super::{children_counts, chrome, readable_unit, render, this_year};
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::PageResult;
-use crate::views::{
-    OrgTreePage, TreeChildren, TreeNode, UnitHit, UnitPage, UnitRef, children_chart_json, tiles,
-};
+use crate::views::{OrgTreePage, TreeChildren, TreeNode, UnitHit, UnitPage, UnitRef, children_chart_json, tiles};
 
 fn node(n: &qizhi_store::units::UnitNode) -> TreeNode {
-    TreeNode {
-        unit: UnitRef::from(&n.unit),
-        has_children: n.child_count > 0,
-        child_count: n.child_count,
-    }
+    TreeNode { unit: UnitRef::from(&n.unit), has_children: n.child_count > 0, child_count: n.child_count }
 }
 
 #[derive(Deserialize)]
@@ -44,23 +38,11 @@ pub async fn tree(
                 .map(|a| a.short_name.clone().unwrap_or_else(|| a.name.clone()))
                 .collect::<Vec<_>>()
                 .join(" / ");
-            results.push(UnitHit {
-                unit: UnitRef::from(&u),
-                path_names,
-            });
+            results.push(UnitHit { unit: UnitRef::from(&u), path_names });
         }
     }
-    let path = if q.is_empty() {
-        "/org".to_string()
-    } else {
-        format!("/org?q={}", crate::views::encode(&q))
-    };
-    render(&OrgTreePage {
-        chrome: chrome(&caller, "org", &path),
-        roots: roots.iter().map(node).collect(),
-        q,
-        results,
-    })
+    let path = if q.is_empty() { "/org".to_string() } else { format!("/org?q={}", crate::views::encode(&q)) };
+    render(&OrgTreePage { chrome: chrome(&caller, "org", &path), roots: roots.iter().map(node).collect(), q, results })
 }
 
 pub async fn children(
@@ -69,17 +51,8 @@ pub async fn children(
     Path(id): Path<i64>,
 ) -> PageResult<Html<String>> {
     let unit = readable_unit(&state, &caller, id).await?;
-    let nodes = state
-        .store
-        .children(unit.id)
-        .await?
-        .iter()
-        .map(node)
-        .collect();
-    render(&TreeChildren {
-        lang: caller.lang,
-        nodes,
-    })
+    let nodes = state.store.children(unit.id).await?.iter().map(node).collect();
+    render(&TreeChildren { lang: caller.lang, nodes })
 }
 
 #[derive(Deserialize)]
@@ -95,30 +68,19 @@ pub async fn unit(
     Query(sq): Query<SpanQuery>,
 ) -> PageResult<Html<String>> {
     let unit = readable_unit(&state, &caller, id).await?;
-    let span =
-        Span::new(sq.from, sq.to, this_year()).map_err(crate::error::AppError::BadRequest)?;
+    let span = Span::new(sq.from, sq.to, this_year()).map_err(crate::error::AppError::BadRequest)?;
     let figures = state.store.figures(unit.id, span).await?;
     let people_count = match figures["org.people"] {
         Value::Count(n) => n,
         Value::Rate(_) => 0,
     };
     let lineage = state.store.lineage_units(&unit).await?;
-    let breadcrumb: Vec<UnitRef> = lineage
-        .iter()
-        .filter(|a| a.id != unit.id && caller.can_read(&a.path))
-        .map(UnitRef::from)
-        .collect();
-    let parent = lineage
-        .iter()
-        .find(|a| Some(a.id) == unit.parent_id && caller.can_read(&a.path))
-        .map(UnitRef::from);
+    let breadcrumb: Vec<UnitRef> =
+        lineage.iter().filter(|a| a.id != unit.id && caller.can_read(&a.path)).map(UnitRef::from).collect();
+    let parent = lineage.iter().find(|a| Some(a.id) == unit.parent_id && caller.can_read(&a.path)).map(UnitRef::from);
     let kids = state.store.children(unit.id).await?;
     let chart = children_counts(&state, &kids, span).await?;
-    let chart_json = if chart.len() > 1 {
-        children_chart_json(caller.lang, &chart)
-    } else {
-        String::new()
-    };
+    let chart_json = if chart.len() > 1 { children_chart_json(caller.lang, &chart) } else { String::new() };
     let page = UnitPage {
         chrome: chrome(&caller, "org", &format!("/units/{id}")),
         unit: UnitRef::from(&unit),
@@ -128,11 +90,7 @@ pub async fn unit(
         founded: unit.founded.map(qizhi_core::date::iso),
         status_code: unit.status.code(),
         status_zh: unit.status.zh(),
-        status_en: if unit.status == qizhi_core::org::UnitStatus::Active {
-            "Active"
-        } else {
-            "Dissolved"
-        },
+        status_en: if unit.status == qizhi_core::org::UnitStatus::Active { "Active" } else { "Dissolved" },
         children: kids.iter().map(node).collect(),
         people_count,
         figures: tiles(&figures),

@@ -32,26 +32,16 @@ pub async fn list(
 ) -> PageResult<Html<String>> {
     let unit = match lq.unit {
         Some(id) => readable_unit(&state, &caller, id).await?,
-        None => scope_root(&state, &caller)
-            .await?
-            .ok_or_else(AppError::not_found)?,
+        None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
     let category = match lq.category.as_str() {
         "" => None,
         c => Some(Category::parse(c).map_err(AppError::BadRequest)?),
     };
-    let query = PeopleQuery {
-        q: lq.q.clone(),
-        category,
-        page: lq.page.unwrap_or(1),
-        per_page: PER_PAGE,
-    };
+    let query = PeopleQuery { q: lq.q.clone(), category, page: lq.page.unwrap_or(1), per_page: PER_PAGE };
     let (total, people) = state.store.people(&unit, &caller.scope, &query).await?;
     let show_personal = caller.can_see_personal(&unit.path);
-    let rows = people
-        .iter()
-        .map(|p| PersonRow::new(&p.person, p.unit_name.clone(), show_personal))
-        .collect();
+    let rows = people.iter().map(|p| PersonRow::new(&p.person, p.unit_name.clone(), show_personal)).collect();
     let page = PeoplePage {
         chrome: chrome(&caller, "people", &format!("/people?unit={}", unit.id)),
         unit: UnitRef::from(&unit),
@@ -62,10 +52,7 @@ pub async fn list(
         pages: (total + PER_PAGE - 1) / PER_PAGE,
         total,
         show_personal,
-        categories: Category::ALL
-            .iter()
-            .map(|c| (c.code(), c.zh(), c.en()))
-            .collect(),
+        categories: Category::ALL.iter().map(|c| (c.code(), c.zh(), c.en())).collect(),
     };
     render(&page)
 }
