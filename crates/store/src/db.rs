@@ -142,13 +142,13 @@ impl Store {
 fn sqlite_url(url: &str) -> StoreResult<String> {
     let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path != ":memory:" && !path.is_empty() {
-        if let Some(dir) = std::path::Path::new(path).parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| crate::StoreError::conflict("db", format!("无法创建数据目录 {}: {e}", dir.display())))?;
-        }
+    if path != ":memory:"
+        && !path.is_empty()
+        && let Some(dir) = std::path::Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| crate::StoreError::conflict("db", format!("无法创建数据目录 {}: {e}", dir.display())))?;
     }
     let query = if query.contains("mode=") {
         query.to_string()
@@ -160,6 +160,14 @@ fn sqlite_url(url: &str) -> StoreResult<String> {
     Ok(format!("sqlite://{path}?{query}"))
 }
 
+impl Store {
+    /// A round trip to the database, for health checks.
+    pub async fn ping(&self) -> crate::StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,13 +177,5 @@ mod tests {
         assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
-    }
-}
-
-impl Store {
-    /// A round trip to the database, for health checks.
-    pub async fn ping(&self) -> crate::StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
     }
 }

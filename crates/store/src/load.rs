@@ -11,8 +11,8 @@ use qizhi_core::ids::PersonId;
 use qizhi_core::org::{Unit, UnitFields};
 use qizhi_core::person::{Person, PersonFields};
 
-use crate::rows::{self, Bind, PERSON_COLS, Sql, UNIT_COLS, opt_date};
 use crate::audit::{self, Entry, json};
+use crate::rows::{self, Bind, PERSON_COLS, Sql, UNIT_COLS, opt_date};
 use crate::{Store, StoreError, Tx, grids, now_ms, people, rollup, units};
 
 pub struct UnitRow {
@@ -90,6 +90,12 @@ pub struct LoadSummary {
 const PEOPLE_CHUNK: usize = 400;
 
 impl Store {
+    /// The stored people with these ID numbers, by ID number (imports match people by it).
+    pub async fn people_by_id_number(&self, ids: &[&str]) -> crate::StoreResult<HashMap<String, Person>> {
+        let mut conn = self.pool.acquire().await?;
+        people_by_id_number(&mut conn, ids).await
+    }
+
     /// Applies a batch atomically. `progress(done, total)` is called as rows are written.
     pub async fn load(
         &self,
@@ -356,6 +362,14 @@ async fn load_units(
 /// The stored people whose ID numbers appear in the batch, by ID number.
 async fn existing_people(tx: &mut Tx, rows: &[PersonRow]) -> Result<HashMap<String, Person>, LoadError> {
     let ids: Vec<&str> = rows.iter().filter_map(|r| r.fields.id_number.as_deref()).collect();
+    Ok(people_by_id_number(tx, &ids).await?)
+}
+
+/// The stored people with these ID numbers, by ID number.
+pub(crate) async fn people_by_id_number(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[&str],
+) -> Result<HashMap<String, Person>, StoreError> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(500) {
         let mut sql = Sql::new(&format!("SELECT {PERSON_COLS} FROM people WHERE id_number IN ("));
@@ -366,7 +380,7 @@ async fn existing_people(tx: &mut Tx, rows: &[PersonRow]) -> Result<HashMap<Stri
             sql.bind(Bind::Text((*id).to_string()));
         }
         sql.push(")");
-        for r in sql.query().fetch_all(&mut **tx).await? {
+        for r in sql.query().fetch_all(&mut *conn).await? {
             let p = rows::person(&r)?;
             out.insert(p.fields.id_number.clone().unwrap_or_default(), p);
         }

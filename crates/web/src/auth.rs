@@ -7,6 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use qizhi_core::access::Role;
+use qizhi_store::audit::{Actor, Entry};
 use qizhi_store::users::{Grant, User};
 use qizhi_store::{Scope, now_ms};
 use sha2::{Digest, Sha256};
@@ -29,10 +30,7 @@ pub fn random_token() -> String {
 
 /// What the database keeps of a secret token: its SHA-256.
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// An authenticated caller with its grants resolved.
@@ -44,9 +42,45 @@ pub struct Caller {
     /// The session's CSRF token; `None` for bearer-token callers.
     pub csrf: Option<String>,
     pub lang: Lang,
+    /// The client's address, when the server knows it.
+    pub ip: Option<String>,
 }
 
 impl Caller {
+    /// The store, with every write recorded in the audit trail as this caller's.
+    pub fn store(&self, state: &AppState) -> qizhi_store::Store {
+        state.store.acting(self.actor())
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor { user_id: Some(self.user.id), username: self.user.username.clone(), ip: self.ip.clone() }
+    }
+
+    /// Records a denied access in the audit trail and returns the error to answer with.
+    pub async fn deny(
+        &self,
+        state: &AppState,
+        kind: &'static str,
+        id: impl std::fmt::Display,
+        path: Option<&str>,
+        error: AppError,
+    ) -> AppError {
+        tracing::warn!(user = %self.user.username, kind, id = %id, "access denied");
+        let entry = Entry {
+            action: "denied",
+            object_kind: kind,
+            object_id: id.to_string(),
+            unit_path: path.map(str::to_string),
+            summary: format!("拒绝访问：{} 访问 {kind} {id}", self.user.username),
+            before: None,
+            after: None,
+        };
+        if let Err(e) = self.store(state).audit(entry).await {
+            tracing::error!("recording a denied access: {e}");
+        }
+        error
+    }
+
     pub fn is_system_admin(&self) -> bool {
         self.grants.iter().any(|g| g.role == Role::SystemAdmin)
     }
@@ -55,8 +89,7 @@ impl Caller {
     pub fn can(&self, path: &str, allowed: impl Fn(Role) -> bool) -> bool {
         self.grants.iter().any(|g| {
             allowed(g.role)
-                && (g.role == Role::SystemAdmin
-                    || g.unit_path.as_deref().is_some_and(|p| path.starts_with(p)))
+                && (g.role == Role::SystemAdmin || g.unit_path.as_deref().is_some_and(|p| path.starts_with(p)))
         })
     }
 
@@ -78,11 +111,7 @@ impl Caller {
             return Scope::All;
         }
         Scope::subtrees(
-            self.grants
-                .iter()
-                .filter(|g| g.role.may_read_scope())
-                .filter_map(|g| g.unit_path.clone())
-                .collect(),
+            self.grants.iter().filter(|g| g.role.may_read_scope()).filter_map(|g| g.unit_path.clone()).collect(),
         )
     }
 
@@ -91,25 +120,17 @@ impl Caller {
         match &self.csrf {
             None => Ok(()),
             Some(expected) if presented.is_some_and(|p| constant_time_eq(p, expected)) => Ok(()),
-            Some(_) => Err(AppError::Forbidden(
-                "CSRF 校验失败，请刷新页面后重试 (CSRF token missing or wrong)".into(),
-            )),
+            Some(_) => Err(AppError::Forbidden("CSRF 校验失败，请刷新页面后重试 (CSRF token missing or wrong)".into())),
         }
     }
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub fn lang_of(headers: &HeaderMap) -> Lang {
-    cookie(headers, LANG_COOKIE)
-        .map(|v| Lang::from_code(&v))
-        .unwrap_or_default()
+    cookie(headers, LANG_COOKIE).map(|v| Lang::from_code(&v)).unwrap_or_default()
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -125,12 +146,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// A cookie the browser keeps for the session: HttpOnly, SameSite=Lax, path /.
 pub fn session_cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build((name, value))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .path("/")
-        .build()
+    Cookie::build((name, value)).http_only(true).same_site(SameSite::Lax).secure(secure).path("/").build()
 }
 
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>, AppError> {
@@ -152,9 +168,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
             return Ok(None);
         };
         let now = now_ms();
-        if now - s.last_seen > state.config.idle_timeout_ms
-            || now - s.created_at > state.config.absolute_timeout_ms
-        {
+        if now - s.last_seen > state.config.idle_timeout_ms || now - s.created_at > state.config.absolute_timeout_ms {
             state.store.delete_session(&hash).await?;
             return Ok(None);
         }
@@ -170,27 +184,22 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
         return Ok(None);
     }
     let grants = state.store.grants(user.id).await?;
-    let mut caller = Caller {
-        user,
-        grants,
-        scope: Scope::All,
-        csrf,
-        lang,
-    };
+    let ip = client_ip(parts);
+    let mut caller = Caller { user, grants, scope: Scope::All, csrf, lang, ip };
     caller.scope = caller.read_scope();
     Ok(Some(caller))
+}
+
+/// The peer address of the connection (set by `serve` with connect info).
+pub fn client_ip(parts: &Parts) -> Option<String> {
+    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        authenticate(parts, state)
-            .await?
-            .ok_or(AppError::Unauthorized)
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        authenticate(parts, state).await?.ok_or(AppError::Unauthorized)
     }
 }
 
@@ -201,19 +210,12 @@ pub struct PageCaller(pub Caller);
 impl FromRequestParts<AppState> for PageCaller {
     type Rejection = axum::response::Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
         match authenticate(parts, state).await {
             Ok(Some(c)) => Ok(PageCaller(c)),
             Ok(None) => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/");
+                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
                 let to = format!("/login?next={}", crate::views::encode(next));
                 Err(axum::response::Redirect::to(&to).into_response())
             }

@@ -59,11 +59,7 @@ impl AppError {
                 tracing::error!("internal error: {e:#}");
                 "服务器内部错误，请稍后再试或联系管理员 (internal error)".into()
             }
-            AppError::Invalid(fields) => fields
-                .iter()
-                .map(|f| f.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
+            AppError::Invalid(fields) => fields.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("; "),
             e => e.to_string(),
         }
     }
@@ -81,9 +77,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => AppError::not_found(),
-            StoreError::Conflict { field, message } => {
-                AppError::Invalid(vec![FieldError::new(field, message)])
-            }
+            StoreError::Conflict { field, message } => AppError::Invalid(vec![FieldError::new(field, message)]),
             StoreError::Invalid(i) => i.into(),
             e => AppError::Internal(e.into()),
         }
@@ -101,9 +95,7 @@ impl From<LoadError> for AppError {
         match e {
             LoadError::Store(s) => s.into(),
             LoadError::Rows(rows) => AppError::Invalid(
-                rows.into_iter()
-                    .map(|r| FieldError::new(format!("row {} {}", r.line, r.field), r.message))
-                    .collect(),
+                rows.into_iter().map(|r| FieldError::new(format!("row {} {}", r.line, r.field), r.message)).collect(),
             ),
         }
     }
@@ -113,13 +105,43 @@ impl From<LoadError> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let mut body =
-            json!({ "error": { "code": self.code(), "message": self.public_message() } });
+        let mut body = json!({ "error": { "code": self.code(), "message": self.public_message() } });
         if let AppError::Invalid(fields) = &self {
             body["error"]["fields"] = json!(fields);
         }
         (status, Json(body)).into_response()
     }
+}
+
+/// Middleware for `/api/`: any error answer that is not already JSON (an
+/// extractor's rejection of a malformed body, path or query, an unknown
+/// route, a wrong method) is rewrapped in the API's error envelope, so
+/// clients parse one shape for every failure.
+pub async fn api_error_envelope(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let text = match axum::body::to_bytes(response.into_body(), 64 * 1024).await {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(_) => String::new(),
+    };
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let message = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { text };
+    (status, Json(json!({ "error": { "code": code, "message": message } }))).into_response()
 }
 
 /// An error met while serving a page: shown as an error page.

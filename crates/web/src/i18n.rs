@@ -17,11 +17,7 @@ impl Lang {
     /// From the `lang` cookie (or a `/lang/{code}` path): "en" is English,
     /// anything else Chinese.
     pub fn from_code(code: &str) -> Lang {
-        if code.trim().eq_ignore_ascii_case("en") {
-            Lang::En
-        } else {
-            Lang::Zh
-        }
+        if code.trim().eq_ignore_ascii_case("en") { Lang::En } else { Lang::Zh }
     }
 
     /// The cookie value: "zh" or "en".
@@ -107,6 +103,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("auth.notice", "仅限授权人员使用", "Authorized users only"),
     ("auth.bad_credentials", "用户名或密码不正确", "Incorrect username or password"),
     ("auth.expired", "页面已过期，请刷新后重试", "This page has expired. Reload it and try again"),
+    ("auth.throttled", "登录失败次数过多，请 {n} 分钟后再试", "Too many failed sign-ins. Try again in {n} minutes"),
     // dashboard
     ("home.title", "工作台", "Dashboard"),
     ("home.year", "{n} 年度", "Year {n}"),
@@ -238,11 +235,7 @@ mod tests {
         for (key, zh, en) in TEXT {
             assert!(seen.insert(key), "duplicate i18n key {key}");
             assert!(!zh.is_empty() && !en.is_empty(), "empty text for {key}");
-            assert_eq!(
-                zh.contains("{n}"),
-                en.contains("{n}"),
-                "{{n}} in only one language: {key}"
-            );
+            assert_eq!(zh.contains("{n}"), en.contains("{n}"), "{{n}} in only one language: {key}");
         }
     }
 
@@ -267,11 +260,7 @@ mod tests {
             }
         }
         assert!(used > 50, "found only {used} keys: is the scanner broken?");
-        assert!(
-            missing.is_empty(),
-            "i18n keys missing from TEXT:\n{}",
-            missing.join("\n")
-        );
+        assert!(missing.is_empty(), "i18n keys missing from TEXT:\n{}", missing.join("\n"));
     }
 
     fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {

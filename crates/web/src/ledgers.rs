@@ -26,12 +26,7 @@ pub enum ImportError {
 }
 
 pub fn sheet_of(kind: &str) -> Result<&'static Sheet, String> {
-    qizhi_sheet::sheet(kind).ok_or_else(|| {
-        format!(
-            "未知的台账类型 “{kind}”，应为 {} (unknown kind)",
-            KINDS.join("/")
-        )
-    })
+    qizhi_sheet::sheet(kind).ok_or_else(|| format!("未知的台账类型 “{kind}”，应为 {} (unknown kind)", KINDS.join("/")))
 }
 
 /// Reads, checks and converts a file into a batch. `editable(code)` says
@@ -56,21 +51,13 @@ pub async fn prepare(
                 if let Some(p) = &r.parent_code {
                     refs.push((line, "parent_code", p.clone()));
                 }
-                batch.units.push(load::UnitRow {
-                    line,
-                    parent_code: r.parent_code,
-                    fields: r.fields,
-                });
+                batch.units.push(load::UnitRow { line, parent_code: r.parent_code, fields: r.fields });
             }
         }
         "people" => {
             for (line, r) in qizhi_sheet::import::people(&rows).map_err(ImportError::File)? {
                 refs.push((line, "unit_code", r.unit_code.clone()));
-                batch.people.push(load::PersonRow {
-                    line,
-                    unit_code: r.unit_code,
-                    fields: r.fields,
-                });
+                batch.people.push(load::PersonRow { line, unit_code: r.unit_code, fields: r.fields });
             }
         }
         "grids" => {
@@ -90,11 +77,7 @@ pub async fn prepare(
         _ => {
             for (line, r) in qizhi_sheet::import::scenarios(&rows).map_err(ImportError::File)? {
                 refs.push((line, "unit_code", r.unit_code.clone()));
-                batch.scenarios.push(load::ScenarioRow {
-                    line,
-                    unit_code: r.unit_code,
-                    fields: r.fields,
-                });
+                batch.scenarios.push(load::ScenarioRow { line, unit_code: r.unit_code, fields: r.fields });
             }
         }
     }
@@ -113,6 +96,27 @@ pub async fn prepare(
             errors.push(cell_error(&rows, sheet, *line, key, message));
         }
     }
+    // People are matched by ID number: a row naming someone who stands in a
+    // unit the importer may not change would move or rewrite that person.
+    let ids: Vec<&str> = batch.people.iter().filter_map(|p| p.fields.id_number.as_deref()).collect();
+    let matched = store.people_by_id_number(&ids).await?;
+    let mut units: HashMap<qizhi_core::ids::UnitId, bool> = HashMap::new();
+    for row in &batch.people {
+        let Some(person) = row.fields.id_number.as_deref().and_then(|i| matched.get(i)) else { continue };
+        let ok = match units.get(&person.unit_id) {
+            Some(&ok) => ok,
+            None => {
+                let ok = editable(&store.unit(person.unit_id).await?);
+                units.insert(person.unit_id, ok);
+                ok
+            }
+        };
+        if !ok {
+            let message =
+                "该证件号码属于您无权修改的组织中的人员 (this ID number belongs to a person outside your scope)";
+            errors.push(cell_error(&rows, sheet, row.line, "id_number", message.to_string()));
+        }
+    }
     if !errors.is_empty() {
         errors.sort();
         return Err(ImportError::File(errors));
@@ -123,10 +127,7 @@ pub async fn prepare(
 fn cell_error(rows: &[Row], sheet: &Sheet, line: usize, key: &str, message: String) -> CellError {
     match rows.iter().find(|r| r.line == line) {
         Some(r) => r.error(sheet, key, message),
-        None => CellError {
-            line,
-            ..CellError::file(message)
-        },
+        None => CellError { line, ..CellError::file(message) },
     }
 }
 
@@ -170,17 +171,14 @@ pub async fn export<W: Write + Send>(
             let units = store.subtree_units(root).await?;
             let codes: HashMap<_, _> = units.iter().map(|u| (u.id, u.code.clone())).collect();
             for u in &units {
-                let parent =
-                    u.parent_id
-                        .and_then(|p| codes.get(&p).cloned())
-                        .or(if u.id == root.id {
-                            match u.parent_id {
-                                Some(p) => Some(store.unit(p).await?.code),
-                                None => None,
-                            }
-                        } else {
-                            None
-                        });
+                let parent = u.parent_id.and_then(|p| codes.get(&p).cloned()).or(if u.id == root.id {
+                    match u.parent_id {
+                        Some(p) => Some(store.unit(p).await?.code),
+                        None => None,
+                    }
+                } else {
+                    None
+                });
                 w.row(&qizhi_sheet::unit_cells(u, parent.as_deref()))?;
             }
         }

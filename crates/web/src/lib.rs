@@ -13,12 +13,13 @@ pub mod i18n;
 pub mod ledgers;
 pub mod pages;
 pub mod password;
+pub mod routes;
+pub mod throttle;
 pub mod views;
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
 use qizhi_store::Store;
 
 /// Settings the web app needs beyond the database.
@@ -34,11 +35,7 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig {
-            secure_cookies: false,
-            idle_timeout_ms: 30 * 60 * 1000,
-            absolute_timeout_ms: 12 * 3600 * 1000,
-        }
+        WebConfig { secure_cookies: false, idle_timeout_ms: 30 * 60 * 1000, absolute_timeout_ms: 12 * 3600 * 1000 }
     }
 }
 
@@ -47,41 +44,30 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
+    pub throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
-        AppState {
-            store,
-            config: Arc::new(config),
-        }
+        AppState { store, config: Arc::new(config), throttle: Default::default() }
     }
 }
 
 /// The whole application: pages, API, assets and health check.
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::router())
-        .nest("/api/v1", api::router())
-        .route("/assets/{name}", get(assets::serve))
-        .route("/healthz", get(healthz))
+    routes::router(routes::all())
+        .layer(axum::middleware::from_fn(error::api_error_envelope))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 
-async fn healthz(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> axum::response::Response {
+pub(crate) async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
     use axum::response::IntoResponse;
     match sqlx_ping(&state.store).await {
         Ok(()) => (axum::http::StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::error!("health check: {e}");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "database unavailable",
-            )
-                .into_response()
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
 }

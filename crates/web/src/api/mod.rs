@@ -7,24 +7,29 @@ mod figures;
 mod people;
 mod units;
 
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
+use axum::http::Method;
 use utoipa::OpenApi;
 
-use crate::AppState;
+use crate::routes::{Route, route};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/me", get(units::me))
-        .route("/units", get(units::search).post(units::create))
-        .route("/units/{id}", get(units::get).put(units::update))
-        .route("/units/{id}/children", get(units::children))
-        .route("/units/{id}/move", post(units::move_unit))
-        .route("/units/{id}/people", get(people::list))
-        .route("/people", post(people::create))
-        .route("/people/{id}", get(people::get).put(people::update))
-        .route("/figures", get(figures::figures))
+pub fn routes() -> Vec<Route> {
+    use Method as M;
+    vec![
+        route(M::GET, "/api/v1/openapi.json", openapi),
+        route(M::GET, "/api/v1/me", units::me),
+        route(M::GET, "/api/v1/units", units::search),
+        route(M::POST, "/api/v1/units", units::create),
+        route(M::GET, "/api/v1/units/{id}", units::get),
+        route(M::PUT, "/api/v1/units/{id}", units::update),
+        route(M::GET, "/api/v1/units/{id}/children", units::children),
+        route(M::POST, "/api/v1/units/{id}/move", units::move_unit),
+        route(M::GET, "/api/v1/units/{id}/people", people::list),
+        route(M::POST, "/api/v1/people", people::create),
+        route(M::GET, "/api/v1/people/{id}", people::get),
+        route(M::PUT, "/api/v1/people/{id}", people::update),
+        route(M::GET, "/api/v1/figures", figures::figures),
+    ]
 }
 
 #[derive(OpenApi)]

@@ -4,7 +4,8 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use qizhi_core::ids::{PersonId, UnitId};
+use qizhi_core::ids::PersonId;
+use qizhi_core::org::Unit;
 use qizhi_core::person::{Category, Person, PersonInput};
 use qizhi_store::people::PeopleQuery;
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ use super::units::csrf_of;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::pages::readable_unit;
+use crate::pages::{editable_unit, readable_unit};
 
 #[derive(Serialize, ToSchema)]
 pub struct PersonView {
@@ -46,11 +47,7 @@ impl PersonView {
             category: f.category.code().into(),
             join_date: f.join_date.map(qizhi_core::date::iso),
             post: f.post.clone(),
-            birth_date: if personal {
-                f.birth_date.map(qizhi_core::date::iso)
-            } else {
-                None
-            },
+            birth_date: if personal { f.birth_date.map(qizhi_core::date::iso) } else { None },
             phone: if personal { f.phone.clone() } else { None },
             id_number: if personal { f.id_number.clone() } else { None },
         }
@@ -131,37 +128,26 @@ pub async fn list(
         total,
         page: query.page,
         per_page: query.per_page,
-        items: people
-            .iter()
-            .map(|p| PersonView::new(&p.person, personal))
-            .collect(),
+        items: people.iter().map(|p| PersonView::new(&p.person, personal)).collect(),
     }))
 }
 
-async fn unit_path(state: &AppState, id: UnitId) -> AppResult<String> {
-    Ok(state.store.unit(id).await?.path)
+/// A person the caller may read (their own record, or one in scope), with their unit.
+async fn readable_person(state: &AppState, caller: &Caller, id: i64) -> AppResult<(Person, Unit)> {
+    let person = state.store.person(PersonId(id)).await?;
+    let unit = state.store.unit(person.unit_id).await?;
+    if caller.user.person_id == Some(person.id) || caller.can_read(&unit.path) {
+        Ok((person, unit))
+    } else {
+        Err(caller.deny(state, "person", id, Some(&unit.path), AppError::not_found()).await)
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), responses((status = 200, body = PersonView), (status = 404, body = crate::api::ErrorBody)))]
-pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> AppResult<Json<PersonView>> {
-    let person = state
-        .store
-        .person(PersonId(id))
-        .await
-        .map_err(|_| AppError::not_found())?;
-    let path = unit_path(&state, person.unit_id).await?;
+pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<PersonView>> {
+    let (person, unit) = readable_person(&state, &caller, id).await?;
     let own = caller.user.person_id == Some(person.id);
-    if !own && !caller.can_read(&path) {
-        return Err(AppError::not_found());
-    }
-    Ok(Json(PersonView::new(
-        &person,
-        own || caller.can_see_personal(&path),
-    )))
+    Ok(Json(PersonView::new(&person, own || caller.can_see_personal(&unit.path))))
 }
 
 #[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonBody, responses((status = 201, body = PersonView), (status = 422, body = crate::api::ErrorBody)))]
@@ -173,15 +159,9 @@ pub async fn create(
 ) -> AppResult<(axum::http::StatusCode, Json<PersonView>)> {
     caller.check_csrf(csrf_of(&headers))?;
     let fields = body.input().validate()?;
-    let unit = readable_unit(&state, &caller, body.unit_id).await?;
-    if !caller.can_edit(&unit.path) {
-        return Err(AppError::forbidden());
-    }
-    let p = state.store.create_person(unit.id, &fields).await?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        Json(PersonView::new(&p, true)),
-    ))
+    let unit = editable_unit(&state, &caller, body.unit_id).await?;
+    let p = caller.store(&state).create_person(unit.id, &fields).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(PersonView::new(&p, true))))
 }
 
 #[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody, responses((status = 200, body = PersonView), (status = 422, body = crate::api::ErrorBody)))]
@@ -194,19 +174,9 @@ pub async fn update(
 ) -> AppResult<Json<PersonView>> {
     caller.check_csrf(csrf_of(&headers))?;
     let fields = body.input().validate()?;
-    let old = state
-        .store
-        .person(PersonId(id))
-        .await
-        .map_err(|_| AppError::not_found())?;
-    let old_path = unit_path(&state, old.unit_id).await?;
-    if !caller.can_read(&old_path) {
-        return Err(AppError::not_found());
-    }
-    let unit = readable_unit(&state, &caller, body.unit_id).await?;
-    if !caller.can_edit(&old_path) || !caller.can_edit(&unit.path) {
-        return Err(AppError::forbidden());
-    }
-    let (_, new) = state.store.update_person(old.id, unit.id, &fields).await?;
+    let (old, old_unit) = readable_person(&state, &caller, id).await?;
+    editable_unit(&state, &caller, old_unit.id.0).await?;
+    let unit = editable_unit(&state, &caller, body.unit_id).await?;
+    let (_, new) = caller.store(&state).update_person(old.id, unit.id, &fields).await?;
     Ok(Json(PersonView::new(&new, true)))
 }

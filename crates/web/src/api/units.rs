@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::auth::{CSRF_HEADER, Caller};
 use crate::error::{AppError, AppResult};
-use crate::pages::readable_unit;
+use crate::pages::{editable_unit, readable_unit};
 
 #[derive(Serialize, ToSchema)]
 pub struct UnitView {
@@ -142,36 +142,20 @@ pub async fn search(
     Query(sq): Query<SearchQuery>,
 ) -> AppResult<Json<Vec<UnitView>>> {
     if let Some(code) = sq.code.as_deref() {
-        let found = state
-            .store
-            .unit_by_code(code)
-            .await?
-            .filter(|u| caller.can_read(&u.path));
+        let found = state.store.unit_by_code(code).await?.filter(|u| caller.can_read(&u.path));
         return Ok(Json(found.iter().map(|u| UnitView::new(u, None)).collect()));
     }
     let q = sq.q.unwrap_or_default();
     if q.trim().is_empty() {
         let roots = state.store.scope_roots(&caller.scope).await?;
-        return Ok(Json(
-            roots
-                .iter()
-                .map(|n| UnitView::new(&n.unit, Some(n.child_count)))
-                .collect(),
-        ));
+        return Ok(Json(roots.iter().map(|n| UnitView::new(&n.unit, Some(n.child_count))).collect()));
     }
-    let hits = state
-        .store
-        .search_units(&q, &caller.scope, sq.limit.unwrap_or(50).clamp(1, 500))
-        .await?;
+    let hits = state.store.search_units(&q, &caller.scope, sq.limit.unwrap_or(50).clamp(1, 500)).await?;
     Ok(Json(hits.iter().map(|u| UnitView::new(u, None)).collect()))
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), responses((status = 200, body = UnitView), (status = 404, body = crate::api::ErrorBody)))]
-pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> AppResult<Json<UnitView>> {
+pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<UnitView>> {
     let unit = readable_unit(&state, &caller, id).await?;
     Ok(Json(UnitView::new(&unit, None)))
 }
@@ -184,21 +168,14 @@ pub async fn children(
 ) -> AppResult<Json<Vec<UnitView>>> {
     let unit = readable_unit(&state, &caller, id).await?;
     let kids = state.store.children(unit.id).await?;
-    Ok(Json(
-        kids.iter()
-            .map(|n| UnitView::new(&n.unit, Some(n.child_count)))
-            .collect(),
-    ))
+    Ok(Json(kids.iter().map(|n| UnitView::new(&n.unit, Some(n.child_count))).collect()))
 }
 
 async fn parent_of(state: &AppState, body: &UnitBody) -> AppResult<Option<Unit>> {
     Ok(match (body.parent_id, body.parent_code.as_deref()) {
         (Some(id), _) => Some(state.store.unit(UnitId(id)).await?),
         (None, Some(code)) => Some(state.store.unit_by_code(code).await?.ok_or_else(|| {
-            AppError::Invalid(vec![qizhi_core::FieldError::new(
-                "parent_code",
-                format!("上级组织编码 “{code}” 不存在"),
-            )])
+            AppError::Invalid(vec![qizhi_core::FieldError::new("parent_code", format!("上级组织编码 “{code}” 不存在"))])
         })?),
         (None, None) => None,
     })
@@ -220,16 +197,16 @@ pub async fn create(
         None => caller.is_system_admin(),
     };
     if !allowed {
-        return Err(AppError::forbidden());
+        let path = parent.as_ref().map(|p| p.path.clone());
+        let id = parent.as_ref().map_or(0, |p| p.id.0);
+        let error = match &parent {
+            Some(p) if !caller.can_read(&p.path) => AppError::not_found(),
+            _ => AppError::forbidden(),
+        };
+        return Err(caller.deny(&state, "unit", id, path.as_deref(), error).await);
     }
-    let unit = state
-        .store
-        .create_unit(parent.map(|p| p.id), &fields)
-        .await?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        Json(UnitView::new(&unit, Some(0))),
-    ))
+    let unit = caller.store(&state).create_unit(parent.map(|p| p.id), &fields).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(UnitView::new(&unit, Some(0)))))
 }
 
 /// Edit a unit's own fields.
@@ -242,12 +219,9 @@ pub async fn update(
     Json(body): Json<UnitBody>,
 ) -> AppResult<Json<UnitView>> {
     caller.check_csrf(csrf_of(&headers))?;
-    let unit = readable_unit(&state, &caller, id).await?;
-    if !caller.can_edit(&unit.path) {
-        return Err(AppError::forbidden());
-    }
+    let unit = editable_unit(&state, &caller, id).await?;
     let fields = body.input().validate()?;
-    let (_, new) = state.store.update_unit(unit.id, &fields).await?;
+    let (_, new) = caller.store(&state).update_unit(unit.id, &fields).await?;
     Ok(Json(UnitView::new(&new, None)))
 }
 
@@ -262,11 +236,17 @@ pub async fn move_unit(
     Json(body): Json<MoveBody>,
 ) -> AppResult<Json<UnitView>> {
     caller.check_csrf(csrf_of(&headers))?;
-    let unit = readable_unit(&state, &caller, id).await?;
-    let parent = readable_unit(&state, &caller, body.parent_id).await?;
-    if !caller.can_edit(&unit.path) || !caller.can_edit(&parent.path) || unit.parent_id.is_none() {
-        return Err(AppError::forbidden());
+    let unit = editable_unit(&state, &caller, id).await?;
+    let parent = editable_unit(&state, &caller, body.parent_id).await?;
+    // The unit leaves its current parent, so the caller must administer that
+    // too: a unit admin cannot move their own scope root out of reach.
+    let old_parent = match unit.parent_id {
+        Some(p) => Some(state.store.unit(p).await?),
+        None => None,
+    };
+    if !old_parent.is_some_and(|p| caller.can_edit(&p.path)) {
+        return Err(caller.deny(&state, "unit", id, Some(&unit.path), AppError::forbidden()).await);
     }
-    let (_, moved) = state.store.move_unit(unit.id, parent.id).await?;
+    let (_, moved) = caller.store(&state).move_unit(unit.id, parent.id).await?;
     Ok(Json(UnitView::new(&moved, None)))
 }

@@ -11,12 +11,12 @@ use serde::Deserialize;
 use super::render;
 use crate::AppState;
 use crate::auth::{
-    self, Caller, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, random_token, session_cookie,
-    token_hash,
+    self, Caller, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, random_token, session_cookie, token_hash,
 };
 use crate::error::{AppError, PageResult};
 use crate::password;
 use crate::views::LoginPage;
+use qizhi_store::audit::{Actor, Entry};
 
 #[derive(Deserialize)]
 pub struct Next {
@@ -24,9 +24,15 @@ pub struct Next {
 }
 
 /// Only local paths: never redirect a user to another site after login.
+/// Control characters are refused outright: browsers drop tabs and newlines
+/// before resolving a URL, so `/<TAB>/evil` would become `//evil`.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -45,11 +51,7 @@ pub async fn form(
         next: safe_next(q.next.as_deref()),
         csrf: csrf.clone(),
     };
-    let jar = jar.add(session_cookie(
-        LOGIN_CSRF_COOKIE,
-        csrf,
-        state.config.secure_cookies,
-    ));
+    let jar = jar.add(session_cookie(LOGIN_CSRF_COOKIE, csrf, state.config.secure_cookies));
     Ok((jar, render(&page)?).into_response())
 }
 
@@ -61,8 +63,21 @@ pub struct LoginForm {
     csrf: String,
 }
 
+fn login_entry(action: &'static str, summary: &str) -> Entry {
+    Entry {
+        action,
+        object_kind: "session",
+        object_id: String::new(),
+        unit_path: None,
+        summary: summary.to_string(),
+        before: None,
+        after: None,
+    }
+}
+
 pub async fn submit(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     headers: HeaderMap,
     jar: CookieJar,
     Form(f): Form<LoginForm>,
@@ -79,41 +94,42 @@ pub async fn submit(
             next: next.clone(),
             csrf: csrf.clone(),
         };
-        let jar = jar.add(session_cookie(
-            LOGIN_CSRF_COOKIE,
-            csrf,
-            state.config.secure_cookies,
-        ));
+        let jar = jar.add(session_cookie(LOGIN_CSRF_COOKIE, csrf, state.config.secure_cookies));
         Ok((axum::http::StatusCode::UNAUTHORIZED, jar, render(&page)?).into_response())
     };
     if expected.as_deref() != Some(f.csrf.as_str()) {
         return fail(lang.t("auth.expired"), jar);
     }
-    let user = state.store.user_by_username(f.username.trim()).await?;
-    let hash = user.as_ref().map_or(password::DUMMY_HASH.to_string(), |u| {
-        u.password_hash.clone()
-    });
+    let ip = auth::client_ip(&parts);
+    let username = f.username.trim();
+    if let Err(minutes) = state.throttle.check(username, ip.as_deref()) {
+        return fail(&lang.tn("auth.throttled", minutes), jar);
+    }
+    let user = state.store.user_by_username(username).await?;
+    let hash = user.as_ref().map_or(password::DUMMY_HASH.to_string(), |u| u.password_hash.clone());
     let ok = password::verify(f.password.clone(), hash).await;
+    let actor = Actor { user_id: user.as_ref().map(|u| u.id), username: username.to_string(), ip: ip.clone() };
     let user = match user {
         Some(u) if ok && !u.disabled => u,
-        _ => return fail(lang.t("auth.bad_credentials"), jar),
+        _ => {
+            state.throttle.failed(username, ip.as_deref());
+            state.store.acting(actor).audit(login_entry("login_failed", "登录失败 (sign-in failed)")).await?;
+            return fail(lang.t("auth.bad_credentials"), jar);
+        }
     };
+    state.throttle.succeeded(username);
+    state.store.acting(actor).audit(login_entry("login", "登录 (signed in)")).await?;
     // A new session id at every login: a planted cookie never becomes a session.
     if let Some(old) = auth::cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(&token_hash(&old)).await?;
     }
     let token = random_token();
-    state
-        .store
-        .create_session(&token_hash(&token), user.id, &random_token())
-        .await?;
-    let jar = jar
-        .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/"))
-        .add(session_cookie(
-            SESSION_COOKIE,
-            token,
-            state.config.secure_cookies,
-        ));
+    state.store.create_session(&token_hash(&token), user.id, &random_token()).await?;
+    let jar = jar.remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/")).add(session_cookie(
+        SESSION_COOKIE,
+        token,
+        state.config.secure_cookies,
+    ));
     Ok((jar, Redirect::to(&next)).into_response())
 }
 
@@ -130,28 +146,15 @@ pub async fn logout(
 ) -> Result<Response, AppError> {
     caller.check_csrf(f.csrf.as_deref())?;
     if let Some(token) = jar.get(SESSION_COOKIE) {
-        state
-            .store
-            .delete_session(&token_hash(token.value()))
-            .await?;
+        state.store.delete_session(&token_hash(token.value())).await?;
     }
-    Ok((
-        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
-        Redirect::to("/login"),
-    )
-        .into_response())
+    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), Redirect::to("/login")).into_response())
 }
 
-pub async fn switch_lang(
-    Path(code): Path<String>,
-    jar: CookieJar,
-    Query(q): Query<Next>,
-) -> Response {
+pub async fn switch_lang(Path(code): Path<String>, jar: CookieJar, Query(q): Query<Next>) -> Response {
     let lang = crate::i18n::Lang::from_code(&code);
-    let cookie = Cookie::build((LANG_COOKIE, lang.code().to_string()))
-        .path("/")
-        .max_age(time::Duration::days(365))
-        .build();
+    let cookie =
+        Cookie::build((LANG_COOKIE, lang.code().to_string())).path("/").max_age(time::Duration::days(365)).build();
     (jar.add(cookie), Redirect::to(&safe_next(q.next.as_deref()))).into_response()
 }
 
@@ -162,7 +165,7 @@ mod tests {
     #[test]
     fn only_local_redirects() {
         assert_eq!(safe_next(Some("/units/3")), "/units/3");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", ""] {
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", "", "/\t/evil.example", "/\r\n/evil"] {
             assert_eq!(safe_next(Some(bad)), "/");
         }
     }

@@ -8,35 +8,36 @@ mod org;
 mod people;
 
 use askama::Template;
-use axum::Router;
+use axum::http::Method;
 use axum::response::Html;
-use axum::routing::{get, post};
 use qizhi_core::org::Unit;
 
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{AppError, PageResult};
+use crate::routes::{Route, route};
 use crate::views::Chrome;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::home))
-        .route("/login", get(login::form).post(login::submit))
-        .route("/logout", post(login::logout))
-        .route("/lang/{code}", get(login::switch_lang))
-        .route("/org", get(org::tree))
-        .route("/org/children/{id}", get(org::children))
-        .route("/units/{id}", get(org::unit))
-        .route("/people", get(people::list))
-        .route("/imports", get(imports::page))
-        .route("/imports/{kind}", post(imports::upload))
-        .route("/imports/{kind}/{file}", get(imports::download))
+pub fn routes() -> Vec<Route> {
+    use Method as M;
+    vec![
+        route(M::GET, "/", home::home),
+        route(M::GET, "/login", login::form),
+        route(M::POST, "/login", login::submit),
+        route(M::POST, "/logout", login::logout),
+        route(M::GET, "/lang/{code}", login::switch_lang),
+        route(M::GET, "/org", org::tree),
+        route(M::GET, "/org/children/{id}", org::children),
+        route(M::GET, "/units/{id}", org::unit),
+        route(M::GET, "/people", people::list),
+        route(M::GET, "/imports", imports::page),
+        route(M::POST, "/imports/{kind}", imports::upload),
+        route(M::GET, "/imports/{kind}/{file}", imports::download),
+    ]
 }
 
 pub(crate) fn render(page: &impl Template) -> PageResult<Html<String>> {
-    page.render()
-        .map(Html)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("rendering a page: {e}")).into())
+    page.render().map(Html).map_err(|e| AppError::Internal(anyhow::anyhow!("rendering a page: {e}")).into())
 }
 
 pub(crate) fn chrome(caller: &Caller, nav: &'static str, path: &str) -> Chrome {
@@ -56,26 +57,26 @@ pub(crate) fn this_year() -> i32 {
 
 /// The unit a caller lands on: the first root of their scope.
 pub(crate) async fn scope_root(state: &AppState, caller: &Caller) -> PageResult<Option<Unit>> {
-    Ok(state
-        .store
-        .scope_roots(&caller.scope)
-        .await?
-        .into_iter()
-        .next()
-        .map(|n| n.unit))
+    Ok(state.store.scope_roots(&caller.scope).await?.into_iter().next().map(|n| n.unit))
 }
 
 /// A unit the caller may read, or 404 (existence outside one's scope does not leak).
-pub(crate) async fn readable_unit(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-) -> Result<Unit, AppError> {
+pub(crate) async fn readable_unit(state: &AppState, caller: &Caller, id: i64) -> Result<Unit, AppError> {
     let unit = state.store.unit(qizhi_core::ids::UnitId(id)).await?;
     if caller.can_read(&unit.path) {
         Ok(unit)
     } else {
-        Err(AppError::not_found())
+        Err(caller.deny(state, "unit", id, Some(&unit.path), AppError::not_found()).await)
+    }
+}
+
+/// A unit whose records the caller may change: 404 outside their scope, 403 inside it without the right.
+pub(crate) async fn editable_unit(state: &AppState, caller: &Caller, id: i64) -> Result<Unit, AppError> {
+    let unit = readable_unit(state, caller, id).await?;
+    if caller.can_edit(&unit.path) {
+        Ok(unit)
+    } else {
+        Err(caller.deny(state, "unit", id, Some(&unit.path), AppError::forbidden()).await)
     }
 }
 
@@ -104,10 +105,5 @@ pub(crate) async fn children_counts(
 /// A unit as charts label it: by its short name when it has one (福建联通,
 /// not 中共中国联通福建省分公司委员会).
 pub(crate) fn short_ref(u: &Unit) -> crate::views::UnitRef {
-    crate::views::UnitRef::new(
-        u.id.0,
-        u.code.clone(),
-        u.short_name.clone().unwrap_or_else(|| u.name.clone()),
-        u.kind,
-    )
+    crate::views::UnitRef::new(u.id.0, u.code.clone(), u.short_name.clone().unwrap_or_else(|| u.name.clone()), u.kind)
 }

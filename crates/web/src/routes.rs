@@ -1,0 +1,40 @@
+//! Every route of the app in one table: method, path, handler. The router is
+//! built from it, and the permission-matrix test walks it, so a route cannot
+//! exist without the test knowing.
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodFilter, MethodRouter, on};
+
+use crate::AppState;
+
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    router: MethodRouter<AppState>,
+}
+
+/// A route answering `method` at `path`.
+pub fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("a standard method");
+    Route { method, path, router: on(filter, handler) }
+}
+
+/// Every route: pages, the API, assets and the health check.
+pub fn all() -> Vec<Route> {
+    let mut routes = crate::pages::routes();
+    routes.extend(crate::api::routes());
+    routes.push(route(Method::GET, "/assets/{name}", crate::assets::serve));
+    routes.push(route(Method::GET, "/healthz", crate::healthz));
+    routes
+}
+
+/// The router of a table of routes (methods on one path are merged).
+pub fn router(routes: Vec<Route>) -> Router<AppState> {
+    routes.into_iter().fold(Router::new(), |r, route| r.route(route.path, route.router))
+}
