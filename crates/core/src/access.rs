@@ -53,6 +53,13 @@ impl Role {
         matches!(self, Role::SystemAdmin | Role::UnitAdmin)
     }
 
+    /// Whether the role may approve, return or score what units in its scope
+    /// submit (brand applications, evaluation scores, commitments). A unit
+    /// admin prepares and submits; a reviewer decides.
+    pub fn may_review(self) -> bool {
+        matches!(self, Role::SystemAdmin | Role::Reviewer)
+    }
+
     /// Whether the role may read every record (not only the holder's own) in its scope.
     pub fn may_read_scope(self) -> bool {
         !matches!(self, Role::Member)
@@ -88,6 +95,7 @@ mod tests {
         }
         assert!(!Role::Viewer.may_edit_records());
         assert!(Role::Viewer.may_read_scope());
+        assert!(Role::Reviewer.may_review() && !Role::UnitAdmin.may_review() && !Role::Viewer.may_review());
     }
 
     #[test]

@@ -101,6 +101,14 @@ impl Caller {
         self.can(path, Role::may_edit_records)
     }
 
+    /// Whether the caller may decide (approve, return, score) on what is
+    /// submitted at `path`. A unit's own application is decided at its
+    /// parent: pass the parent unit's path, so that nobody approves their
+    /// own unit's application.
+    pub fn can_review(&self, path: &str) -> bool {
+        self.can(path, Role::may_review)
+    }
+
     pub fn can_see_personal(&self, path: &str) -> bool {
         self.can(path, Role::may_see_personal)
     }
