@@ -185,6 +185,7 @@ async fn figures(store: &Store, org: &str, from: Option<i32>, to: Option<i32>, j
         let v = match figures[def.key] {
             Value::Count(n) => n.to_string(),
             Value::Rate(r) => format!("{:.1}%", r * 100.0),
+            Value::Mean(m) => format!("{m:.1}"),
         };
         println!("  {:<24} {:>12}  {}", def.key, v, def.zh);
     }

@@ -18,6 +18,9 @@ use crate::org::{Unit, UnitKind, UnitStatus};
 use crate::person::Person;
 
 /// How a counter's yearly deltas combine over a span.
+///
+/// Some counters need a second year per cell (its `aux`, see [`CellKey`]) to
+/// stay a plain sum of maintained cells whatever the span:
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Measure {
     /// A state (how many units exist): the sum of all deltas up to the end of
@@ -25,6 +28,63 @@ pub enum Measure {
     Stock,
     /// Events (tasks of a year): the sum of the deltas inside the span.
     Flow,
+    /// The latest of a subject's yearly records within the span (a branch's
+    /// star from its latest award in the span). A record contributes at its
+    /// year with `aux` = the year of the subject's next record (`None`: none
+    /// yet); it counts when its year is in the span and that next record, if
+    /// any, comes after the span.
+    Latest,
+    /// A subject counted once per span if it has a record in it (members
+    /// with at least one commitment). Each of the subject's record years
+    /// contributes with `aux` = the subject's previous record year (`None`:
+    /// none); it counts when its year is in the span and the previous one,
+    /// if any, comes before the span, so exactly one year counts per subject.
+    FirstInSpan,
+}
+
+impl Measure {
+    /// Whether a cell at `year` with `aux` counts for `span`.
+    pub fn counts(self, year: i32, aux: Option<i32>, span: Span) -> bool {
+        let inside = (span.from..=span.to).contains(&year);
+        match self {
+            Measure::Stock => year <= span.to,
+            Measure::Flow => inside,
+            Measure::Latest => inside && aux.is_none_or(|next| next > span.to),
+            Measure::FirstInSpan => inside && aux.is_none_or(|prev| prev < span.from),
+        }
+    }
+}
+
+/// The key of a stored counter cell: a counter and, for the measures that
+/// need it, a second year. Stored as `key` or `key@aux` in table `rollup`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellKey {
+    pub key: &'static str,
+    pub aux: Option<i32>,
+}
+
+impl CellKey {
+    pub const fn of(key: &'static str) -> CellKey {
+        CellKey { key, aux: None }
+    }
+
+    /// A stored key back into a cell key; `None` for keys no counter has.
+    pub fn parse(stored: &str) -> Option<CellKey> {
+        let (key, aux) = match stored.split_once('@') {
+            Some((k, a)) => (k, Some(a.parse().ok()?)),
+            None => (stored, None),
+        };
+        counter(key).map(|c| CellKey { key: c.key, aux })
+    }
+}
+
+impl std::fmt::Display for CellKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.aux {
+            Some(a) => write!(f, "{}@{a}", self.key),
+            None => f.write_str(self.key),
+        }
+    }
 }
 
 /// A counter the store maintains. Some are figures themselves; some only feed
@@ -39,8 +99,20 @@ pub struct Counter {
 #[derive(Debug, Clone, Copy)]
 pub enum Formula {
     Count(&'static str),
-    /// numerator / denominator, 0 when the denominator is 0.
+    /// numerator / denominator, a fraction in [0, 1]; 0 when the denominator is 0.
     Rate(&'static str, &'static str),
+    /// sum / count (an average, e.g. of progress percents); 0 when the count is 0.
+    Mean(&'static str, &'static str),
+}
+
+impl Formula {
+    /// The counters the formula reads.
+    pub fn counters(self) -> Vec<&'static str> {
+        match self {
+            Formula::Count(k) => vec![k],
+            Formula::Rate(n, d) | Formula::Mean(n, d) => vec![n, d],
+        }
+    }
 }
 
 /// A published figure: its key (fixed by FIGURES.md), labels and formula.
@@ -107,10 +179,29 @@ pub struct Contribution {
     pub year: i32,
     pub key: &'static str,
     pub delta: i64,
+    /// The second year of [`Measure::Latest`] and [`Measure::FirstInSpan`] counters.
+    pub aux: Option<i32>,
 }
 
-const fn at(year: i32, key: &'static str) -> Contribution {
-    Contribution { year, key, delta: 1 }
+impl Contribution {
+    /// `delta` of counter `key` at `year`.
+    pub const fn new(year: i32, key: &'static str, delta: i64) -> Contribution {
+        Contribution { year, key, delta, aux: None }
+    }
+
+    /// With the second year a [`Measure::Latest`] or [`Measure::FirstInSpan`] counter needs.
+    pub const fn with_aux(self, aux: Option<i32>) -> Contribution {
+        Contribution { aux, ..self }
+    }
+
+    pub fn cell_key(&self) -> CellKey {
+        CellKey { key: self.key, aux: self.aux }
+    }
+}
+
+/// One of counter `key` at `year`.
+pub const fn at(year: i32, key: &'static str) -> Contribution {
+    Contribution::new(year, key, 1)
 }
 
 /// What a unit itself contributes (not its subtree). Dissolved units count nothing.
@@ -153,7 +244,7 @@ pub fn scenario_contributions() -> Vec<Contribution> {
 /// counter from scratch and compare.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct RollupDelta {
-    cells: HashMap<(UnitId, i32, &'static str), i64>,
+    cells: HashMap<(UnitId, i32, CellKey), i64>,
 }
 
 impl RollupDelta {
@@ -161,13 +252,13 @@ impl RollupDelta {
     pub fn add(&mut self, lineage: &[UnitId], contributions: &[Contribution], sign: i64) {
         for c in contributions {
             for &u in lineage {
-                *self.cells.entry((u, c.year, c.key)).or_default() += sign * c.delta;
+                *self.cells.entry((u, c.year, c.cell_key())).or_default() += sign * c.delta;
             }
         }
     }
 
     /// Adds a whole subtree's counters (as read from its root) to `lineage`.
-    pub fn add_cells(&mut self, lineage: &[UnitId], cells: &[(i32, &'static str, i64)], sign: i64) {
+    pub fn add_cells(&mut self, lineage: &[UnitId], cells: &[(i32, CellKey, i64)], sign: i64) {
         for &(year, key, value) in cells {
             for &u in lineage {
                 *self.cells.entry((u, year, key)).or_default() += sign * value;
@@ -177,7 +268,7 @@ impl RollupDelta {
 
     /// The non-zero cells: (unit, year, key, delta), in a stable order so that
     /// concurrent writers lock rows in the same order.
-    pub fn cells(&self) -> Vec<(UnitId, i32, &'static str, i64)> {
+    pub fn cells(&self) -> Vec<(UnitId, i32, CellKey, i64)> {
         let mut v: Vec<_> = self.cells.iter().filter(|(_, d)| **d != 0).map(|(&(u, y, k), &d)| (u, y, k, d)).collect();
         v.sort_unstable();
         v
@@ -214,19 +305,29 @@ impl Span {
     }
 }
 
-/// A figure's value: a count stays an integer in JSON; a rate is a fraction.
+/// A figure's value: a count stays an integer in JSON; a rate is a fraction;
+/// a mean is a plain number (an average progress is a percent in [0, 100]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     Count(i64),
     Rate(f64),
+    Mean(f64),
 }
 
 impl Value {
     pub fn as_f64(self) -> f64 {
         match self {
             Value::Count(n) => n as f64,
-            Value::Rate(r) => r,
+            Value::Rate(r) | Value::Mean(r) => r,
+        }
+    }
+
+    /// The count, for counts; `None` for rates and means.
+    pub fn count(self) -> Option<i64> {
+        match self {
+            Value::Count(n) => Some(n),
+            _ => None,
         }
     }
 }
@@ -238,13 +339,10 @@ pub type Figures = BTreeMap<&'static str, Value>;
 /// Every published key is present; rows of unknown keys are ignored.
 pub fn compute(rows: &[(i32, String, i64)], span: Span) -> Figures {
     let mut counters: HashMap<&'static str, i64> = HashMap::new();
-    for (year, key, value) in rows {
-        let Some(c) = counter(key) else { continue };
-        let inside = match c.measure {
-            Measure::Stock => *year <= span.to,
-            Measure::Flow => (span.from..=span.to).contains(year),
-        };
-        if inside {
+    for (year, stored, value) in rows {
+        let Some(cell) = CellKey::parse(stored) else { continue };
+        let Some(c) = counter(cell.key) else { continue };
+        if c.measure.counts(*year, cell.aux, span) {
             *counters.entry(c.key).or_default() += value;
         }
     }
@@ -254,14 +352,16 @@ pub fn compute(rows: &[(i32, String, i64)], span: Span) -> Figures {
         .map(|f| {
             let v = match f.formula {
                 Formula::Count(k) => Value::Count(get(k)),
-                Formula::Rate(n, d) => {
-                    let d = get(d);
-                    Value::Rate(if d == 0 { 0.0 } else { get(n) as f64 / d as f64 })
-                }
+                Formula::Rate(n, d) => Value::Rate(ratio(get(n), get(d))),
+                Formula::Mean(n, d) => Value::Mean(ratio(get(n), get(d))),
             };
             (f.key, v)
         })
         .collect()
+}
+
+fn ratio(n: i64, d: i64) -> f64 {
+    if d == 0 { 0.0 } else { n as f64 / d as f64 }
 }
 
 #[cfg(test)]
@@ -271,11 +371,7 @@ mod tests {
     #[test]
     fn every_formula_reads_registered_counters() {
         for f in FIGURES {
-            let keys = match f.formula {
-                Formula::Count(k) => vec![k],
-                Formula::Rate(n, d) => vec![n, d],
-            };
-            for k in keys {
+            for k in f.formula.counters() {
                 assert!(counter(k).is_some(), "{} reads unknown counter {k}", f.key);
             }
         }
@@ -307,6 +403,40 @@ mod tests {
         d.add(&lineage, &c, -1);
         assert!(d.is_empty());
         assert!(d.cells().is_empty());
+    }
+
+    #[test]
+    fn cell_keys_round_trip() {
+        let k = CellKey { key: "org.units", aux: Some(2025) };
+        assert_eq!(k.to_string(), "org.units@2025");
+        assert_eq!(CellKey::parse("org.units@2025"), Some(k));
+        assert_eq!(CellKey::parse("org.units"), Some(CellKey::of("org.units")));
+        assert_eq!(CellKey::parse("no.such"), None);
+        assert_eq!(CellKey::parse("org.units@x"), None);
+    }
+
+    /// A subject with records in 2020, 2022 and 2024, as the two two-year
+    /// measures store them: which one counts for each span.
+    #[test]
+    fn latest_and_first_in_span_count_one_record_per_subject() {
+        let years = [2020, 2022, 2024];
+        let span = |f, t| Span::new(Some(f), Some(t), 2026).unwrap();
+        let latest = |s: Span| -> Vec<i32> {
+            let next = |i: usize| years.get(i + 1).copied();
+            (0..3).filter(|&i| Measure::Latest.counts(years[i], next(i), s)).map(|i| years[i]).collect()
+        };
+        let first = |s: Span| -> Vec<i32> {
+            let prev = |i: usize| if i == 0 { None } else { Some(years[i - 1]) };
+            (0..3).filter(|&i| Measure::FirstInSpan.counts(years[i], prev(i), s)).map(|i| years[i]).collect()
+        };
+        assert_eq!(latest(span(2020, 2024)), [2024]);
+        assert_eq!(latest(span(2020, 2023)), [2022]);
+        assert_eq!(latest(span(2021, 2021)), Vec::<i32>::new());
+        assert_eq!(latest(span(2018, 2020)), [2020]);
+        assert_eq!(first(span(2020, 2024)), [2020]);
+        assert_eq!(first(span(2021, 2024)), [2022]);
+        assert_eq!(first(span(2023, 2025)), [2024]);
+        assert_eq!(first(span(2021, 2021)), Vec::<i32>::new());
     }
 
     #[test]

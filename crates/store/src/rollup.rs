@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use qizhi_core::figures::{self, Figures, RollupDelta, Span};
+use qizhi_core::figures::{self, CellKey, Figures, RollupDelta, Span};
 use qizhi_core::ids::UnitId;
 use qizhi_core::org::lineage;
 use sqlx::Row;
@@ -26,7 +26,7 @@ pub async fn apply(tx: &mut Tx, delta: &RollupDelta) -> StoreResult<()> {
                 sql.push(", ");
             }
             sql.push("(").bind(Bind::Int(unit.0)).push(", ").bind(Bind::Int(i64::from(*year)));
-            sql.push(", ").bind(Bind::Text((*key).to_string())).push(", ").bind(Bind::Int(*d)).push(")");
+            sql.push(", ").bind(Bind::Text(key.to_string())).push(", ").bind(Bind::Int(*d)).push(")");
         }
         sql.push(" ON CONFLICT (unit_id, year, key) DO UPDATE SET value = rollup.value + excluded.value");
         sql.query().execute(&mut **tx).await?;
@@ -102,8 +102,8 @@ impl Store {
         let mut delta = RollupDelta::default();
         let mut n = 0;
         for (unit, cells) in &fresh {
-            let cells: Vec<(i32, &'static str, i64)> =
-                cells.iter().filter_map(|((y, k), v)| figures::counter(k).map(|c| (*y, c.key, *v))).collect();
+            let cells: Vec<(i32, CellKey, i64)> =
+                cells.iter().filter_map(|((y, k), v)| CellKey::parse(k).map(|c| (*y, c, *v))).collect();
             n += cells.len();
             delta.add_cells(&[UnitId(*unit)], &cells, 1);
         }

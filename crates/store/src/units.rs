@@ -1,6 +1,6 @@
 //! Org units: reads, search, create, edit, move a subtree, delete an empty unit.
 
-use qizhi_core::figures::{RollupDelta, unit_contributions};
+use qizhi_core::figures::{CellKey, RollupDelta, unit_contributions};
 use qizhi_core::ids::UnitId;
 use qizhi_core::org::{Unit, UnitFields, child_path, lineage};
 use sqlx::Row;
@@ -273,8 +273,8 @@ impl Store {
             ));
         }
         let cells = rollup::cells(&mut *tx, unit.id).await?;
-        let cells: Vec<(i32, &'static str, i64)> =
-            cells.iter().filter_map(|(y, k, v)| qizhi_core::figures::counter(k).map(|c| (*y, c.key, *v))).collect();
+        let cells: Vec<(i32, CellKey, i64)> =
+            cells.iter().filter_map(|(y, k, v)| CellKey::parse(k).map(|c| (*y, c, *v))).collect();
         let old_ancestors = lineage(&unit.path);
         let old_ancestors = &old_ancestors[..old_ancestors.len() - 1];
         let mut delta = RollupDelta::default();

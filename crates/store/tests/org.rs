@@ -32,10 +32,8 @@ fn member(name: &str, category: &str, join: Option<&str>) -> qizhi_core::person:
 }
 
 async fn count(store: &Store, unit: UnitId, key: &str) -> i64 {
-    match store.figures(unit, Span { from: 2026, to: 2026 }).await.unwrap()[key] {
-        Value::Count(n) => n,
-        Value::Rate(_) => panic!("{key} is a rate"),
-    }
+    let value = store.figures(unit, Span { from: 2026, to: 2026 }).await.unwrap()[key];
+    value.count().unwrap_or_else(|| panic!("{key} is not a count"))
 }
 
 async fn assert_rollup_exact(store: &Store) {

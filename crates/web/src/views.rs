@@ -175,6 +175,14 @@ pub fn format_value(value: Value) -> String {
             }
             format!("{s}%")
         }
+        Value::Mean(m) => trim_zero(format!("{m:.1}")),
+    }
+}
+
+fn trim_zero(s: String) -> String {
+    match s.strip_suffix(".0") {
+        Some(whole) => whole.to_string(),
+        None => s,
     }
 }
 
@@ -995,6 +1003,8 @@ pub(crate) mod tests {
         assert_eq!(format_value(Value::Rate(0.73)), "73%");
         assert_eq!(format_value(Value::Rate(0.99996)), "99.9%");
         assert_eq!(format_value(Value::Rate(0.0)), "0%");
+        assert_eq!(format_value(Value::Mean(100.0)), "100");
+        assert_eq!(format_value(Value::Mean(62.25)), "62.2");
         assert_eq!(encode("/org?q=福 州&x"), "%2Forg%3Fq%3D%E7%A6%8F%20%E5%B7%9E%26x");
         assert_eq!(
             tiles(&qizhi_core::figures::compute(&[], qizhi_core::figures::Span { from: 2024, to: 2024 })).len(),

@@ -89,10 +89,7 @@ pub(crate) async fn children_counts(
     let mut out = Vec::with_capacity(children.len());
     for c in children {
         let f = state.store.figures(c.unit.id, span).await?;
-        let count = |k: &str| match f[k] {
-            qizhi_core::figures::Value::Count(n) => n,
-            qizhi_core::figures::Value::Rate(_) => 0,
-        };
+        let count = |k: &str| f[k].count().unwrap_or(0);
         out.push(crate::views::HomeChild {
             unit: short_ref(&c.unit),
             branches: count("org.branches"),

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use qizhi_core::figures::{Span, Value};
+use qizhi_core::figures::Span;
 use serde::Deserialize;
 
 use super::{children_counts, chrome, readable_unit, render, this_year};
@@ -70,10 +70,7 @@ pub async fn unit(
     let unit = readable_unit(&state, &caller, id).await?;
     let span = Span::new(sq.from, sq.to, this_year()).map_err(crate::error::AppError::BadRequest)?;
     let figures = state.store.figures(unit.id, span).await?;
-    let people_count = match figures["org.people"] {
-        Value::Count(n) => n,
-        Value::Rate(_) => 0,
-    };
+    let people_count = figures["org.people"].count().unwrap_or(0);
     let lineage = state.store.lineage_units(&unit).await?;
     let breadcrumb: Vec<UnitRef> =
         lineage.iter().filter(|a| a.id != unit.id && caller.can_read(&a.path)).map(UnitRef::from).collect();
