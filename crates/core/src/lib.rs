@@ -8,6 +8,7 @@ pub mod access;
 pub mod date;
 pub mod error;
 pub mod figures;
+pub mod file;
 pub mod grid;
 pub mod ids;
 pub mod org;

@@ -10,6 +10,7 @@
 pub mod audit;
 mod db;
 mod error;
+pub mod files;
 pub mod grids;
 pub mod load;
 pub mod people;

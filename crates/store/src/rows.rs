@@ -69,7 +69,7 @@ fn date_col(row: &AnyRow, col: &str) -> StoreResult<Option<Date>> {
     v.map(|s| qizhi_core::date::parse(&s).map_err(|e| corrupt(col, &e))).transpose()
 }
 
-fn corrupt(col: &str, problem: &str) -> StoreError {
+pub(crate) fn corrupt(col: &str, problem: &str) -> StoreError {
     StoreError::Db(sqlx::Error::Decode(format!("column {col}: {problem}").into()))
 }
 

@@ -9,6 +9,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod files;
 pub mod i18n;
 pub mod ledgers;
 pub mod pages;
@@ -57,6 +58,8 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     routes::router(routes::all())
         .layer(axum::middleware::from_fn(error::api_error_envelope))
+        // Uploads: files up to `file::MAX_BYTES` and ledgers of 150,000 rows.
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }

@@ -30,6 +30,7 @@ pub fn all() -> Vec<Route> {
     let mut routes = crate::pages::routes();
     routes.extend(crate::api::routes());
     routes.push(route(Method::GET, "/assets/{name}", crate::assets::serve));
+    routes.push(route(Method::GET, "/files/{id}", crate::files::serve));
     routes.push(route(Method::GET, "/healthz", crate::healthz));
     routes
 }
