@@ -117,8 +117,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("数据库已是最新结构 (schema up to date): {}", qizhi_store::redact(&config.db));
             Ok(())
         }
-        Command::User(cmd) => user::run(open(&config.db).await?, cmd).await,
-        Command::Import { kind, file } => ledger::import(&open(&config.db).await?, &kind, &file).await,
+        Command::User(cmd) => user::run(open(&config.db).await?.acting(qizhi_store::audit::Actor::cli()), cmd).await,
+        Command::Import { kind, file } => {
+            let store = open(&config.db).await?.acting(qizhi_store::audit::Actor::cli());
+            ledger::import(&store, &kind, &file).await
+        }
         Command::Export { kind, file, org } => {
             ledger::export(&open(&config.db).await?, &kind, &file, org.as_deref()).await
         }

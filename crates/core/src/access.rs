@@ -65,6 +65,11 @@ impl Role {
         !matches!(self, Role::Member)
     }
 
+    /// Whether the role may read the audit trail of its scope (who changed what).
+    pub fn may_read_audit(self) -> bool {
+        matches!(self, Role::SystemAdmin | Role::UnitAdmin | Role::Viewer)
+    }
+
     /// Whether the role may see personal fields (phone, ID number, birth date) in its scope.
     pub fn may_see_personal(self) -> bool {
         matches!(self, Role::SystemAdmin | Role::UnitAdmin)

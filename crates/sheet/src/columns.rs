@@ -160,6 +160,24 @@ pub const SCENARIOS: Sheet = Sheet {
 /// Every ledger kind, in the order menus list them.
 pub const SHEETS: &[Sheet] = &[UNITS, PEOPLE, GRIDS, SCENARIOS];
 
+/// The audit trail as exported (never imported: the trail is only appended
+/// to by the application itself).
+pub const AUDIT: Sheet = Sheet {
+    kind: "audit",
+    zh: "审计日志",
+    columns: &[
+        opt("at", "时间", ""),
+        opt("username", "用户", ""),
+        opt("ip", "地址", ""),
+        opt("action", "操作", ""),
+        opt("object_kind", "对象类型", ""),
+        opt("object_id", "对象编号", ""),
+        opt("summary", "摘要", ""),
+        opt("before", "修改前", ""),
+        opt("after", "修改后", ""),
+    ],
+};
+
 /// The sheet of a kind, by English name (`units`) or Chinese name (`组织`).
 pub fn sheet(kind: &str) -> Option<&'static Sheet> {
     let k = kind.trim();

@@ -18,7 +18,7 @@ pub mod row;
 pub mod validate;
 pub mod write;
 
-pub use columns::{Column, GRIDS, PEOPLE, SCENARIOS, SHEETS, Sheet, UNITS, sheet};
+pub use columns::{AUDIT, Column, GRIDS, PEOPLE, SCENARIOS, SHEETS, Sheet, UNITS, sheet};
 pub use convert::{
     GridRow, PersonRow, ScenarioRow, UnitRow, grid_input, grid_row, person_input, person_row, scenario_input,
     scenario_row, unit_input, unit_row,

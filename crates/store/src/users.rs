@@ -20,6 +20,9 @@ pub struct User {
     pub password_hash: String,
     pub person_id: Option<PersonId>,
     pub disabled: bool,
+    /// Set by an administrator's reset: the next sign-in must choose a new password.
+    pub must_change_password: bool,
+    pub password_changed_at: Option<i64>,
 }
 
 /// A role over a unit's subtree; `unit` is `None` only for system admins.
@@ -30,6 +33,7 @@ pub struct Grant {
     pub unit_id: Option<UnitId>,
     pub unit_path: Option<String>,
     pub unit_name: Option<String>,
+    pub unit_code: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,7 +44,8 @@ pub struct Session {
     pub last_seen: i64,
 }
 
-const USER_COLS: &str = "u.id, u.username, u.display_name, u.password_hash, u.person_id, u.disabled";
+const USER_COLS: &str = "u.id, u.username, u.display_name, u.password_hash, u.person_id, u.disabled, \
+                         u.must_change_password, u.password_changed_at";
 
 fn user(r: &AnyRow) -> StoreResult<User> {
     Ok(User {
@@ -50,26 +55,23 @@ fn user(r: &AnyRow) -> StoreResult<User> {
         password_hash: r.try_get("password_hash")?,
         person_id: r.try_get::<Option<i64>, _>("person_id")?.map(PersonId),
         disabled: r.try_get::<i64, _>("disabled")? != 0,
+        must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+        password_changed_at: r.try_get("password_changed_at")?,
     })
 }
 
 impl Store {
+    /// An account without grants (see [`Store::create_account`]).
     pub async fn create_user(&self, username: &str, display_name: &str, password_hash: &str) -> StoreResult<UserId> {
-        let now = now_ms();
-        let id: i64 = sqlx::query(
-            "INSERT INTO users (username, display_name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
-        )
-        .bind(username)
-        .bind(display_name)
-        .bind(password_hash)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(unique_as("username", format!("用户名 {username} 已存在 (username taken)")))?
-        .try_get(0)?;
-        let u = self.user(UserId(id)).await?;
-        self.audit(user_entry("create", &u, None, format!("新建账号 {username}（{display_name}）"))).await?;
-        Ok(UserId(id))
+        let account = NewAccount {
+            username,
+            display_name,
+            password_hash,
+            person: None,
+            grant: None,
+            must_change_password: false,
+        };
+        self.create_account(&account).await
     }
 
     pub async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
@@ -89,15 +91,105 @@ impl Store {
         user(&r)
     }
 
-    pub async fn set_password(&self, id: UserId, password_hash: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(password_hash)
-            .bind(now_ms())
+    /// Sets a password. A reset by an administrator (`reset`) must be changed
+    /// at the next sign-in, and ends the account's sessions; a change by the
+    /// account's owner ends every session but `keep` (the one making it).
+    pub async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        reset: bool,
+        keep: Option<&str>,
+    ) -> StoreResult<()> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3, updated_at = $3 WHERE id = $4",
+        )
+        .bind(password_hash)
+        .bind(i64::from(reset))
+        .bind(now)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::not_found(format!("user {id}")));
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
             .bind(id.0)
-            .execute(&self.pool)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
             .await?;
-        let u = self.user(id).await?;
-        self.audit_user("set_password", &u, format!("设置账号 {} 的密码", u.username)).await
+        let u = user(
+            &sqlx::query(&format!("SELECT {USER_COLS} FROM users u WHERE u.id = $1"))
+                .bind(id.0)
+                .fetch_one(&mut *tx)
+                .await?,
+        )?;
+        let path = first_grant_path(&mut tx, id).await?;
+        let (action, text) = if reset { ("reset_password", "重置") } else { ("set_password", "修改") };
+        let entry = user_entry(action, &u, path, format!("{text}账号 {} 的密码", u.username));
+        audit::append(&mut tx, self.actor.as_ref(), &[entry]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates an account with its first grant (if any) and the person it
+    /// belongs to (if any), in one transaction, filed in the audit trail
+    /// under the granted unit so that unit's admins see it.
+    pub async fn create_account(&self, account: &NewAccount<'_>) -> StoreResult<UserId> {
+        if let Some((role, None)) = account.grant
+            && role != Role::SystemAdmin
+        {
+            return Err(StoreError::conflict("unit", "该角色需要指定组织范围 (this role needs a unit)"));
+        }
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO users (username, display_name, password_hash, person_id, must_change_password, password_changed_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $6) RETURNING id",
+        )
+        .bind(account.username)
+        .bind(account.display_name)
+        .bind(account.password_hash)
+        .bind(account.person.map(|p| p.0))
+        .bind(i64::from(account.must_change_password))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(unique_as("username", format!("用户名 {} 已存在 (username taken)", account.username)))?
+        .try_get(0)?;
+        if let Some((role, unit)) = account.grant {
+            sqlx::query("INSERT INTO grants (user_id, role, unit_id, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(role.code())
+                .bind(unit.map(|u| u.0))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let u = user(
+            &sqlx::query(&format!("SELECT {USER_COLS} FROM users u WHERE u.id = $1"))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?,
+        )?;
+        let path = first_grant_path(&mut tx, u.id).await?;
+        let grant = match account.grant {
+            Some((role, _)) => format!("，角色 {}", role.zh()),
+            None => String::new(),
+        };
+        let summary = format!("新建账号 {}（{}）{grant}", account.username, account.display_name);
+        let mut entry = user_entry("create", &u, path, summary);
+        entry.after = audit::json(&serde_json::json!({
+            "username": u.username, "display_name": u.display_name,
+            "person_id": u.person_id.map(|p| p.0),
+            "grant": account.grant.map(|(r, unit)| serde_json::json!({"role": r.code(), "unit_id": unit.map(|u| u.0)})),
+        }));
+        audit::append(&mut tx, self.actor.as_ref(), &[entry]).await?;
+        tx.commit().await?;
+        Ok(u.id)
     }
 
     pub async fn add_grant(&self, user: UserId, role: Role, unit: Option<UnitId>) -> StoreResult<()> {
@@ -121,7 +213,7 @@ impl Store {
 
     pub async fn grants(&self, user: UserId) -> StoreResult<Vec<Grant>> {
         let rows = sqlx::query(
-            "SELECT g.role, g.unit_id, u.path, u.name, g.id FROM grants g LEFT JOIN units u ON u.id = g.unit_id WHERE g.user_id = $1 ORDER BY g.id",
+            "SELECT g.role, g.unit_id, u.path, u.name, g.id, u.code FROM grants g LEFT JOIN units u ON u.id = g.unit_id WHERE g.user_id = $1 ORDER BY g.id",
         )
         .bind(user.0)
         .fetch_all(&self.pool)
@@ -135,6 +227,7 @@ impl Store {
                     unit_path: r.try_get(2)?,
                     unit_name: r.try_get(3)?,
                     id: r.try_get(4)?,
+                    unit_code: r.try_get(5)?,
                 })
             })
             .collect()
@@ -214,6 +307,39 @@ impl Store {
     }
 }
 
+/// A new account: who it is, its first password (already hashed), the
+/// person it belongs to and its first grant.
+#[derive(Debug, Clone)]
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub person: Option<PersonId>,
+    pub grant: Option<(Role, Option<UnitId>)>,
+    pub must_change_password: bool,
+}
+
+/// An account as listed, with its grants.
+#[derive(Debug, Clone)]
+pub struct UserListed {
+    pub user: User,
+    pub grants: Vec<Grant>,
+}
+
+/// The path of an account's first granted unit, under which its changes are filed.
+async fn first_grant_path(tx: &mut crate::Tx, id: UserId) -> StoreResult<Option<String>> {
+    let r = sqlx::query(
+        "SELECT u.path FROM grants g JOIN units u ON u.id = g.unit_id WHERE g.user_id = $1 ORDER BY g.id LIMIT 1",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match r {
+        Some(r) => Some(r.try_get(0)?),
+        None => None,
+    })
+}
+
 /// An API token as listed (never the secret).
 #[derive(Debug, Clone)]
 pub struct TokenInfo {
@@ -234,6 +360,46 @@ impl Store {
     async fn audit_user(&self, action: &'static str, user: &User, summary: String) -> StoreResult<()> {
         let path = self.grants(user.id).await?.into_iter().find_map(|g| g.unit_path);
         self.audit(user_entry(action, user, path, summary)).await
+    }
+
+    /// One page of the accounts holding a grant inside `scope` (every account
+    /// for `Scope::All`) whose username or name matches `q`, by username, with
+    /// the total.
+    pub async fn users_page(
+        &self,
+        scope: &Scope,
+        q: &str,
+        page: i64,
+        per_page: i64,
+    ) -> StoreResult<(i64, Vec<UserListed>)> {
+        let mut filter = Sql::new(" FROM users u WHERE 1 = 1");
+        if *scope != Scope::All {
+            filter
+                .push(" AND EXISTS (SELECT 1 FROM grants g JOIN units un ON un.id = g.unit_id WHERE g.user_id = u.id");
+            scope.filter(&mut filter, "un.path");
+            filter.push(")");
+        }
+        let q = q.trim();
+        if !q.is_empty() {
+            let like = format!("%{}%", crate::units::escape_like(q));
+            filter.push(" AND (u.username LIKE ").bind(crate::rows::Bind::Text(like.clone())).push(" ESCAPE '\\'");
+            filter.push(" OR u.display_name LIKE ").bind(crate::rows::Bind::Text(like)).push(" ESCAPE '\\')");
+        }
+        let mut count = filter.clone();
+        count.text = format!("SELECT COUNT(*){}", count.text);
+        let total: i64 = count.query().fetch_one(&self.pool).await?.try_get(0)?;
+        let per_page = per_page.clamp(1, 500);
+        let mut list = filter;
+        list.text = format!("SELECT {USER_COLS}{}", list.text);
+        list.push(" ORDER BY u.username LIMIT ").bind(crate::rows::Bind::Int(per_page));
+        list.push(" OFFSET ").bind(crate::rows::Bind::Int((page.max(1) - 1) * per_page));
+        let mut out = vec![];
+        for r in list.query().fetch_all(&self.pool).await? {
+            let user = user(&r)?;
+            let grants = self.grants(user.id).await?;
+            out.push(UserListed { user, grants });
+        }
+        Ok((total, out))
     }
 
     /// Accounts holding a grant inside `scope` (every account for `Scope::All`), by username.
@@ -275,6 +441,20 @@ impl Store {
         Ok(())
     }
 
+    /// Links an account to the person it belongs to (a member's own records), or unlinks it.
+    pub async fn set_user_person(&self, id: UserId, person: Option<PersonId>) -> StoreResult<()> {
+        let u = self.user(id).await?;
+        sqlx::query("UPDATE users SET person_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(person.map(|p| p.0))
+            .bind(now_ms())
+            .bind(id.0)
+            .execute(&self.pool)
+            .await
+            .map_err(unique_as("person", "该人员已有账号 (the person already has an account)".to_string()))?;
+        let what = person.map_or("解除".to_string(), |p| format!("关联人员 #{p}"));
+        self.audit_user("update", &u, format!("账号 {} {what}", u.username)).await
+    }
+
     /// Disables (or enables) an account; disabling ends its sessions.
     pub async fn set_disabled(&self, id: UserId, disabled: bool) -> StoreResult<()> {
         let u = self.user(id).await?;
@@ -285,15 +465,22 @@ impl Store {
             .execute(&self.pool)
             .await?;
         if disabled {
-            self.delete_sessions_of(id).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&self.pool).await?;
         }
         let (action, text) = if disabled { ("disable", "停用") } else { ("enable", "启用") };
         self.audit_user(action, &u, format!("{text}账号 {}", u.username)).await
     }
 
-    /// Ends every session of an account ("log out everywhere").
+    /// Ends every session of an account ("log out everywhere"), recorded in the audit trail.
     pub async fn delete_sessions_of(&self, id: UserId) -> StoreResult<u64> {
-        Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&self.pool).await?.rows_affected())
+        let n = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let u = self.user(id).await?;
+        self.audit_user("logout_all", &u, format!("结束账号 {} 的全部会话（{n} 个）", u.username)).await?;
+        Ok(n)
     }
 
     pub async fn tokens_of(&self, id: UserId) -> StoreResult<Vec<TokenInfo>> {

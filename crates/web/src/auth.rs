@@ -44,6 +44,8 @@ pub struct Caller {
     pub lang: Lang,
     /// The client's address, when the server knows it.
     pub ip: Option<String>,
+    /// The hash of the session token, for cookie sessions.
+    pub session_hash: Option<String>,
 }
 
 impl Caller {
@@ -113,14 +115,45 @@ impl Caller {
         self.can(path, Role::may_see_personal)
     }
 
-    /// The scope of every unit this caller may read records of.
-    pub fn read_scope(&self) -> Scope {
+    /// The subtrees where some grant allows `allowed` (everything for a system admin).
+    pub fn scope_where(&self, allowed: impl Fn(Role) -> bool) -> Scope {
         if self.is_system_admin() {
             return Scope::All;
         }
-        Scope::subtrees(
-            self.grants.iter().filter(|g| g.role.may_read_scope()).filter_map(|g| g.unit_path.clone()).collect(),
-        )
+        Scope::subtrees(self.grants.iter().filter(|g| allowed(g.role)).filter_map(|g| g.unit_path.clone()).collect())
+    }
+
+    /// Where the caller administers records, users and settings.
+    pub fn admin_scope(&self) -> Scope {
+        self.scope_where(Role::may_edit_records)
+    }
+
+    /// Where the caller reads the audit trail.
+    pub fn audit_scope(&self) -> Scope {
+        self.scope_where(Role::may_read_audit)
+    }
+
+    /// Whether the caller may manage the account holding `grants`: a system
+    /// admin any account; a unit admin an account whose every grant lies in
+    /// their scope and which is no system admin. An account without grants
+    /// belongs to no scope, so only system admins manage it.
+    pub fn can_manage_account(&self, grants: &[Grant]) -> bool {
+        self.is_system_admin()
+            || (!grants.is_empty()
+                && grants
+                    .iter()
+                    .all(|g| g.role != Role::SystemAdmin && g.unit_path.as_deref().is_some_and(|p| self.can_edit(p))))
+    }
+
+    /// Whether the caller may give `role` over the unit at `unit_path`: system
+    /// admins anything; unit admins any other role inside their scope.
+    pub fn can_grant(&self, role: Role, unit_path: Option<&str>) -> bool {
+        self.is_system_admin() || (role != Role::SystemAdmin && unit_path.is_some_and(|p| self.can_edit(p)))
+    }
+
+    /// The scope of every unit this caller may read records of.
+    pub fn read_scope(&self) -> Scope {
+        self.scope_where(Role::may_read_scope)
     }
 
     /// Refuses a cookie-authenticated write whose CSRF token does not match.
@@ -165,9 +198,9 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
-    let (user, csrf) = if let Some(token) = bearer {
+    let (user, csrf, session_hash) = if let Some(token) = bearer {
         match state.store.user_by_token(&token_hash(token)).await? {
-            Some(u) => (u, None),
+            Some(u) => (u, None, None),
             None => return Ok(None),
         }
     } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
@@ -184,7 +217,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
         if now - s.last_seen > 60_000 {
             state.store.touch_session(&hash).await?;
         }
-        (s.user, Some(s.csrf))
+        (s.user, Some(s.csrf), Some(hash))
     } else {
         return Ok(None);
     };
@@ -193,7 +226,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
     }
     let grants = state.store.grants(user.id).await?;
     let ip = client_ip(parts);
-    let mut caller = Caller { user, grants, scope: Scope::All, csrf, lang, ip };
+    let mut caller = Caller { user, grants, scope: Scope::All, csrf, lang, ip, session_hash };
     caller.scope = caller.read_scope();
     Ok(Some(caller))
 }
@@ -221,6 +254,12 @@ impl FromRequestParts<AppState> for PageCaller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
         match authenticate(parts, state).await {
+            // A password set by an administrator is changed before anything else.
+            Ok(Some(c))
+                if c.user.must_change_password && !crate::pages::account::open_before_change(parts.uri.path()) =>
+            {
+                Err(axum::response::Redirect::to(crate::pages::account::PASSWORD_PAGE).into_response())
+            }
             Ok(Some(c)) => Ok(PageCaller(c)),
             Ok(None) => {
                 let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");

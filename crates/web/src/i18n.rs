@@ -52,6 +52,11 @@ impl Lang {
         }
     }
 
+    /// The text for `key` when the key exists.
+    pub fn known(&self, key: &str) -> Option<&'static str> {
+        INDEX.get(key).map(|&(zh, en)| self.label(zh, en))
+    }
+
     /// `t` with `{n}` replaced: `共 {n} 人` / `{n} people`.
     pub fn tn(&self, key: &str, n: impl std::fmt::Display) -> String {
         self.t(key).replace("{n}", &n.to_string())
@@ -68,7 +73,7 @@ impl Lang {
 
 /// Every table of UI text: the shared one below, and one per capability
 /// (kept beside its pages) so that each area owns its words.
-pub const TABLES: &[&[(&str, &str, &str)]] = &[TEXT];
+pub const TABLES: &[&[(&str, &str, &str)]] = &[TEXT, crate::views::accounts::TEXT];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
     LazyLock::new(|| TABLES.iter().flat_map(|t| t.iter()).map(|(k, zh, en)| (*k, (*zh, *en))).collect());

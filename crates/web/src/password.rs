@@ -29,3 +29,9 @@ pub async fn verify(password: String, hash: String) -> bool {
 /// a login's timing does not tell which usernames exist.
 pub const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zl5J2gJ0aF1H3x8uQfMxN0m0b8W7oG3cQv3b0b7cX0E";
+
+/// A random password that satisfies the rules, for resets and new accounts
+/// (shown once; the account must change it at the first sign-in).
+pub fn generate() -> String {
+    format!("Qz{}8", &crate::auth::random_token()[..13])
+}

@@ -15,6 +15,8 @@ use serde_json::json;
 
 use crate::i18n::Lang;
 
+pub mod accounts;
+
 // ---------------------------------------------------------------------------
 // Layout
 
@@ -35,6 +37,9 @@ pub const NAV: &[NavItem] = &[
     NavItem { key: "org", href: "/org", zh: "组织", en: "Organization", icon: icon::ORG },
     NavItem { key: "people", href: "/people", zh: "人员", en: "People", icon: icon::PEOPLE },
     NavItem { key: "imports", href: "/imports", zh: "导入导出", en: "Import / Export", icon: icon::IMPORTS },
+    // accounts and audit
+    NavItem { key: "accounts", href: "/accounts", zh: "账号权限", en: "Accounts", icon: icon::ACCOUNTS },
+    NavItem { key: "audit", href: "/audit", zh: "审计日志", en: "Audit trail", icon: icon::AUDIT },
 ];
 
 /// Navigation icons (SVG path data, 24×24, stroked), including some for the
@@ -45,6 +50,10 @@ pub mod icon {
     pub const PEOPLE: &str =
         "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21c0-4 3-7 7-7s7 3 7 7M16 3.5a4 4 0 0 1 0 7.5M18 14c2.5.8 4 3.6 4 7";
     pub const IMPORTS: &str = "M12 3v12M7 10l5 5 5-5M4 15v5h16v-5";
+    /// 账号权限 accounts: a key.
+    pub const ACCOUNTS: &str = "M8 15a5 5 0 1 1 4.5-7.2M12.5 7.8 21 7.8M17 7.8v4M20 7.8v3";
+    /// 审计日志 audit: a document with lines and a check.
+    pub const AUDIT: &str = "M6 3h9l4 4v14H6zM15 3v4h4M9 11h7M9 15h4M13 18l2 2 4-4";
     /// 品牌 brands.
     pub const FLAG: &str = "M5 21V4M5 4h12l-2.5 4.5L17 13H5";
     /// 星级评定 star ratings.
@@ -72,11 +81,13 @@ pub struct Chrome {
     /// The current path and query (`/org?q=福州`), so the language switch can
     /// come back to the same page.
     pub path: String,
+    /// Navigation sections this user has no use for (keys of [`NAV`]).
+    pub hidden: Vec<&'static str>,
 }
 
 impl Chrome {
-    pub fn nav_items(&self) -> &'static [NavItem] {
-        NAV
+    pub fn nav_items(&self) -> Vec<&'static NavItem> {
+        NAV.iter().filter(|i| !self.hidden.contains(&i.key)).collect()
     }
 
     /// `GET /lang/{other}?next={path}`.
@@ -111,6 +122,13 @@ macro_rules! layout_with_chrome {
 }
 
 layout_with_chrome!(HomePage, OrgTreePage, UnitPage, PeoplePage, ImportsPage);
+layout_with_chrome!(
+    accounts::AccountPage,
+    accounts::AccountsPage,
+    accounts::AccountNewPage,
+    accounts::AccountDetailPage,
+    accounts::AuditPage
+);
 
 // ---------------------------------------------------------------------------
 // Shared pieces
@@ -586,6 +604,7 @@ pub(crate) mod tests {
             csrf: "tok-123".into(),
             nav,
             flash: None,
+            hidden: vec![],
             path: "/org?q=福州".into(),
         }
     }

@@ -28,6 +28,7 @@ const API_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/people", &["post"]),
     ("/api/v1/people/{id}", &["get", "put"]),
     ("/api/v1/figures", &["get"]),
+    ("/api/v1/audit", &["get"]),
 ];
 
 fn codes(list: &Value) -> BTreeSet<String> {

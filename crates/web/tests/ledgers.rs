@@ -221,8 +221,9 @@ async fn a_thousand_row_import_with_one_bad_row_writes_nothing_and_its_fix_write
         let letter = qizhi_sheet::column_letter(HEADER.iter().position(|h| *h == "人员类别").unwrap());
         assert_eq!(letter, "D");
 
-        let r =
-            upload(&w, &s, "people", "人员台账.csv", &people_csv(&rows), Some(&s.csrf)).await.expect(StatusCode::OK);
+        let r = upload(&w, &s, "people", "人员台账.csv", &people_csv(&rows), Some(&s.csrf))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text();
         assert!(html.contains("导入未完成，未写入任何数据"), "{}", r.snippet());
         let at = format!("第 {} 行 {letter} 列（人员类别）", bad + 2);
@@ -282,7 +283,9 @@ async fn a_branch_admin_cannot_import_into_another_branch() {
             Row::new(3, "FJ01-002", "正式党员"),
             Row::new(4, "FJ01-001", "团员"),
         ];
-        let r = upload(&w, &s, "people", "people.csv", &people_csv(&rows), Some(&s.csrf)).await.expect(StatusCode::OK);
+        let r = upload(&w, &s, "people", "people.csv", &people_csv(&rows), Some(&s.csrf))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text();
         assert!(html.contains("导入未完成"), "{}", r.snippet());
         assert!(html.contains("第 4 行 A 列"), "the row and column of FJ01-002:\n{}", r.snippet());
@@ -291,7 +294,9 @@ async fn a_branch_admin_cannot_import_into_another_branch() {
 
         // Units: a new unit under another branch is refused the same way.
         let units_csv = "\u{feff}组织编码,组织名称,组织类别,上级组织编码\r\nFJ01-002-01,越权党小组,党小组,FJ01-002\r\n";
-        let r = upload(&w, &s, "units", "units.csv", units_csv.as_bytes(), Some(&s.csrf)).await.expect(StatusCode::OK);
+        let r = upload(&w, &s, "units", "units.csv", units_csv.as_bytes(), Some(&s.csrf))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().contains("outside your scope"), "{}", r.snippet());
         assert!(w.store.unit_by_code("FJ01-002-01").await.unwrap().is_none());
     })
@@ -311,7 +316,9 @@ async fn a_branch_admin_cannot_take_over_a_person_of_another_branch_by_id_number
         row.id_number = theirs.id_number.clone();
         let before = snapshot(&w, &["FJ01-001", "FJ01-002"]).await;
 
-        let r = upload(&w, &s, "people", "people.csv", &people_csv(&[row]), Some(&s.csrf)).await.expect(StatusCode::OK);
+        let r = upload(&w, &s, "people", "people.csv", &people_csv(&[row]), Some(&s.csrf))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
         let p = w.store.person(qizhi_core::ids::PersonId(theirs.id)).await.unwrap();
         assert_eq!(
             (p.unit_id.0, p.fields.name.as_str()),
@@ -352,11 +359,13 @@ async fn an_upload_of_an_unsupported_file_is_explained_and_writes_nothing() {
         let s = w.login("fjadmin").await;
         let before = snapshot(&w, &["FJ"]).await;
         let file = people_csv(&[Row::new(1, "FJ01-001", "正式党员")]);
-        let r = upload(&w, &s, "people", "people.xls", &file, Some(&s.csrf)).await.expect(StatusCode::OK);
+        let r =
+            upload(&w, &s, "people", "people.xls", &file, Some(&s.csrf)).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().contains(".xlsx"), "{}", r.snippet());
         // GBK text is not UTF-8: the page says how to save the file.
         let gbk = b"\xcb\xf9\xd4\xda\xd7\xe9\xd6\xaf\xb1\xe0\xc2\xeb,\xd0\xd5\xc3\xfb\r\n";
-        let r = upload(&w, &s, "people", "people.csv", gbk, Some(&s.csrf)).await.expect(StatusCode::OK);
+        let r =
+            upload(&w, &s, "people", "people.csv", gbk, Some(&s.csrf)).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().contains("UTF-8"), "{}", r.snippet());
         assert_eq!(snapshot(&w, &["FJ"]).await, before);
     })

@@ -40,8 +40,8 @@ pub async fn figures(
     caller: Caller,
     Query(q): Query<FiguresQuery>,
 ) -> AppResult<Json<FiguresView>> {
-    let unit =
-        state.store.unit_by_code(&q.org).await?.filter(|u| caller.can_read(&u.path)).ok_or_else(AppError::not_found)?;
+    let unit = state.store.unit_by_code(&q.org).await?.ok_or_else(AppError::not_found)?;
+    let unit = crate::pages::readable_unit(&state, &caller, unit.id.0).await?;
     let span = Span::new(q.from, q.to, crate::pages::this_year()).map_err(AppError::BadRequest)?;
     let figures = state.store.figures(unit.id, span).await?;
     Ok(Json(FiguresView { org: UnitView::new(&unit, None), from: span.from, to: span.to, figures }))

@@ -3,6 +3,7 @@
 //! cookie (then writes need the `X-CSRF-Token` header). Answers are view
 //! types, never database rows; errors are `{"error": {code, message, fields?}}`.
 
+mod audit;
 mod figures;
 mod people;
 mod units;
@@ -29,6 +30,7 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/api/v1/people/{id}", people::get),
         route(M::PUT, "/api/v1/people/{id}", people::update),
         route(M::GET, "/api/v1/figures", figures::figures),
+        route(M::GET, "/api/v1/audit", audit::list),
     ]
 }
 
@@ -39,11 +41,12 @@ pub fn routes() -> Vec<Route> {
         units::me, units::search, units::create, units::get, units::update, units::children, units::move_unit,
         people::list, people::create, people::get, people::update,
         figures::figures,
+        audit::list,
     ),
     components(schemas(
         units::UnitView, units::UnitBody, units::MoveBody, units::MeView, units::GrantView,
         people::PersonView, people::PersonBody, people::PeoplePage,
-        figures::FiguresView, ErrorBody, ErrorDetail, FieldErrorView,
+        figures::FiguresView, audit::AuditPageView, audit::AuditEntryView, ErrorBody, ErrorDetail, FieldErrorView,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -164,6 +164,9 @@ pub async fn create(
     Ok((axum::http::StatusCode::CREATED, Json(PersonView::new(&p, true))))
 }
 
+/// Unit admins of the person's unit (and of the target unit, for a
+/// transfer); a member for their own phone and post. Viewers and reviewers
+/// change nothing.
 #[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody, responses((status = 200, body = PersonView), (status = 422, body = crate::api::ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -175,6 +178,24 @@ pub async fn update(
     caller.check_csrf(csrf_of(&headers))?;
     let fields = body.input().validate()?;
     let (old, old_unit) = readable_person(&state, &caller, id).await?;
+    // A member keeps their own contact details (phone, post); everything
+    // else of their record is the unit admins' to change.
+    let member = caller.grants.iter().any(|g| g.role == qizhi_core::access::Role::Member);
+    if member && caller.user.person_id == Some(old.id) && !caller.can_edit(&old_unit.path) {
+        let own = qizhi_core::person::PersonFields {
+            phone: fields.phone.clone(),
+            post: fields.post.clone(),
+            ..old.fields.clone()
+        };
+        if own != fields || body.unit_id != old_unit.id.0 {
+            let error = AppError::Forbidden(
+                "只能修改本人的联系电话和岗位 (you may change only your own phone and post)".into(),
+            );
+            return Err(caller.deny(&state, "person", id, Some(&old_unit.path), error).await);
+        }
+        let (_, new) = caller.store(&state).update_person(old.id, old_unit.id, &fields).await?;
+        return Ok(Json(PersonView::new(&new, true)));
+    }
     editable_unit(&state, &caller, old_unit.id.0).await?;
     let unit = editable_unit(&state, &caller, body.unit_id).await?;
     let (_, new) = caller.store(&state).update_person(old.id, unit.id, &fields).await?;

@@ -1,7 +1,7 @@
 //! Ledgers from the browser: download templates and exports, upload imports.
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_sheet::Format;
 use serde::Deserialize;
@@ -33,14 +33,19 @@ pub async fn page(PageCaller(caller): PageCaller) -> PageResult<Html<String>> {
     render(&ImportsPage { chrome: chrome(&caller, "imports", "/imports"), kinds: kinds(), report: None })
 }
 
-/// `POST /imports/{kind}`: multipart with `csrf` and `file`.
+/// `POST /imports/{kind}`: multipart with `csrf` and `file`. System and
+/// unit admins, for rows of units in their scope (others: 403; rows outside
+/// the scope: 422 naming them, nothing written).
 pub async fn upload(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(kind): Path<String>,
     mut form: Multipart,
-) -> PageResult<Html<String>> {
+) -> PageResult<Response> {
     ledgers::sheet_of(&kind).map_err(AppError::BadRequest)?;
+    if caller.admin_scope() == qizhi_store::Scope::Subtrees(vec![]) {
+        return Err(caller.deny(&state, "import", &kind, None, AppError::forbidden()).await.into());
+    }
     let (mut csrf, mut file) = (None, None);
     while let Some(field) =
         form.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?
@@ -70,17 +75,22 @@ pub async fn upload(
                     report(false, 0, errors.to_string().lines().map(str::to_string).collect())
                 }
                 Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),
-                Ok((batch, rows)) => match ledgers::apply(&state.store, &kind, &batch, &rows, &mut |_, _| {}).await {
-                    Ok(summary) => report(true, summary.created + summary.updated, vec![]),
-                    Err(ImportError::File(errors)) => {
-                        report(false, rows.len(), errors.to_string().lines().map(str::to_string).collect())
+                Ok((batch, rows)) => {
+                    match ledgers::apply(&caller.store(&state), &kind, &batch, &rows, &mut |_, _| {}).await {
+                        Ok(summary) => report(true, summary.created + summary.updated, vec![]),
+                        Err(ImportError::File(errors)) => {
+                            report(false, rows.len(), errors.to_string().lines().map(str::to_string).collect())
+                        }
+                        Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),
                     }
-                    Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),
-                },
+                }
             }
         }
     };
-    render(&ImportsPage { chrome: chrome(&caller, "imports", "/imports"), kinds: kinds(), report: Some(report) })
+    // A refused import answers 422: nothing was written, the page says why.
+    let status = if report.ok { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = ImportsPage { chrome: chrome(&caller, "imports", "/imports"), kinds: kinds(), report: Some(report) };
+    Ok((status, render(&page)?).into_response())
 }
 
 #[derive(Deserialize)]

@@ -63,12 +63,14 @@ pub struct LoginForm {
     csrf: String,
 }
 
-fn login_entry(action: &'static str, summary: &str) -> Entry {
+/// A sign-in (or a failed one), filed under the account's first granted
+/// unit so that the admins and inspectors of that scope see it.
+fn login_entry(action: &'static str, summary: &str, unit_path: Option<String>) -> Entry {
     Entry {
         action,
         object_kind: "session",
         object_id: String::new(),
-        unit_path: None,
+        unit_path,
         summary: summary.to_string(),
         before: None,
         after: None,
@@ -109,16 +111,24 @@ pub async fn submit(
     let hash = user.as_ref().map_or(password::DUMMY_HASH.to_string(), |u| u.password_hash.clone());
     let ok = password::verify(f.password.clone(), hash).await;
     let actor = Actor { user_id: user.as_ref().map(|u| u.id), username: username.to_string(), ip: ip.clone() };
+    let unit_path = match &user {
+        Some(u) => state.store.grants(u.id).await?.into_iter().find_map(|g| g.unit_path),
+        None => None,
+    };
     let user = match user {
         Some(u) if ok && !u.disabled => u,
         _ => {
             state.throttle.failed(username, ip.as_deref());
-            state.store.acting(actor).audit(login_entry("login_failed", "登录失败 (sign-in failed)")).await?;
+            state
+                .store
+                .acting(actor)
+                .audit(login_entry("login_failed", "登录失败 (sign-in failed)", unit_path))
+                .await?;
             return fail(lang.t("auth.bad_credentials"), jar);
         }
     };
     state.throttle.succeeded(username);
-    state.store.acting(actor).audit(login_entry("login", "登录 (signed in)")).await?;
+    state.store.acting(actor).audit(login_entry("login", "登录 (signed in)", unit_path)).await?;
     // A new session id at every login: a planted cookie never becomes a session.
     if let Some(old) = auth::cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(&token_hash(&old)).await?;

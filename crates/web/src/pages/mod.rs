@@ -6,6 +6,10 @@ mod imports;
 mod login;
 mod org;
 mod people;
+// accounts and audit
+pub mod account;
+mod accounts;
+pub(crate) mod audit;
 
 use askama::Template;
 use axum::http::Method;
@@ -33,6 +37,25 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/imports", imports::page),
         route(M::POST, "/imports/{kind}", imports::upload),
         route(M::GET, "/imports/{kind}/{file}", imports::download),
+        // accounts and audit
+        route(M::GET, "/account", account::show),
+        route(M::POST, "/account/password", account::change_password),
+        route(M::POST, "/account/tokens", account::create_token),
+        route(M::POST, "/account/tokens/{token}/revoke", account::revoke_token),
+        route(M::POST, "/account/logout-all", account::logout_all),
+        route(M::GET, "/accounts", accounts::list),
+        route(M::GET, "/accounts/new", accounts::new_form),
+        route(M::POST, "/accounts", accounts::create),
+        route(M::GET, "/accounts/{id}", accounts::show),
+        route(M::POST, "/accounts/{id}/grants", accounts::add_grant),
+        route(M::POST, "/accounts/{id}/grants/{grant}/delete", accounts::remove_grant),
+        route(M::POST, "/accounts/{id}/disable", accounts::disable),
+        route(M::POST, "/accounts/{id}/enable", accounts::enable),
+        route(M::POST, "/accounts/{id}/password", accounts::reset_password),
+        route(M::POST, "/accounts/{id}/logout-all", accounts::logout_all),
+        route(M::POST, "/accounts/{id}/tokens/{token}/revoke", accounts::revoke_token),
+        route(M::GET, "/audit", audit::list),
+        route(M::GET, "/audit/{file}", audit::export),
     ]
 }
 
@@ -41,6 +64,13 @@ pub(crate) fn render(page: &impl Template) -> PageResult<Html<String>> {
 }
 
 pub(crate) fn chrome(caller: &Caller, nav: &'static str, path: &str) -> Chrome {
+    let mut hidden = vec![];
+    if !caller.is_system_admin() && !caller.grants.iter().any(|g| g.role == qizhi_core::access::Role::UnitAdmin) {
+        hidden.push("accounts");
+    }
+    if !caller.is_system_admin() && !caller.grants.iter().any(|g| g.role.may_read_audit()) {
+        hidden.push("audit");
+    }
     Chrome {
         lang: caller.lang,
         user_name: caller.user.display_name.clone(),
@@ -48,7 +78,23 @@ pub(crate) fn chrome(caller: &Caller, nav: &'static str, path: &str) -> Chrome {
         nav,
         flash: None,
         path: path.to_string(),
+        hidden,
     }
+}
+
+/// `?flash=key` of a page reached by a redirect after a change.
+#[derive(serde::Deserialize, Default)]
+pub struct FlashQuery {
+    pub flash: Option<String>,
+}
+
+/// The chrome of a page reached by a redirect that says what was done
+/// (`?flash=saved`): the message of `flash.saved` is shown once. Unknown
+/// keys show nothing, so a crafted link cannot put words on the page.
+pub(crate) fn chrome_with_flash(caller: &Caller, nav: &'static str, path: &str, flash: Option<&str>) -> Chrome {
+    let mut c = chrome(caller, nav, path);
+    c.flash = flash.and_then(|k| caller.lang.known(&format!("flash.{k}")).map(str::to_string));
+    c
 }
 
 pub(crate) fn this_year() -> i32 {

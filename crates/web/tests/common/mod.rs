@@ -184,7 +184,19 @@ pub const USERS: &[(&str, &str, Role, Option<&str>)] = &[
     ("b1admin", "鼓楼支部管理员", Role::UnitAdmin, Some("FJ01-001")),
     ("viewer", "集团查阅人", Role::Viewer, Some("CU")),
     ("nmadmin", "内蒙古党务管理员", Role::UnitAdmin, Some("NM")),
+    // One account per role over the same unit, FJ01, for the permission
+    // matrix; each is also a person of FJ01-001 (see `MATRIX_PEOPLE`).
+    ("m_admin", "福州党务管理员", Role::UnitAdmin, Some("FJ01")),
+    ("m_reviewer", "福州审核人", Role::Reviewer, Some("FJ01")),
+    ("m_member", "鼓楼党员", Role::Member, Some("FJ01-001")),
+    ("m_viewer", "福州纪检", Role::Viewer, Some("FJ01")),
+    ("m_login", "登录测试", Role::Viewer, Some("FJ01")),
 ];
+
+/// The matrix accounts linked to people of FJ01-001: (username, index among
+/// that branch's fixture people).
+pub const MATRIX_PEOPLE: &[(&str, usize)] =
+    &[("admin", 1), ("m_admin", 2), ("m_reviewer", 3), ("m_member", 4), ("m_viewer", 5)];
 
 /// The argon2 hash of [`PASSWORD`], computed once per test binary (argon2 is
 /// slow on purpose, and slower still in a debug build).
@@ -265,6 +277,12 @@ impl World {
             store.add_grant(id, role, unit.map(|u| units[u].id)).await.expect("grant");
             users.insert(username, id);
             tokens.insert(username, mint_token(&store, id, "tests").await);
+        }
+
+        let branch: Vec<&Fx> = people.iter().filter(|p| p.unit_code == "FJ01-001").collect();
+        for &(username, i) in MATRIX_PEOPLE {
+            let person = qizhi_core::ids::PersonId(branch[i].id);
+            store.set_user_person(users[username], Some(person)).await.expect("link a matrix account to its person");
         }
 
         let app = qizhi_web::app(AppState::new(store.clone(), WebConfig::default()));
@@ -380,6 +398,23 @@ impl World {
         let home = self.send(get("/").session(&session)).await.expect(StatusCode::OK);
         session.csrf = csrf_of(&home.text()).unwrap_or_else(|| panic!("{}: no csrf input on the dashboard", home.what));
         session
+    }
+
+    /// A fresh session of `username`, made in the store directly (no
+    /// sign-in round trip): for tests that need many sessions.
+    pub async fn session_of(&self, username: &str) -> Session {
+        let cookie = qizhi_web::auth::random_token();
+        let csrf = qizhi_web::auth::random_token();
+        self.store
+            .create_session(&qizhi_web::auth::token_hash(&cookie), self.user(username), &csrf)
+            .await
+            .expect("create a session");
+        Session { cookie, csrf }
+    }
+
+    /// The argon2 hash of the fixture password (computed once).
+    pub async fn password_hash(&self) -> String {
+        password_hash().await
     }
 
     /// `GET /login` then `POST /login` with the login CSRF cookie and token,
