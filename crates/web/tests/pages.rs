@@ -175,6 +175,27 @@ async fn every_page_renders_for_a_system_admin() {
             assert!(html.contains(&format!(r#"action="/imports/{kind}""#)), "{kind} upload form");
         }
         assert!(html.contains(&format!(r#"name="csrf" value="{}""#, s.csrf)));
+
+        // Accounts and the audit trail.
+        let html = page(&w, &s, "/account").await;
+        assert!(html.contains(r#"action="/account/password""#) && html.contains("系统管理员"));
+        let html = page(&w, &s, "/accounts").await;
+        for (username, ..) in USERS {
+            assert!(html.contains(username), "{username} listed");
+        }
+        let html = page(&w, &s, &format!("/accounts/{}", w.user("m_member"))).await;
+        assert!(html.contains("m_member") && html.contains("鼓楼"), "the account, its role and unit");
+        page(&w, &s, "/accounts/new").await;
+        let html = page(&w, &s, "/audit").await;
+        assert!(html.contains("登录"), "sign-ins are in the trail");
+        for english in ["/account", "/accounts", "/audit"] {
+            let html = w
+                .send(get(english).session(&s).cookie(qizhi_web::auth::LANG_COOKIE, "en"))
+                .await
+                .expect(StatusCode::OK)
+                .text();
+            assert!(html.contains(r#"<html lang="en">"#), "{english} in English");
+        }
     })
     .await;
 }
