@@ -2,6 +2,7 @@
 //! world, migrates, manages accounts, moves ledgers in and out as
 //! spreadsheets, and prints figures.
 
+mod bench;
 mod config;
 mod demo;
 mod ledger;
@@ -46,6 +47,18 @@ enum Command {
         #[arg(long)]
         no_serve: bool,
     },
+    /// Generate a synthetic world into an empty database, for benchmarks and trials.
+    Gen {
+        /// `group`: 10,000 branches and 150,000 people (the benchmark); `province`: a quick slice;
+        /// `demo`: what `qizhi demo` loads.
+        #[arg(long, default_value = "group")]
+        scale: String,
+        /// Folder for a new SQLite database (instead of --db).
+        #[arg(long)]
+        data: Option<std::path::PathBuf>,
+    },
+    /// Run the benchmark suite against a database (generate one with `qizhi gen`); prints a table.
+    Bench(bench::BenchArgs),
     /// Bring the database schema up to date.
     Migrate,
     /// Manage accounts.
@@ -112,6 +125,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             serve(store, &config, addr.as_deref().unwrap_or(config::DEFAULT_ADDR)).await
         }
+        Command::Gen { scale, data } => {
+            let scale = match scale.as_str() {
+                "group" => qizhi_seed::Scale::Group,
+                "province" => qizhi_seed::Scale::Province,
+                "demo" => qizhi_seed::Scale::Demo,
+                other => anyhow::bail!("未知的规模 “{other}”，应为 group/province/demo (unknown scale)"),
+            };
+            let url = match data {
+                Some(dir) => {
+                    std::fs::create_dir_all(&dir).with_context(|| format!("创建目录 (creating) {}", dir.display()))?;
+                    format!("sqlite://{}", dir.join("qizhi.db").display())
+                }
+                None => config.db.clone(),
+            };
+            let store = open(&url).await?;
+            anyhow::ensure!(
+                store.is_empty().await?,
+                "数据库不是空的，请指定新的数据库 (the database is not empty): {}",
+                qizhi_store::redact(&url)
+            );
+            demo::load(&store, scale).await?;
+            println!("已生成 (generated): {}", qizhi_store::redact(&url));
+            Ok(())
+        }
+        Command::Bench(args) => bench::run(&config.db, &args).await,
         Command::Migrate => {
             open(&config.db).await?;
             println!("数据库已是最新结构 (schema up to date): {}", qizhi_store::redact(&config.db));
@@ -159,7 +197,8 @@ async fn serve(store: Store, config: &Config, addr: &str) -> anyhow::Result<()> 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("监听 (listening on) {addr}"))?;
     let local = listener.local_addr()?;
     println!("旗帜 Qizhi 已启动 (serving): http://{local}/");
-    axum::serve(listener, app)
+    // Connect info gives handlers the client's address (audit trail, sign-in throttling).
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

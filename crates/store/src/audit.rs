@@ -13,7 +13,7 @@ use sqlx::Row;
 use crate::rows::{Bind, Sql};
 use crate::scope::Scope;
 use crate::units::escape_like;
-use crate::{Store, StoreResult, Tx, now_ms};
+use crate::{Backend, Store, StoreResult, Tx, now_ms};
 
 /// Who is making a change, and from where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +109,7 @@ pub(crate) async fn append(tx: &mut Tx, actor: Option<&Arc<Actor>>, entries: &[E
             }
             sql.push(")");
         }
-        sql.query().execute(&mut **tx).await?;
+        sql.query(Backend::of(tx)).execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -159,16 +159,14 @@ impl Store {
         if let Some(t) = q.to {
             filter.push(" AND at <= ").bind(Bind::Int(t));
         }
-        let mut count = filter.clone();
-        count.text = format!("SELECT COUNT(*){}", count.text);
-        let total: i64 = count.query().fetch_one(&self.pool).await?.try_get(0)?;
+        let count = filter.prefixed("SELECT COUNT(*)");
+        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
         let per_page = q.per_page.clamp(1, 100_000);
-        let mut list = filter;
-        list.text =
-            format!("SELECT id, at, username, ip, action, object_kind, object_id, summary, before, after{}", list.text);
+        let mut list =
+            filter.prefixed("SELECT id, at, username, ip, action, object_kind, object_id, summary, before, after");
         list.push(" ORDER BY id DESC LIMIT ").bind(Bind::Int(per_page));
         list.push(" OFFSET ").bind(Bind::Int((q.page.max(1) - 1) * per_page));
-        let rows = list.query().fetch_all(&self.pool).await?;
+        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
         let records = rows
             .iter()
             .map(|r| {

@@ -18,6 +18,13 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The backend of an open connection (inside a transaction, say).
+    pub fn of(conn: &sqlx::AnyConnection) -> Backend {
+        if conn.backend_name().eq_ignore_ascii_case("postgresql") { Backend::Postgres } else { Backend::Sqlite }
+    }
+}
+
 /// A handle on the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -165,6 +172,13 @@ impl Store {
     pub async fn ping(&self) -> crate::StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    /// Whether the database holds no units (a fresh one, after migrations).
+    pub async fn is_empty(&self) -> crate::StoreResult<bool> {
+        use sqlx::Row;
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM units").fetch_one(&self.pool).await?.try_get(0)?;
+        Ok(n == 0)
     }
 }
 

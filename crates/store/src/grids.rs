@@ -183,7 +183,7 @@ impl Store {
         ));
         subtree_filter(&mut sql, "u.path", &root.path);
         sql.push(" ORDER BY u.path, g.code");
-        sql.query()
+        sql.query(self.backend)
             .fetch_all(&self.pool)
             .await?
             .iter()
@@ -198,7 +198,7 @@ impl Store {
         ));
         subtree_filter(&mut sql, "u.path", &root.path);
         sql.push(" ORDER BY u.path, s.code");
-        sql.query()
+        sql.query(self.backend)
             .fetch_all(&self.pool)
             .await?
             .iter()

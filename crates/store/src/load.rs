@@ -13,7 +13,7 @@ use qizhi_core::person::{Person, PersonFields};
 
 use crate::audit::{self, Entry, json};
 use crate::rows::{self, Bind, PERSON_COLS, Sql, UNIT_COLS, opt_date};
-use crate::{Store, StoreError, Tx, grids, now_ms, people, rollup, units};
+use crate::{Backend, Store, StoreError, Tx, grids, now_ms, people, rollup, units};
 
 pub struct UnitRow {
     pub line: usize,
@@ -380,7 +380,7 @@ pub(crate) async fn people_by_id_number(
             sql.bind(Bind::Text((*id).to_string()));
         }
         sql.push(")");
-        for r in sql.query().fetch_all(&mut *conn).await? {
+        for r in sql.query(Backend::of(conn)).fetch_all(&mut *conn).await? {
             let p = rows::person(&r)?;
             out.insert(p.fields.id_number.clone().unwrap_or_default(), p);
         }
@@ -426,7 +426,7 @@ async fn insert_people(
         delta.add(&unit.lineage(), &person_contributions(&p), 1);
     }
     sql.push(" RETURNING id");
-    let rows = sql.query().fetch_all(&mut **tx).await?;
+    let rows = sql.query(Backend::of(tx)).fetch_all(&mut **tx).await?;
     let mut ids: Vec<i64> = rows.iter().map(|r| sqlx::Row::try_get(r, 0)).collect::<Result<_, _>>()?;
     // Ids are assigned increasing within one statement; sorting makes the
     // pairing with the chunk independent of the order rows come back in.

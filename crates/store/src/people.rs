@@ -131,16 +131,14 @@ impl Store {
         if let Some(c) = query.category {
             filter.push(" AND p.category = ").bind(Bind::Text(c.code().into()));
         }
-        let mut count = filter.clone();
-        count.text = format!("SELECT COUNT(*){}", count.text);
-        let total: i64 = count.query().fetch_one(&self.pool).await?.try_get(0)?;
+        let count = filter.prefixed("SELECT COUNT(*)");
+        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
 
         let cols = PERSON_COLS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
-        let mut list = filter;
-        list.text = format!("SELECT {cols}, u.name AS unit_name{}", list.text);
+        let mut list = filter.prefixed(&format!("SELECT {cols}, u.name AS unit_name"));
         list.push(" ORDER BY u.path, p.id LIMIT ").bind(Bind::Int(per_page));
         list.push(" OFFSET ").bind(Bind::Int((page - 1) * per_page));
-        let rows = list.query().fetch_all(&self.pool).await?;
+        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
         let people = rows
             .iter()
             .map(|r| Ok(PersonListed { person: rows::person(r)?, unit_name: r.try_get("unit_name")? }))
@@ -220,7 +218,7 @@ impl Store {
         ));
         subtree_filter(&mut sql, "u.path", &root.path);
         sql.push(" ORDER BY u.path, p.id");
-        let q = sql.query();
+        let q = sql.query(self.backend);
         let mut stream = q.fetch(&self.pool);
         while let Some(row) = stream.next().await {
             let row = row?;

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
 use time::Date;
 
-use crate::{StoreError, StoreResult};
+use crate::{Backend, StoreError, StoreResult};
 
 /// A value bound to a placeholder.
 #[derive(Debug, Clone)]
@@ -21,16 +21,26 @@ pub enum Bind {
     OptInt(Option<i64>),
 }
 
-/// SQL text with its binds; `arg` appends a bind and returns its placeholder.
+/// SQL text with its binds, numbered in order.
+///
+/// PostgreSQL needs `$n` placeholders; SQLite takes them too, but looks each
+/// one up by name when binding, which costs O(n²) in the placeholders of a
+/// statement — seconds for the multi-row inserts of a bulk load. So the text
+/// keeps where its placeholders are, and SQLite gets plain `?` (bound in
+/// order), PostgreSQL `$n`.
 #[derive(Debug, Default, Clone)]
 pub struct Sql {
-    pub text: String,
+    text: String,
+    /// Byte ranges of the placeholders in `text`.
+    holes: Vec<(usize, usize)>,
     binds: Vec<Bind>,
+    /// The text as the backend takes it (built by [`Sql::query`]).
+    rendered: std::sync::OnceLock<String>,
 }
 
 impl Sql {
     pub fn new(text: &str) -> Self {
-        Sql { text: text.to_string(), binds: vec![] }
+        Sql { text: text.to_string(), ..Default::default() }
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
@@ -41,13 +51,43 @@ impl Sql {
     /// Appends a placeholder for `value`.
     pub fn bind(&mut self, value: Bind) -> &mut Self {
         self.binds.push(value);
-        let n = self.binds.len();
-        self.text.push_str(&format!("${n}"));
+        let start = self.text.len();
+        self.text.push_str(&format!("${}", self.binds.len()));
+        self.holes.push((start, self.text.len()));
         self
     }
 
-    pub fn query(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
-        let mut q = sqlx::query(&self.text);
+    /// The same binds under another leading text, e.g. `SELECT COUNT(*)`
+    /// before a shared `FROM … WHERE …`.
+    pub fn prefixed(&self, head: &str) -> Sql {
+        let shift = head.len();
+        Sql {
+            text: format!("{head}{}", self.text),
+            holes: self.holes.iter().map(|(a, b)| (a + shift, b + shift)).collect(),
+            binds: self.binds.clone(),
+            rendered: Default::default(),
+        }
+    }
+
+    fn text_for(&self, backend: Backend) -> &str {
+        match backend {
+            Backend::Postgres => &self.text,
+            Backend::Sqlite => self.rendered.get_or_init(|| {
+                let mut out = String::with_capacity(self.text.len());
+                let mut at = 0;
+                for &(start, end) in &self.holes {
+                    out.push_str(&self.text[at..start]);
+                    out.push('?');
+                    at = end;
+                }
+                out.push_str(&self.text[at..]);
+                out
+            }),
+        }
+    }
+
+    pub fn query(&self, backend: Backend) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
+        let mut q = sqlx::query(self.text_for(backend));
         for b in &self.binds {
             q = match b {
                 Bind::Int(v) => q.bind(*v),

@@ -9,7 +9,7 @@ use crate::audit::{self, Entry, json};
 use crate::error::unique_as;
 use crate::rows::{self, Bind, Sql, UNIT_COLS, opt_date};
 use crate::scope::{Scope, subtree_filter};
-use crate::{Store, StoreError, StoreResult, Tx, now_ms, rollup};
+use crate::{Backend, Store, StoreError, StoreResult, Tx, now_ms, rollup};
 
 /// A unit with the number of its direct children.
 #[derive(Debug, Clone)]
@@ -147,7 +147,7 @@ impl Store {
             sql.bind(Bind::Int(id.0));
         }
         sql.push(") ORDER BY depth");
-        sql.query().fetch_all(&self.pool).await?.iter().map(rows::unit).collect()
+        sql.query(self.backend).fetch_all(&self.pool).await?.iter().map(rows::unit).collect()
     }
 
     /// The topmost units a scope can see: the roots of the tree, or the scope's own roots.
@@ -174,7 +174,7 @@ impl Store {
             }
         }
         sql.push(" ORDER BY sort_order, id");
-        nodes(sql.query().fetch_all(&self.pool).await?)
+        nodes(sql.query(self.backend).fetch_all(&self.pool).await?)
     }
 
     /// Direct children of a unit, in display order.
@@ -199,7 +199,7 @@ impl Store {
         scope.filter(&mut sql, "path");
         sql.push(" ORDER BY CASE WHEN code = ").bind(Bind::Text(q.to_string()));
         sql.push(" THEN 0 ELSE 1 END, depth, sort_order, code LIMIT ").bind(Bind::Int(limit));
-        sql.query().fetch_all(&self.pool).await?.iter().map(rows::unit).collect()
+        sql.query(self.backend).fetch_all(&self.pool).await?.iter().map(rows::unit).collect()
     }
 
     /// All units of a subtree, in tree order (for exports).
@@ -207,7 +207,7 @@ impl Store {
         let mut sql = Sql::new(&format!("SELECT {UNIT_COLS} FROM units WHERE "));
         subtree_filter(&mut sql, "path", &root.path);
         sql.push(" ORDER BY depth, sort_order, code");
-        sql.query().fetch_all(&self.pool).await?.iter().map(rows::unit).collect()
+        sql.query(self.backend).fetch_all(&self.pool).await?.iter().map(rows::unit).collect()
     }
 
     pub async fn create_unit(&self, parent: Option<UnitId>, f: &UnitFields) -> StoreResult<Unit> {
@@ -288,7 +288,7 @@ impl Store {
         sql.bind(Bind::Int(unit.path.len() as i64 + 1)).push(" AS INTEGER)), depth = depth + ");
         sql.bind(Bind::Int(depth_change)).push(" WHERE ");
         subtree_filter(&mut sql, "path", &unit.path);
-        sql.query().execute(&mut *tx).await?;
+        sql.query(Backend::of(&tx)).execute(&mut *tx).await?;
         sqlx::query("UPDATE units SET parent_id = $1, updated_at = $2 WHERE id = $3")
             .bind(parent.id.0)
             .bind(now_ms())

@@ -385,16 +385,14 @@ impl Store {
             filter.push(" AND (u.username LIKE ").bind(crate::rows::Bind::Text(like.clone())).push(" ESCAPE '\\'");
             filter.push(" OR u.display_name LIKE ").bind(crate::rows::Bind::Text(like)).push(" ESCAPE '\\')");
         }
-        let mut count = filter.clone();
-        count.text = format!("SELECT COUNT(*){}", count.text);
-        let total: i64 = count.query().fetch_one(&self.pool).await?.try_get(0)?;
+        let count = filter.prefixed("SELECT COUNT(*)");
+        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
         let per_page = per_page.clamp(1, 500);
-        let mut list = filter;
-        list.text = format!("SELECT {USER_COLS}{}", list.text);
+        let mut list = filter.prefixed(&format!("SELECT {USER_COLS}"));
         list.push(" ORDER BY u.username LIMIT ").bind(crate::rows::Bind::Int(per_page));
         list.push(" OFFSET ").bind(crate::rows::Bind::Int((page.max(1) - 1) * per_page));
         let mut out = vec![];
-        for r in list.query().fetch_all(&self.pool).await? {
+        for r in list.query(self.backend).fetch_all(&self.pool).await? {
             let user = user(&r)?;
             let grants = self.grants(user.id).await?;
             out.push(UserListed { user, grants });
@@ -416,7 +414,7 @@ impl Store {
             }
         }
         sql.push(" ORDER BY u.username");
-        sql.query().fetch_all(&self.pool).await?.iter().map(user).collect()
+        sql.query(self.backend).fetch_all(&self.pool).await?.iter().map(user).collect()
     }
 
     pub async fn remove_grant(&self, user: UserId, grant_id: i64) -> StoreResult<()> {
