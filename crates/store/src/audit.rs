@@ -56,6 +56,8 @@ pub struct AuditRecord {
     pub summary: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// Path of the unit the object belonged to (none for sign-ins of accounts without a unit).
+    pub unit_path: Option<String>,
 }
 
 /// What an audit listing asks for.
@@ -162,8 +164,8 @@ impl Store {
         let count = filter.prefixed("SELECT COUNT(*)");
         let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
         let per_page = q.per_page.clamp(1, 100_000);
-        let mut list =
-            filter.prefixed("SELECT id, at, username, ip, action, object_kind, object_id, summary, before, after");
+        let mut list = filter
+            .prefixed("SELECT id, at, username, ip, action, object_kind, object_id, summary, before, after, unit_path");
         list.push(" ORDER BY id DESC LIMIT ").bind(Bind::Int(per_page));
         list.push(" OFFSET ").bind(Bind::Int((q.page.max(1) - 1) * per_page));
         let rows = list.query(self.backend).fetch_all(&self.pool).await?;
@@ -181,6 +183,7 @@ impl Store {
                     summary: r.try_get("summary")?,
                     before: r.try_get("before")?,
                     after: r.try_get("after")?,
+                    unit_path: r.try_get("unit_path")?,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;

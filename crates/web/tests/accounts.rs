@@ -297,3 +297,43 @@ async fn every_change_is_in_the_audit_trail_with_before_and_after_for_its_scope(
     })
     .await;
 }
+
+/// Viewers read the trail of their scope but not the personal data inside
+/// it: phone, ID number and birth date are masked in before and after.
+#[tokio::test]
+async fn the_audit_trail_hides_personal_fields_from_those_who_may_not_see_them() {
+    each_backend(|w| async move {
+        let p = w.person_in("FJ01-002").clone();
+        let body = serde_json::json!({
+            "unit_id": w.id("FJ01-002"), "name": p.name, "category": p.category.code(),
+            "join_date": p.join_date, "birth_date": p.birth_date, "id_number": p.id_number, "phone": "13911112222",
+        });
+        w.send(put(&format!("/api/v1/people/{}", p.id)).bearer(w.token("m_admin")).json(&body))
+            .await
+            .expect(StatusCode::OK);
+        let entry = |who: &'static str| {
+            let w = &w;
+            let id = p.id.to_string();
+            async move {
+                let list = w.api_get(who, "/api/v1/audit?object_kind=person").await.expect(StatusCode::OK).json();
+                list["entries"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|e| e["object_id"].as_str() == Some(&id))
+                    .cloned()
+                    .unwrap()
+            }
+        };
+        let admin = entry("m_admin").await;
+        assert!(admin["after"].as_str().unwrap().contains("13911112222"), "{admin}");
+        let viewer = entry("m_viewer").await;
+        for side in ["before", "after"] {
+            let text = viewer[side].as_str().unwrap();
+            assert!(!text.contains(&p.phone) && !text.contains("13911112222"), "[{}] {side}: {text}", w.backend);
+            assert!(!text.contains(&p.id_number) && text.contains("***"), "[{}] {side}: {text}", w.backend);
+            assert!(text.contains(&p.name), "the rest stays readable: {text}");
+        }
+    })
+    .await;
+}

@@ -76,6 +76,7 @@ pub async fn list(
     let (total, records) = state.store.audit_entries(&caller.audit_scope(), &query(&filters, page, per_page)?).await?;
     let entries = records
         .into_iter()
+        .map(|r| crate::pages::audit::visible(&caller, r))
         .map(|r| AuditEntryView {
             id: r.id,
             at: r.at,

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_sheet::Format;
-use qizhi_store::audit::AuditQuery;
+use qizhi_store::audit::{AuditQuery, AuditRecord};
 use serde::Deserialize;
 
 use super::{chrome, render};
@@ -34,6 +34,43 @@ pub struct Filters {
     #[serde(default)]
     pub to: String,
     pub page: Option<i64>,
+}
+
+/// The fields of a record that are personal data.
+const PERSONAL: [&str; 3] = ["phone", "id_number", "birth_date"];
+
+/// A record as `caller` may read it: the personal fields inside its before
+/// and after are masked unless the caller may see personal data of its unit
+/// (viewers read the trail, not members' phone numbers).
+pub(crate) fn visible(caller: &Caller, mut r: AuditRecord) -> AuditRecord {
+    if r.unit_path.as_deref().is_some_and(|p| caller.can_see_personal(p)) {
+        return r;
+    }
+    for side in [&mut r.before, &mut r.after] {
+        if let Some(text) = side.as_deref()
+            && let Ok(mut v) = serde_json::from_str::<serde_json::Value>(text)
+        {
+            mask(&mut v);
+            *side = Some(v.to_string());
+        }
+    }
+    r
+}
+
+fn mask(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, field) in map.iter_mut() {
+                if PERSONAL.contains(&k.as_str()) && !field.is_null() {
+                    *field = serde_json::Value::String("***".into());
+                } else {
+                    mask(field);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask),
+        _ => {}
+    }
 }
 
 /// Refuses callers without a role that reads the audit trail.
@@ -86,7 +123,7 @@ pub async fn list(
         object_kind: f.object_kind,
         from: f.from,
         to: f.to,
-        rows: records.iter().map(AuditRow::from).collect(),
+        rows: records.into_iter().map(|r| AuditRow::from(&visible(&caller, r))).collect(),
         page,
         pages: (total + PER_PAGE - 1) / PER_PAGE,
         total,
@@ -109,7 +146,8 @@ pub async fn export(
     let format = Format::from_name(&file).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let (_, records) = state.store.audit_entries(&caller.audit_scope(), &query(&f, 1, EXPORT_MAX)?).await?;
     let mut w = qizhi_sheet::Writer::new(Vec::new(), format, &qizhi_sheet::AUDIT).map_err(anyhow::Error::from)?;
-    for r in &records {
+    for r in records {
+        let r = visible(&caller, r);
         let cells = [
             datetime(r.at),
             r.username.clone(),
