@@ -1119,6 +1119,8 @@ pub struct HonorFields {
     pub issuer: Option<String>,
     pub awarded_on: Date,
     pub holder_kind: HolderKind,
+    /// The holder's name: a team's as typed; a brand's, unit's or person's
+    /// taken from their record when stored.
     pub holder_name: String,
     pub note: Option<String>,
 }
@@ -1142,7 +1144,11 @@ impl HonorInput {
         let issuer = c.take("issuer", optional_text(self.issuer.as_deref(), 100));
         let awarded_on = c.take("awarded_on", parse_month_or_date(&self.awarded_on));
         let holder_kind = c.take("holder_kind", HolderKind::parse(&self.holder_kind));
-        let holder_name = c.take("holder_name", required_text(&self.holder_name, 100));
+        // Brands, units and people are named by their own record; a team only by this name.
+        let holder_name = c.take("holder_name", optional_text(Some(&self.holder_name), 100));
+        if holder_kind == Some(HolderKind::Team) && holder_name.as_ref().is_some_and(Option::is_none) {
+            c.push("holder_name", "请填写获得荣誉的团队名称 (name the team)");
+        }
         let note = c.take("note", optional_text(self.note.as_deref(), 500));
         c.finish()?;
         Ok(HonorFields {
@@ -1151,7 +1157,7 @@ impl HonorInput {
             issuer: issuer.unwrap(),
             awarded_on: awarded_on.unwrap(),
             holder_kind: holder_kind.unwrap(),
-            holder_name: holder_name.unwrap(),
+            holder_name: holder_name.unwrap().unwrap_or_default(),
             note: note.unwrap(),
         })
     }
