@@ -65,6 +65,7 @@
 //! its own named random stream (`rng`) so that changing one part leaves the others
 //! as they were.
 
+mod brand;
 mod grid;
 mod names;
 mod org;
@@ -74,6 +75,7 @@ mod rng;
 mod split;
 mod world;
 
+pub use brand::{MATURE_BRANDS, SeedBrand, SeedBrands, SeedHonor, SeedStandard};
 pub use world::{
     AS_OF, DEMO_BRANCHES, GROUP_BRANCHES, ROOT_CODE, Scale, SeedGrid, SeedPerson, SeedScenario, SeedUnit, World, world,
 };
