@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use qizhi_core::brand::{
-    Brand, BrandFields, BrandInput, BrandStatus, ElementFields, ElementInput, Honor, HonorFields, HonorInput, parse_outline,
+    Brand, BrandFields, BrandInput, BrandStatus, ElementFields, ElementInput, Honor, HonorFields, HonorInput,
+    parse_outline,
 };
 use qizhi_core::org::parse_code;
 use qizhi_core::{FieldError, Invalid};
@@ -32,14 +33,24 @@ pub const BRANDS: Sheet = Sheet {
         req("code", "品牌编码", "唯一，字母、数字或 - _ .，如 ZJ04-B01", &[]),
         req("unit_code", "所属组织编码", "打造该品牌的组织，如 ZJ04", &[]),
         req("name", "品牌名称", "如 五心领航", &[]),
-        req("category", "品牌类别", "党建品牌/党建活动品牌/党建共建品牌/支部品牌", &["党建品牌", "党建活动品牌", "党建共建品牌", "支部品牌"]),
+        req(
+            "category",
+            "品牌类别",
+            "党建品牌/党建活动品牌/党建共建品牌/支部品牌",
+            &["党建品牌", "党建活动品牌", "党建共建品牌", "支部品牌"],
+        ),
         opt("parent_code", "上级品牌编码", "子品牌所属的主品牌编码（品牌矩阵），可空", &[]),
         opt("slogan", "品牌口号", "最多 100 字", &[]),
         opt("concept", "品牌理念", "品牌理念与内涵，最多 2000 字", &[]),
         opt("heritage", "红色传承", "如 红船精神、井冈山精神", &[]),
         opt("founded_year", "创建年份", "四位年份，如 2019", &[]),
         opt("figures", "关联统计数字", "统计数字的英文名，用逗号分隔，如 org.branches,grids.coverage_rate", &[]),
-        opt("status", "品牌状态", "导出时写出；导入时须与系统中的状态一致（晋升须申报审核），新品牌留空", &["草稿", "培育", "创建", "成熟", "示范"]),
+        opt(
+            "status",
+            "品牌状态",
+            "导出时写出；导入时须与系统中的状态一致（晋升须申报审核），新品牌留空",
+            &["草稿", "培育", "创建", "成熟", "示范"],
+        ),
     ],
 };
 
@@ -54,7 +65,21 @@ pub const BRAND_ELEMENTS: Sheet = Sheet {
             "kind",
             "元素类型",
             "分组/理念/指导思想/工程/队伍/课堂/阵地/机制/行动/载体/保障/步骤/其他",
-            &["分组", "理念", "指导思想", "工程", "队伍", "课堂", "阵地", "机制", "行动", "载体", "保障", "步骤", "其他"],
+            &[
+                "分组",
+                "理念",
+                "指导思想",
+                "工程",
+                "队伍",
+                "课堂",
+                "阵地",
+                "机制",
+                "行动",
+                "载体",
+                "保障",
+                "步骤",
+                "其他",
+            ],
         ),
         req("title", "名称", "如 不忘初心、政治引领工程", &[]),
         opt("text", "内容", "说明，最多 1000 字", &[]),
@@ -68,7 +93,12 @@ pub const HONORS: Sheet = Sheet {
     columns: &[
         req("unit_code", "所属组织编码", "登记该荣誉的组织", &[]),
         req("title", "荣誉名称", "如 中央企业青年文明号", &[]),
-        req("level", "荣誉级别", "国家级/中央企业级/省部级/地市级/集团级/单位内部", &["国家级", "中央企业级", "省部级", "地市级", "集团级", "单位内部"]),
+        req(
+            "level",
+            "荣誉级别",
+            "国家级/中央企业级/省部级/地市级/集团级/单位内部",
+            &["国家级", "中央企业级", "省部级", "地市级", "集团级", "单位内部"],
+        ),
         opt("issuer", "颁发单位", "如 共青团中央、国务院国资委", &[]),
         req("awarded_on", "获得日期", "如 2023-11-01，只知道月份时写 2023-11", &[]),
         req("holder_kind", "获得者类型", "品牌/组织/团队/个人", &["品牌", "组织", "团队", "个人"]),
@@ -118,7 +148,11 @@ fn code(row: &Row, key: &str, required: bool, errors: &mut Vec<FieldError>) -> O
     }
 }
 
-fn finish<F, T>(fields: Result<F, Invalid>, mut errors: Vec<FieldError>, make: impl FnOnce(F) -> T) -> Result<T, Invalid> {
+fn finish<F, T>(
+    fields: Result<F, Invalid>,
+    mut errors: Vec<FieldError>,
+    make: impl FnOnce(F) -> T,
+) -> Result<T, Invalid> {
     match fields {
         Ok(f) if errors.is_empty() => Ok(make(f)),
         Ok(_) => Err(Invalid { errors }),
@@ -169,7 +203,11 @@ pub fn element_row(row: &Row) -> Result<ElementLedgerRow, Invalid> {
             None
         }
     };
-    let input = ElementInput { kind: row.text("kind").to_string(), title: row.text("title").to_string(), text: row.opt("text") };
+    let input = ElementInput {
+        kind: row.text("kind").to_string(),
+        title: row.text("title").to_string(),
+        text: row.opt("text"),
+    };
     finish(input.validate(), errors, |fields| ElementLedgerRow {
         brand_code: brand_code.unwrap_or_default(),
         outline: outline.unwrap_or_default(),
@@ -200,7 +238,14 @@ pub fn honor_row(row: &Row) -> Result<HonorLedgerRow, Invalid> {
 }
 
 /// Reports rows whose `key` repeats an earlier row's.
-fn unique<T>(rows: &[Row], sheet: &Sheet, valid: &[(usize, T)], key: &str, value: impl Fn(&T) -> String, errors: &mut FileErrors) {
+fn unique<T>(
+    rows: &[Row],
+    sheet: &Sheet,
+    valid: &[(usize, T)],
+    key: &str,
+    value: impl Fn(&T) -> String,
+    errors: &mut FileErrors,
+) {
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (line, item) in valid {
         let v = value(item);
@@ -323,26 +368,81 @@ mod tests {
 
     #[test]
     fn rows_convert_and_every_bad_cell_is_named() {
-        let b = brand_row(&row(2, &[("code", "ZJ04-B01"), ("unit_code", "ZJ04"), ("name", "五心领航"), ("category", "党建品牌"), ("status", "成熟"), ("founded_year", "2019")])).unwrap();
+        let b = brand_row(&row(
+            2,
+            &[
+                ("code", "ZJ04-B01"),
+                ("unit_code", "ZJ04"),
+                ("name", "五心领航"),
+                ("category", "党建品牌"),
+                ("status", "成熟"),
+                ("founded_year", "2019"),
+            ],
+        ))
+        .unwrap();
         assert_eq!((b.status, b.fields.founded_year), (Some(BrandStatus::Mature), Some(2019)));
-        let e = brand_row(&row(3, &[("code", "五心"), ("unit_code", ""), ("name", "x"), ("category", "品牌"), ("status", "优秀")])).unwrap_err();
+        let e = brand_row(&row(
+            3,
+            &[("code", "五心"), ("unit_code", ""), ("name", "x"), ("category", "品牌"), ("status", "优秀")],
+        ))
+        .unwrap_err();
         let fields: Vec<_> = e.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["unit_code", "status", "code", "category"]);
-        let el = element_row(&row(2, &[("brand_code", "ZJ04-B01"), ("outline", "2.1"), ("kind", "工程"), ("title", "政治引领工程")])).unwrap();
+        let el = element_row(&row(
+            2,
+            &[("brand_code", "ZJ04-B01"), ("outline", "2.1"), ("kind", "工程"), ("title", "政治引领工程")],
+        ))
+        .unwrap();
         assert_eq!(el.outline, [2, 1]);
-        assert_eq!(element_row(&row(2, &[("brand_code", "B"), ("outline", "二"), ("kind", "x"), ("title", "t")])).unwrap_err().errors.len(), 2);
-        let h = honor_row(&row(2, &[("unit_code", "HI"), ("title", "入选海南自贸港国企党建品牌"), ("level", "省部级"), ("awarded_on", "2023-11"), ("holder_kind", "品牌"), ("holder_code", "HI-B01")])).unwrap();
+        assert_eq!(
+            element_row(&row(2, &[("brand_code", "B"), ("outline", "二"), ("kind", "x"), ("title", "t")]))
+                .unwrap_err()
+                .errors
+                .len(),
+            2
+        );
+        let h = honor_row(&row(
+            2,
+            &[
+                ("unit_code", "HI"),
+                ("title", "入选海南自贸港国企党建品牌"),
+                ("level", "省部级"),
+                ("awarded_on", "2023-11"),
+                ("holder_kind", "品牌"),
+                ("holder_code", "HI-B01"),
+            ],
+        ))
+        .unwrap();
         assert_eq!(h.fields.awarded_on, time::macros::date!(2023 - 11 - 01));
-        assert!(honor_row(&row(2, &[("unit_code", "HI"), ("title", "x"), ("level", "省部级"), ("awarded_on", "2023-11"), ("holder_kind", "团队")])).is_err(), "a team needs its name");
+        assert!(
+            honor_row(&row(
+                2,
+                &[
+                    ("unit_code", "HI"),
+                    ("title", "x"),
+                    ("level", "省部级"),
+                    ("awarded_on", "2023-11"),
+                    ("holder_kind", "团队")
+                ]
+            ))
+            .is_err(),
+            "a team needs its name"
+        );
     }
 
     #[test]
     fn repeats_within_a_file_are_reported() {
-        let b = |line, code: &str| row(line, &[("code", code), ("unit_code", "ZJ04"), ("name", "x"), ("category", "党建品牌")]);
+        let b = |line, code: &str| {
+            row(line, &[("code", code), ("unit_code", "ZJ04"), ("name", "x"), ("category", "党建品牌")])
+        };
         let e = brands(&[b(2, "A1"), b(3, "A1")]).unwrap_err();
         assert_eq!((e.errors[0].line, e.errors[0].column.as_str()), (3, "A"));
         let el = |line, o: &str| row(line, &[("brand_code", "A1"), ("outline", o), ("kind", "理念"), ("title", "t")]);
-        assert_eq!(brand_elements(&[el(2, "1"), el(3, "1.0.")]).map(|v| v.len()).unwrap_or(0), 0, "1.0 is not a number");
+        assert_eq!(
+            brand_elements(&[el(2, "1"), el(3, "1.0.")]).map(|v| v.len()).unwrap_or(0),
+            0,
+            "1.0 is not a number"
+        );
         assert_eq!(brand_elements(&[el(2, "1"), el(3, "1")]).unwrap_err().errors[0].line, 3);
     }
 }

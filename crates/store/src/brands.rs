@@ -194,6 +194,8 @@ pub struct BrandQuery {
     pub q: String,
     pub category: Option<brand::BrandCategory>,
     pub status: Option<BrandStatus>,
+    /// Only brands at this status or above.
+    pub at_least: Option<BrandStatus>,
     pub heritage: Option<String>,
     pub standard_met: Option<bool>,
     /// Only brands with an open application.
@@ -710,6 +712,16 @@ impl Store {
         if let Some(s) = q.status {
             filter.push(" AND b.status = ").bind(Bind::Text(s.code().into()));
         }
+        if let Some(min) = q.at_least {
+            filter.push(" AND b.status IN (");
+            for (i, s) in BrandStatus::ALL.iter().filter(|s| **s >= min).enumerate() {
+                if i > 0 {
+                    filter.push(", ");
+                }
+                filter.bind(Bind::Text(s.code().into()));
+            }
+            filter.push(")");
+        }
         if let Some(h) = q.heritage.as_deref().filter(|h| !h.trim().is_empty()) {
             filter.push(" AND b.heritage = ").bind(Bind::Text(h.trim().to_string()));
         }
@@ -755,6 +767,22 @@ impl Store {
         sql.bind(Bind::Int(id.0));
         scope.filter(&mut sql, "u.path");
         sql.push(" ORDER BY u.path, b.code");
+        sql.query().fetch_all(&self.pool).await?.iter().map(listed).collect()
+    }
+
+    /// Brands owned by any of `units` (a unit and those above it: the brands it may sit under).
+    pub async fn brands_of_units(&self, units: &[UnitId]) -> StoreResult<Vec<BrandListed>> {
+        if units.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut sql = Sql::new(&format!("SELECT {}, {LISTED} WHERE b.unit_id IN (", cols("b")));
+        for (i, u) in units.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(Bind::Int(u.0));
+        }
+        sql.push(") ORDER BY u.path, b.code");
         sql.query().fetch_all(&self.pool).await?.iter().map(listed).collect()
     }
 
