@@ -190,7 +190,10 @@ impl BrandBody {
         }
     }
 
-    async fn parent(&self, state: &AppState, caller: &Caller) -> AppResult<Option<BrandId>> {
+    /// The main brand named by code: one the caller may read, or one of a unit
+    /// above `unit` (a branch joins its province's matrix without reading the
+    /// province); anything else reads as missing.
+    async fn parent(&self, state: &AppState, caller: &Caller, unit: &Unit) -> AppResult<Option<BrandId>> {
         let Some(code) = self.parent_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) else { return Ok(None) };
         let missing = || {
             AppError::Invalid(vec![qizhi_core::FieldError::new(
@@ -200,7 +203,7 @@ impl BrandBody {
         };
         let b = state.store.brand_by_code(code).await?.ok_or_else(missing)?;
         let owner = state.store.unit(b.unit_id).await?;
-        if !caller.can_read(&owner.path) {
+        if !caller.can_read(&owner.path) && !unit.path.starts_with(&owner.path) {
             return Err(missing());
         }
         Ok(Some(b.id))
@@ -229,7 +232,7 @@ pub async fn create(
         None => state.store.suggest_brand_code(&unit).await?,
     };
     let fields = body.input(code).validate()?;
-    let parent = body.parent(&state, &caller).await?;
+    let parent = body.parent(&state, &caller, &unit).await?;
     let b = caller.store(&state).create_brand(unit.id, parent, &fields, None, today()).await?;
     Ok((StatusCode::CREATED, Json(BrandView::new(&b, &unit.code))))
 }
@@ -320,7 +323,7 @@ pub async fn update(
     let (b, unit) = editable_brand(&state, &caller, id).await?;
     let code = body.code.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| b.fields.code.clone());
     let fields = body.input(code).validate()?;
-    let parent = body.parent(&state, &caller).await?;
+    let parent = body.parent(&state, &caller, &unit).await?;
     let (_, new) = caller.store(&state).update_brand(b.id, parent, &fields, LogoChange::Keep).await?;
     Ok(Json(BrandView::new(&new, &unit.code)))
 }

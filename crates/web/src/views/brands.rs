@@ -244,23 +244,39 @@ pub fn structure_height(tree: &[ElementTree]) -> usize {
     (leaves(tree) * 30 + 60).clamp(240, 1600)
 }
 
-/// ECharts option of a main brand and its sub-brands ("1+9"), radial.
+/// ECharts option of a main brand and its sub-brands ("1+9"), left to right,
+/// each sub-brand labelled with its unit and status.
 pub fn matrix_chart(name: &str, subs: &[BrandCard], lang: Lang) -> String {
     let children: Vec<Value> = subs
         .iter()
-        .map(|s| json!({ "name": s.name, "value": format!("{} · {}", s.unit_name, s.status.get(&lang)) }))
+        .map(|s| {
+            let color = STATUS_COLORS[BrandStatus::ALL.iter().position(|x| x.code() == s.status.code).unwrap_or(0)];
+            json!({
+                "name": format!("{} · {}", s.name, s.status.get(&lang)),
+                "value": s.unit_name,
+                "itemStyle": { "color": color, "borderColor": color }
+            })
+        })
         .collect();
     json!({
         "tooltip": { "trigger": "item", "formatter": "{b}<br>{c}" },
         "series": [{
-            "type": "tree", "layout": "radial", "symbolSize": 12, "initialTreeDepth": -1, "roam": false,
-            "data": [{ "name": name, "children": children, "itemStyle": { "color": "#c8161d" } }],
-            "itemStyle": { "color": "#fff", "borderColor": "#c8161d", "borderWidth": 2 },
-            "lineStyle": { "color": "#d5b8b9" },
-            "label": { "fontSize": 13 }
+            "type": "tree", "orient": "LR", "top": 16, "bottom": 16, "left": 130, "right": 220,
+            "symbolSize": 11, "initialTreeDepth": -1, "expandAndCollapse": false, "roam": false,
+            "data": [{ "name": name, "children": children,
+                       "itemStyle": { "color": "#c8161d", "borderColor": "#c8161d" },
+                       "label": { "fontWeight": "bold", "fontSize": 15 } }],
+            "lineStyle": { "color": "#d5b8b9", "width": 1.5, "curveness": 0.4 },
+            "label": { "position": "left", "verticalAlign": "middle", "align": "right", "fontSize": 13 },
+            "leaves": { "label": { "position": "right", "verticalAlign": "middle", "align": "left" } }
         }]
     })
     .to_string()
+}
+
+/// Height for the matrix chart of `n` sub-brands.
+pub fn matrix_height(n: usize) -> usize {
+    (n * 34 + 60).clamp(200, 1600)
 }
 
 /// Status colours, draft to exemplary (the same in charts and badges).
@@ -377,7 +393,9 @@ pub struct BrandsPage {
     pub page: i64,
     pub pages: i64,
     pub tiles: Vec<FigureTile>,
-    pub year: i32,
+    /// The span of the tiles (statuses at its end, honors within it).
+    pub year_from: i32,
+    pub year_to: i32,
 }
 
 impl BrandsPage {
@@ -432,6 +450,15 @@ impl BrandsPage {
             .t("pager.status")
             .replace("{n}", &self.page.to_string())
             .replace("{m}", &self.pages.to_string())
+    }
+
+    /// "2024" or "2020–2024".
+    pub fn span_label(&self) -> String {
+        if self.year_from == self.year_to {
+            self.year_to.to_string()
+        } else {
+            format!("{}–{}", self.year_from, self.year_to)
+        }
     }
 
     pub fn is_sort(&self, code: &str) -> bool {
@@ -923,6 +950,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("brands.empty", "没有符合条件的品牌", "No brands match"),
     ("brands.empty_hint", "可调整筛选条件，或新建一个品牌。", "Change the filters, or create a brand."),
     ("brands.figures", "品牌统计（{n} 年）", "Brand figures ({n})"),
+    ("brands.figures_note", "品牌数与各等级为区间末的状态；荣誉数为区间内获得的荣誉。", "Brands and their statuses are as at the end of the span; honors are those awarded within it."),
     ("brands.name", "品牌名称", "Brand"),
     ("brands.code", "品牌编码", "Code"),
     ("brands.unit", "所属组织", "Unit"),

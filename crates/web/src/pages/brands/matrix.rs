@@ -55,6 +55,9 @@ pub struct ListQuery {
     view: String,
     page: Option<i64>,
     msg: Option<String>,
+    /// The span of the figures above the list.
+    from: Option<i32>,
+    to: Option<i32>,
 }
 
 fn parse_opt<T>(v: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, AppError> {
@@ -95,8 +98,8 @@ pub async fn list(
         ..Default::default()
     };
     let (total, list) = state.store.brands(&unit, &caller.scope, &query).await?;
-    let year = this_year();
-    let figures = state.store.figures(unit.id, Span { from: year, to: year }).await?;
+    let span = Span::new(lq.from, lq.to, this_year()).map_err(AppError::BadRequest)?;
+    let figures = state.store.figures(unit.id, span).await?;
     let mut chrome = chrome(&caller, "brands", &format!("/brands?unit={}", unit.id));
     chrome.flash = flash(&caller, lq.msg.as_deref());
     render(&BrandsPage {
@@ -116,7 +119,8 @@ pub async fn list(
         page: query.page,
         pages: (total + per_page - 1) / per_page,
         tiles: brand_tiles(&figures, &TILES),
-        year,
+        year_from: span.from,
+        year_to: span.to,
     })
 }
 
