@@ -60,8 +60,10 @@
 //!
 //! # Layout
 //!
-//! One module per capability (`org`, `person`, `grid`; brands, star
-//! evaluations and tasks join later), assembled by `world`. Each draws from
+//! One module per capability (`org`, `person`, `grid`, `brand`; star
+//! evaluations and tasks join later), assembled by `world`. The brands of
+//! `brand.rs`: every brand the article names and generated ones, so that the
+//! Demo and Group worlds hold [`MATURE_BRANDS`] mature or exemplary brands. Each draws from
 //! its own named random stream (`rng`) so that changing one part leaves the others
 //! as they were.
 

@@ -90,6 +90,9 @@ impl BrandBatch {
     }
 }
 
+/// A structure row: (line, outline number, element).
+type Outlined = (usize, Vec<u32>, ElementFields);
+
 /// Binds per statement, well under both backends' limits.
 const MAX_BINDS: usize = 6000;
 
@@ -317,7 +320,7 @@ pub(crate) async fn load(
     // Structures: the rows of each brand make one tree.
     let mut trees: Vec<(String, Vec<ElementTree>, usize)> = vec![];
     {
-        let mut by_brand: Vec<(&str, Vec<(usize, Vec<u32>, ElementFields)>)> = vec![];
+        let mut by_brand: Vec<(&str, Vec<Outlined>)> = vec![];
         for e in &batch.elements {
             let code = e.brand_code.trim();
             if !existing.contains_key(code) && !batch_codes.contains_key(code) {

@@ -371,7 +371,7 @@ pub(crate) async fn standing(
     b: &Brand,
     unit: &Unit,
 ) -> StoreResult<(Option<Standard>, Option<StandardState>)> {
-    let Some(standard) = standards::applicable(&mut **tx, unit).await? else {
+    let Some(standard) = standards::applicable(tx, unit).await? else {
         return Ok((None, None));
     };
     let counts = sqlx::query("SELECT item_id, COUNT(*) AS n FROM brand_evidence WHERE brand_id = $1 GROUP BY item_id")

@@ -15,6 +15,9 @@ use crate::pages::{chrome, editable_unit, readable_unit, render, scope_root};
 use crate::views::UnitRef;
 use crate::views::brands::{FormErrors, StandardView, StandardsPage};
 
+/// An item row of the form: (id or 0 for new, title, description).
+type ItemRow = (i64, String, String);
+
 fn view(s: &Standard, unit_name: &str) -> StandardView {
     StandardView {
         name: s.name.clone(),
@@ -29,7 +32,7 @@ async fn page_of(
     state: &AppState,
     caller: &Caller,
     unit: &Unit,
-    form: Option<(String, Vec<(i64, String, String)>)>,
+    form: Option<(String, Vec<ItemRow>)>,
     errors: FormErrors,
 ) -> PageResult<StandardsPage> {
     let own = state.store.standard_issued_by(unit.id).await?;
