@@ -8,6 +8,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use qizhi_seed::{Scale, World};
 use qizhi_store::Store;
+use qizhi_store::brand_load;
 use qizhi_store::load::{Batch, GridRow, PersonRow, ScenarioRow, UnitRow};
 
 /// The demo accounts' password (the demo is for looking around, not for real data).
@@ -19,6 +20,8 @@ pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
     ("fujian", "福建省委党务管理员", "unit_admin", Some("FJ")),
     ("fuzhou001", "福州第一支部书记", "unit_admin", Some("FJ01-001")),
     ("guizhou", "贵州省委审核人", "reviewer", Some("GZ")),
+    // -- brands (issue 4): decides on the brands of Fujian's units (申报 → 初审 → 评审 → 命名).
+    ("fjreview", "福建省委审核人", "reviewer", Some("FJ")),
     ("leader", "集团领导（查阅）", "viewer", Some("CU")),
     ("fjshenhe", "福建省委审核人", "reviewer", Some("FJ")),
     ("dangyuan", "福州第一支部党员", "member", Some("FJ01-001")),
@@ -43,6 +46,32 @@ pub fn batch(world: World) -> Batch {
     }
     for (i, s) in world.scenarios.into_iter().enumerate() {
         b.scenarios.push(ScenarioRow { line: i + 1, unit_code: s.unit_code, fields: s.fields });
+    }
+    // -- brands (issue 4): standards, brands with their histories, honors.
+    let brands = world.brands;
+    for (i, s) in brands.standards.into_iter().enumerate() {
+        let row =
+            brand_load::StandardRow { line: i + 1, unit_code: s.unit_code, fields: s.fields, issued_on: s.issued_on };
+        b.brands.standards.push(row);
+    }
+    for (i, s) in brands.brands.into_iter().enumerate() {
+        b.brands.brands.push(brand_load::BrandRow {
+            line: i + 1,
+            unit_code: s.unit_code,
+            parent_code: s.parent_code,
+            fields: s.fields,
+            status: None,
+            history: Some(s.history),
+        });
+    }
+    for (i, h) in brands.honors.into_iter().enumerate() {
+        b.brands.honors.push(brand_load::HonorRow {
+            line: i + 1,
+            unit_code: h.unit_code,
+            fields: h.fields,
+            holder_code: h.holder_code,
+            brand_code: h.brand_code,
+        });
     }
     b
 }

@@ -64,7 +64,7 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(user::UserCommand),
-    /// Import a ledger (units, people, grids, scenarios) from .xlsx or .csv; all rows or none.
+    /// Import a ledger (units, people, grids, scenarios; brands, brand_elements, honors) from .xlsx or .csv; all rows or none.
     Import { kind: String, file: std::path::PathBuf },
     /// Export a ledger of a unit's subtree to .xlsx or .csv.
     Export {

@@ -27,3 +27,8 @@ id!(/// A production scenario (生产场景).
     ScenarioId);
 id!(/// A login account.
     UserId);
+// -- brands (issue 4) ---------------------------------------------------------
+id!(/// A party-building brand (党建品牌).
+    BrandId);
+id!(/// An honor (荣誉).
+    HonorId);

@@ -5,6 +5,7 @@
 //! decides; the web and CLI crates present it.
 
 pub mod access;
+pub mod brand;
 pub mod date;
 pub mod error;
 pub mod figures;

@@ -60,11 +60,14 @@
 //!
 //! # Layout
 //!
-//! One module per capability (`org`, `person`, `grid`; brands, star
-//! evaluations and tasks join later), assembled by `world`. Each draws from
+//! One module per capability (`org`, `person`, `grid`, `brand`; star
+//! evaluations and tasks join later), assembled by `world`. The brands of
+//! `brand.rs`: every brand the article names and generated ones, so that the
+//! Demo and Group worlds hold [`MATURE_BRANDS`] mature or exemplary brands. Each draws from
 //! its own named random stream (`rng`) so that changing one part leaves the others
 //! as they were.
 
+mod brand;
 mod grid;
 mod names;
 mod org;
@@ -74,6 +77,7 @@ mod rng;
 mod split;
 mod world;
 
+pub use brand::{MATURE_BRANDS, SeedBrand, SeedBrands, SeedHonor, SeedStandard};
 pub use world::{
     AS_OF, DEMO_BRANCHES, GROUP_BRANCHES, ROOT_CODE, Scale, SeedGrid, SeedPerson, SeedScenario, SeedUnit, World, world,
 };

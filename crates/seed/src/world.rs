@@ -46,6 +46,8 @@ pub struct World {
     pub people: Vec<SeedPerson>,
     pub grids: Vec<SeedGrid>,
     pub scenarios: Vec<SeedScenario>,
+    /// Brands, their standards and honors (issue 4), in `brand.rs`.
+    pub brands: crate::brand::SeedBrands,
 }
 
 /// A unit and the code of its parent (`None` only for the root).
@@ -97,6 +99,8 @@ pub fn world(scale: Scale) -> World {
         grid::grids(&mut rng, p, &slice, &mut w.grids);
         grid::scenarios(&mut rng, p, &mut w.scenarios);
     }
+    // -- brands (issue 4): after the units they belong to.
+    w.brands = crate::brand::brands(scale, &w.units);
     w
 }
 

@@ -158,7 +158,16 @@ pub const SCENARIOS: Sheet = Sheet {
 };
 
 /// Every ledger kind, in the order menus list them.
-pub const SHEETS: &[Sheet] = &[UNITS, PEOPLE, GRIDS, SCENARIOS];
+pub const SHEETS: &[Sheet] = &[
+    UNITS,
+    PEOPLE,
+    GRIDS,
+    SCENARIOS,
+    // -- brands (issue 4)
+    crate::brands::BRANDS,
+    crate::brands::BRAND_ELEMENTS,
+    crate::brands::HONORS,
+];
 
 /// The audit trail as exported (never imported: the trail is only appended
 /// to by the application itself).
@@ -211,7 +220,8 @@ mod tests {
     fn kinds_are_found_by_either_name() {
         assert_eq!(sheet("people").map(|s| s.zh), Some("人员"));
         assert_eq!(sheet("网格").map(|s| s.kind), Some("grids"));
-        assert!(sheet("brands").is_none());
+        assert_eq!(sheet("品牌结构").map(|s| s.kind), Some("brand_elements"));
+        assert!(sheet("tasks").is_none());
     }
 
     #[test]

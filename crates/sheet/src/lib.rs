@@ -6,6 +6,8 @@
 //! row and column letter a person must fix, and an import is validated whole
 //! before anything is written.
 
+// -- brands (issue 4)
+pub mod brands;
 mod cell;
 pub mod columns;
 pub mod convert;

@@ -19,6 +19,11 @@ mod rows;
 pub mod scope;
 pub mod units;
 pub mod users;
+// -- brands (issue 4)
+pub mod brand_load;
+pub mod brands;
+pub mod honors;
+pub mod standards;
 
 pub use db::{Backend, Store, Tx, redact};
 pub use error::{StoreError, StoreResult};

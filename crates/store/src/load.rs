@@ -47,11 +47,13 @@ pub struct Batch {
     pub people: Vec<PersonRow>,
     pub grids: Vec<GridRow>,
     pub scenarios: Vec<ScenarioRow>,
+    /// Brands, their structures and standards, and honors (issue 4).
+    pub brands: crate::brand_load::BrandBatch,
 }
 
 impl Batch {
     pub fn len(&self) -> usize {
-        self.units.len() + self.people.len() + self.grids.len() + self.scenarios.len()
+        self.units.len() + self.people.len() + self.grids.len() + self.scenarios.len() + self.brands.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -224,6 +226,24 @@ impl Store {
                 });
             }
             summary.created += 1;
+        }
+        // -- brands (issue 4): after units and people, which they refer to.
+        let actor = self.actor.as_ref().map(|a| a.username.clone());
+        let by_code = all_units(&mut tx).await?;
+        crate::brand_load::load(
+            &mut tx,
+            &batch.brands,
+            &by_code,
+            &mut delta,
+            &mut summary,
+            &mut errors,
+            &mut trail,
+            actor.as_deref(),
+        )
+        .await?;
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| e.line);
+            return Err(LoadError::Rows(errors));
         }
         progress(total, total);
         rollup::apply(&mut tx, &delta).await?;

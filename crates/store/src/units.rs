@@ -295,8 +295,10 @@ impl Store {
             .bind(unit.id.0)
             .execute(&mut *tx)
             .await?;
-        rollup::apply(&mut tx, &delta).await?;
         let moved = get(&mut tx, id).await?;
+        // -- brands (issue 4): the standard applying to its brands may now come from elsewhere.
+        crate::standards::refresh_met_in(&mut tx, &moved, &mut delta).await?;
+        rollup::apply(&mut tx, &delta).await?;
         let summary = format!("移动组织 {}（{}）到 {}（{}）之下", unit.name, unit.code, parent.name, parent.code);
         let entry = unit_entry("move", &moved, summary, Some(&unit), Some(&moved));
         audit::append(&mut tx, self.actor.as_ref(), &[entry]).await?;
@@ -314,6 +316,10 @@ impl Store {
             ("grids", "unit_id", "网格 (grids)"),
             ("grids", "contact_unit_id", "联系的网格 (grids it covers)"),
             ("scenarios", "unit_id", "生产场景 (scenarios)"),
+            // -- brands (issue 4)
+            ("brands", "unit_id", "品牌 (brands)"),
+            ("honors", "unit_id", "荣誉 (honors)"),
+            ("brand_standards", "unit_id", "品牌标准 (brand standards)"),
         ] {
             let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table} WHERE {col} = $1"))
                 .bind(id.0)

@@ -73,7 +73,12 @@ impl Lang {
 
 /// Every table of UI text: the shared one below, and one per capability
 /// (kept beside its pages) so that each area owns its words.
-pub const TABLES: &[&[(&str, &str, &str)]] = &[TEXT, crate::views::accounts::TEXT];
+pub const TABLES: &[&[(&str, &str, &str)]] = &[
+    TEXT,
+    crate::views::accounts::TEXT,
+    // -- brands (issue 4)
+    crate::views::brands::TEXT,
+];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
     LazyLock::new(|| TABLES.iter().flat_map(|t| t.iter()).map(|(k, zh, en)| (*k, (*zh, *en))).collect());

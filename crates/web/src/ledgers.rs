@@ -13,7 +13,16 @@ use qizhi_store::Store;
 use qizhi_store::load::{self, Batch, LoadError, LoadSummary};
 
 /// The ledgers that can be imported and exported.
-pub const KINDS: [&str; 4] = ["units", "people", "grids", "scenarios"];
+pub const KINDS: [&str; 7] = [
+    "units",
+    "people",
+    "grids",
+    "scenarios",
+    // -- brands (issue 4)
+    "brands",
+    "brand_elements",
+    "honors",
+];
 
 /// Why an import wrote nothing.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +82,10 @@ pub async fn prepare(
                     contact_unit_code: r.contact_unit_code,
                 });
             }
+        }
+        // -- brands (issue 4)
+        k if crate::ledgers_brands::KINDS.contains(&k) => {
+            crate::ledgers_brands::prepare(store, k, &rows, &mut batch, &mut refs).await?;
         }
         _ => {
             for (line, r) in qizhi_sheet::import::scenarios(&rows).map_err(ImportError::File)? {
@@ -194,6 +207,10 @@ pub async fn export<W: Write + Send>(
             for (g, unit, contact) in store.grids_in(root).await? {
                 w.row(&qizhi_sheet::grid_cells(&unit, &g, contact.as_deref()))?;
             }
+        }
+        // -- brands (issue 4)
+        k if crate::ledgers_brands::KINDS.contains(&k) => {
+            crate::ledgers_brands::export(store, k, root, &mut w, personal).await?;
         }
         _ => {
             for (s, unit) in store.scenarios_in(root).await? {

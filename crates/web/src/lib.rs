@@ -12,6 +12,8 @@ pub mod error;
 pub mod files;
 pub mod i18n;
 pub mod ledgers;
+// -- brands (issue 4)
+pub mod ledgers_brands;
 pub mod pages;
 pub mod password;
 pub mod routes;

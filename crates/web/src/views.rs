@@ -16,6 +16,8 @@ use serde_json::json;
 use crate::i18n::Lang;
 
 pub mod accounts;
+// -- brands (issue 4): the brand pages' views and text.
+pub mod brands;
 
 // ---------------------------------------------------------------------------
 // Layout
@@ -36,6 +38,8 @@ pub const NAV: &[NavItem] = &[
     NavItem { key: "home", href: "/", zh: "首页", en: "Home", icon: icon::HOME },
     NavItem { key: "org", href: "/org", zh: "组织", en: "Organization", icon: icon::ORG },
     NavItem { key: "people", href: "/people", zh: "人员", en: "People", icon: icon::PEOPLE },
+    // -- brands (issue 4)
+    NavItem { key: "brands", href: "/brands", zh: "党建品牌", en: "Brands", icon: icon::FLAG },
     NavItem { key: "imports", href: "/imports", zh: "导入导出", en: "Import / Export", icon: icon::IMPORTS },
     // accounts and audit
     NavItem { key: "accounts", href: "/accounts", zh: "账号权限", en: "Accounts", icon: icon::ACCOUNTS },

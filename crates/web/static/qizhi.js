@@ -26,6 +26,12 @@
     }
   });
 
+  // Destructive forms ask first: <form data-confirm="…"> (brands, honors).
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+
   // htmx: send the CSRF token with every non-GET request it makes.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');

@@ -29,6 +29,22 @@ const API_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/people/{id}", &["get", "put"]),
     ("/api/v1/figures", &["get"]),
     ("/api/v1/audit", &["get"]),
+    // -- brands (issue 4)
+    ("/api/v1/brands", &["get", "post"]),
+    ("/api/v1/brands/{id}", &["get", "put", "delete"]),
+    ("/api/v1/brands/{id}/structure", &["get", "put"]),
+    ("/api/v1/brands/{id}/logo", &["put"]),
+    ("/api/v1/brands/{id}/history", &["get"]),
+    ("/api/v1/brands/{id}/apply", &["post"]),
+    ("/api/v1/brands/{id}/decide", &["post"]),
+    ("/api/v1/brands/{id}/demote", &["post"]),
+    ("/api/v1/brands/{id}/standard", &["get"]),
+    ("/api/v1/brands/{id}/evidence", &["post"]),
+    ("/api/v1/brands/{id}/items/{item}/confirm", &["post"]),
+    ("/api/v1/brand-matrix", &["get"]),
+    ("/api/v1/standards", &["get", "put"]),
+    ("/api/v1/honors", &["get", "post"]),
+    ("/api/v1/honors/{id}", &["get", "put", "delete"]),
 ];
 
 fn codes(list: &Value) -> BTreeSet<String> {
@@ -122,16 +138,22 @@ async fn openapi_document_lists_exactly_the_api_routes_served() {
         // system admin, no route may fall through to the router's 404/405.
         let id = w.id("FJ01-001").to_string();
         let person = w.person_in("FJ01-001").id.to_string();
+        // -- brands (issue 4): a brand and an honor for the routes that name one.
+        let (brand, honor) = brands_fixture(&w).await;
         for (path, methods) in API_ROUTES {
             let id = if path.starts_with("/api/v1/people/") { &person } else { &id };
+            let id = if path.starts_with("/api/v1/brands/") { &brand } else { id };
+            let id = if path.starts_with("/api/v1/honors/") { &honor } else { id };
             let mut uri = path.replace("{id}", id);
-            if *path == "/api/v1/figures" {
+            if *path == "/api/v1/figures" || *path == "/api/v1/standards" {
                 uri.push_str("?org=FJ");
             }
             for m in *methods {
                 let req = match *m {
                     "get" => get(&uri),
                     "post" => post(&uri).json(&json!({})),
+                    // -- brands (issue 4): the draft stays (an honor names it), so later routes still find it.
+                    "delete" => request(axum::http::Method::DELETE, &uri),
                     _ => put(&uri).json(&json!({})),
                 };
                 let r = w.send(req.bearer(w.token("admin"))).await;
@@ -714,4 +736,29 @@ async fn cookie_api_writes_need_the_csrf_header_but_bearer_writes_do_not() {
         assert_eq!(w.count("FJ01", "org.branches").await, w.branches_under("FJ01") + 2);
     })
     .await;
+}
+
+/// A draft brand and an honor of FJ01-001, as ids (brands, issue 4).
+async fn brands_fixture(w: &World) -> (String, String) {
+    let fields = qizhi_core::brand::BrandInput {
+        code: "FJ01-001-B01".into(),
+        name: "红帆".into(),
+        category: "支部品牌".into(),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    let unit = qizhi_core::ids::UnitId(w.id("FJ01-001"));
+    let b = w.store.create_brand(unit, None, &fields, None, time::macros::date!(2024 - 01 - 01)).await.unwrap();
+    let honor = qizhi_core::brand::HonorInput {
+        title: "优秀党支部".into(),
+        level: "集团级".into(),
+        awarded_on: "2024-06-01".into(),
+        holder_kind: "组织".into(),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    let h = w.store.create_honor(unit, &honor, Some(unit.0), Some(b.id), None).await.unwrap();
+    (b.id.to_string(), h.id.to_string())
 }

@@ -4,7 +4,10 @@
 //! types, never database rows; errors are `{"error": {code, message, fields?}}`.
 
 mod audit;
+// -- brands (issue 4)
+mod brands;
 mod figures;
+mod honors;
 mod people;
 mod units;
 
@@ -31,6 +34,30 @@ pub fn routes() -> Vec<Route> {
         route(M::PUT, "/api/v1/people/{id}", people::update),
         route(M::GET, "/api/v1/figures", figures::figures),
         route(M::GET, "/api/v1/audit", audit::list),
+        // -- brands (issue 4)
+        route(M::GET, "/api/v1/brands", brands::list),
+        route(M::POST, "/api/v1/brands", brands::create),
+        route(M::GET, "/api/v1/brands/{id}", brands::get),
+        route(M::PUT, "/api/v1/brands/{id}", brands::update),
+        route(M::DELETE, "/api/v1/brands/{id}", brands::delete),
+        route(M::GET, "/api/v1/brands/{id}/structure", brands::structure),
+        route(M::PUT, "/api/v1/brands/{id}/structure", brands::replace_structure),
+        route(M::PUT, "/api/v1/brands/{id}/logo", brands::logo),
+        route(M::GET, "/api/v1/brands/{id}/history", brands::history),
+        route(M::POST, "/api/v1/brands/{id}/apply", brands::apply),
+        route(M::POST, "/api/v1/brands/{id}/decide", brands::decide),
+        route(M::POST, "/api/v1/brands/{id}/demote", brands::demote),
+        route(M::GET, "/api/v1/brands/{id}/standard", brands::standing),
+        route(M::POST, "/api/v1/brands/{id}/evidence", brands::add_evidence),
+        route(M::POST, "/api/v1/brands/{id}/items/{item}/confirm", brands::confirm),
+        route(M::GET, "/api/v1/brand-matrix", brands::matrix),
+        route(M::GET, "/api/v1/standards", brands::standards),
+        route(M::PUT, "/api/v1/standards", brands::issue_standard),
+        route(M::GET, "/api/v1/honors", honors::list),
+        route(M::POST, "/api/v1/honors", honors::create),
+        route(M::GET, "/api/v1/honors/{id}", honors::get),
+        route(M::PUT, "/api/v1/honors/{id}", honors::update),
+        route(M::DELETE, "/api/v1/honors/{id}", honors::delete),
     ]
 }
 
@@ -42,11 +69,24 @@ pub fn routes() -> Vec<Route> {
         people::list, people::create, people::get, people::update,
         figures::figures,
         audit::list,
+        // -- brands (issue 4)
+        brands::list, brands::create, brands::get, brands::update, brands::delete, brands::structure,
+        brands::replace_structure, brands::logo, brands::history, brands::apply, brands::decide, brands::demote,
+        brands::standing, brands::add_evidence, brands::confirm, brands::matrix, brands::standards,
+        brands::issue_standard,
+        honors::list, honors::create, honors::get, honors::update, honors::delete,
     ),
     components(schemas(
         units::UnitView, units::UnitBody, units::MoveBody, units::MeView, units::GrantView,
         people::PersonView, people::PersonBody, people::PeoplePage,
         figures::FiguresView, audit::AuditPageView, audit::AuditEntryView, ErrorBody, ErrorDetail, FieldErrorView,
+        // -- brands (issue 4)
+        brands::BrandView, brands::BrandsView, brands::BrandBody, brands::ElementNode, brands::BrandDetail,
+        brands::EventView, brands::VersionView, brands::HistoryView, brands::ApplyBody, brands::DecideBody,
+        brands::DemoteBody, brands::EvidenceView, brands::ItemStanding, brands::StandingView, brands::EvidenceBody,
+        brands::ConfirmBody, brands::MatrixNode, brands::StandardItemView, brands::StandardView, brands::StandardsView,
+        brands::StandardItemBody, brands::StandardBody,
+        honors::HonorView, honors::HonorsView, honors::HonorBody,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))

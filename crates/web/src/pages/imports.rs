@@ -22,6 +22,10 @@ fn kinds() -> Vec<(&'static str, &'static str, &'static str)> {
                 "units" => "Units",
                 "people" => "People",
                 "grids" => "Grids",
+                // -- brands (issue 4)
+                "brands" => "Brands",
+                "brand_elements" => "Brand structures",
+                "honors" => "Honors",
                 _ => "Production scenarios",
             };
             (s.kind, s.zh, en)

@@ -1,6 +1,8 @@
 //! The server-rendered pages, one module per section. Each handler checks
 //! access on the server, then fills a view from `views.rs`.
 
+// -- brands (issue 4)
+pub(crate) mod brands;
 mod home;
 mod imports;
 mod login;
@@ -57,6 +59,10 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/audit", audit::list),
         route(M::GET, "/audit/{file}", audit::export),
     ]
+    .into_iter()
+    // -- brands (issue 4)
+    .chain(brands::routes())
+    .collect()
 }
 
 pub(crate) fn render(page: &impl Template) -> PageResult<Html<String>> {

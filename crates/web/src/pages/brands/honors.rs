@@ -1,0 +1,370 @@
+//! Honors (荣誉) of a unit's subtree: the list with search and filters, the
+//! form (with a certificate as evidence), editing and deleting.
+
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use qizhi_core::brand::{HolderKind, HonorInput, HonorLevel};
+use qizhi_core::figures::Span;
+use qizhi_core::file::FileKind;
+use qizhi_core::ids::{BrandId, HonorId};
+use qizhi_core::org::Unit;
+use qizhi_store::brands::{BrandQuery, BrandSort, NewFile};
+use qizhi_store::honors::{EvidenceChange, HonorQuery};
+use serde::Deserialize;
+
+use super::matrix::brand_tiles;
+use super::{Posted, done, flash, read_multipart};
+use crate::AppState;
+use crate::auth::{Caller, PageCaller};
+use crate::error::{AppError, AppResult, PageResult};
+use crate::pages::{chrome, editable_unit, readable_unit, render, scope_root, this_year};
+use crate::views::UnitRef;
+use crate::views::brands::{HonorFormPage, HonorFormValues, HonorView, HonorsPage};
+
+pub const PER_PAGE: i64 = 30;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    unit: Option<i64>,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    year: String,
+    page: Option<i64>,
+    msg: Option<String>,
+}
+
+/// `GET /honors?unit=&q=&level=&year=&page=` — anyone signed in, for a unit
+/// they may read (default: their scope's root); outside: 404. Lists only
+/// honors filed in their scope.
+pub async fn list(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(lq): Query<ListQuery>,
+) -> PageResult<Html<String>> {
+    let unit = match lq.unit {
+        Some(id) => readable_unit(&state, &caller, id).await?,
+        None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
+    };
+    let level = match lq.level.trim() {
+        "" => None,
+        l => Some(HonorLevel::parse(l).map_err(AppError::BadRequest)?),
+    };
+    let year = match lq.year.trim() {
+        "" => None,
+        y => Some(y.parse::<i32>().map_err(|_| AppError::BadRequest("year".into()))?),
+    };
+    let query =
+        HonorQuery { q: lq.q.clone(), level, year, brand: None, page: lq.page.unwrap_or(1).max(1), per_page: PER_PAGE };
+    let (total, rows) = state.store.honors(&unit, &caller.scope, &query).await?;
+    let y = year.unwrap_or_else(this_year);
+    let figures = state.store.figures(unit.id, Span { from: y, to: y }).await?;
+    let keys: Vec<&str> = std::iter::once("honors.total").chain(HonorLevel::ALL.iter().map(|l| l.counter())).collect();
+    let mut chrome = chrome(&caller, "brands", &format!("/honors?unit={}", unit.id));
+    chrome.flash = flash(&caller, lq.msg.as_deref());
+    render(&HonorsPage {
+        chrome,
+        unit: UnitRef::from(&unit),
+        can_create: caller.can_edit(&unit.path),
+        q: lq.q,
+        level: level.map(|l| l.code().to_string()).unwrap_or_default(),
+        year: year.map(|y| y.to_string()).unwrap_or_default(),
+        rows: rows.iter().map(|h| HonorView::new(h, caller.can_edit(&h.unit_path))).collect(),
+        total,
+        page: query.page,
+        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        tiles: brand_tiles(&figures, &keys),
+    })
+}
+
+/// Brands of the unit's subtree, for the "won with" select.
+async fn brand_choices(state: &AppState, caller: &Caller, unit: &Unit) -> PageResult<Vec<(i64, String)>> {
+    let q = BrandQuery { sort: BrandSort::Name, per_page: 500, ..Default::default() };
+    Ok(state
+        .store
+        .brands(unit, &caller.scope, &q)
+        .await?
+        .1
+        .into_iter()
+        .map(|l| (l.brand.id.0, format!("{}（{}）", l.brand.fields.name, l.unit_label())))
+        .collect())
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    unit: i64,
+    brand: Option<i64>,
+}
+
+/// `GET /honors/new?unit=&brand=` — admins of the unit; others in scope: 403; outside: 404.
+pub async fn new_form(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(q): Query<NewQuery>,
+) -> PageResult<Html<String>> {
+    let unit = editable_unit(&state, &caller, q.unit).await?;
+    let values = HonorFormValues {
+        level: "group".into(),
+        holder_kind: if q.brand.is_some() { "brand".into() } else { "unit".into() },
+        brand_id: q.brand.map(|b| b.to_string()).unwrap_or_default(),
+        ..Default::default()
+    };
+    render(&HonorFormPage {
+        chrome: chrome(&caller, "brands", &format!("/honors/new?unit={}", unit.id)),
+        brands: brand_choices(&state, &caller, &unit).await?,
+        unit: UnitRef::from(&unit),
+        honor_id: None,
+        values,
+        errors: vec![],
+        evidence: String::new(),
+    })
+}
+
+fn values_of(p: &Posted) -> HonorFormValues {
+    HonorFormValues {
+        title: p.text("title"),
+        level: p.text("level"),
+        issuer: p.text("issuer"),
+        awarded_on: p.text("awarded_on"),
+        holder_kind: p.text("holder_kind"),
+        holder_code: p.text("holder_code").trim().to_string(),
+        holder_name: p.text("holder_name"),
+        brand_id: p.text("brand_id"),
+        note: p.text("note"),
+    }
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(vec![qizhi_core::FieldError::new(field, message)])
+}
+
+/// Who holds the honor, by the code typed: a brand code, a unit code (empty:
+/// the filing unit) or a person's ID number. Each must be one the caller may read.
+pub(crate) async fn holder_id(
+    state: &AppState,
+    caller: &Caller,
+    unit: &Unit,
+    kind: HolderKind,
+    code: &str,
+) -> AppResult<Option<i64>> {
+    let code = code.trim();
+    let unknown = |what: &str| invalid("holder_code", format!("找不到{what} “{code}” (no such holder)"));
+    Ok(match kind {
+        HolderKind::Team => None,
+        HolderKind::Unit if code.is_empty() => Some(unit.id.0),
+        HolderKind::Unit => {
+            let u = state
+                .store
+                .unit_by_code(code)
+                .await?
+                .filter(|u| caller.can_read(&u.path))
+                .ok_or_else(|| unknown("组织"))?;
+            Some(u.id.0)
+        }
+        HolderKind::Brand => {
+            let b = state.store.brand_by_code(code).await?.ok_or_else(|| unknown("品牌"))?;
+            let owner = state.store.unit(b.unit_id).await?;
+            if !caller.can_read(&owner.path) {
+                return Err(unknown("品牌"));
+            }
+            Some(b.id.0)
+        }
+        HolderKind::Person => {
+            if code.is_empty() {
+                return Err(invalid("holder_code", "请填写获奖人员的身份证号 (give the person's ID number)"));
+            }
+            let found = state.store.people_by_id_number(&[&code.to_uppercase()]).await?;
+            let p = found.values().next().ok_or_else(|| unknown("人员"))?;
+            let home = state.store.unit(p.unit_id).await?;
+            if !caller.can_read(&home.path) {
+                return Err(unknown("人员"));
+            }
+            Some(p.id.0)
+        }
+    })
+}
+
+/// The linked brand, which the caller must be able to read.
+async fn linked_brand(state: &AppState, caller: &Caller, value: &str) -> AppResult<Option<BrandId>> {
+    let Ok(id) = value.trim().parse::<i64>() else { return Ok(None) };
+    let b = state.store.brand(BrandId(id)).await.map_err(|_| invalid("brand_id", "品牌不存在 (no such brand)"))?;
+    let owner = state.store.unit(b.unit_id).await?;
+    if !caller.can_read(&owner.path) {
+        return Err(invalid("brand_id", "品牌不存在 (no such brand)"));
+    }
+    Ok(Some(b.id))
+}
+
+fn input_of(v: &HonorFormValues) -> HonorInput {
+    HonorInput {
+        title: v.title.clone(),
+        level: v.level.clone(),
+        issuer: Some(v.issuer.clone()),
+        awarded_on: v.awarded_on.clone(),
+        holder_kind: v.holder_kind.clone(),
+        holder_name: v.holder_name.clone(),
+        note: Some(v.note.clone()),
+    }
+}
+
+async fn form_again(
+    state: &AppState,
+    caller: &Caller,
+    unit: &Unit,
+    honor_id: Option<i64>,
+    values: HonorFormValues,
+    e: AppError,
+) -> PageResult<Response> {
+    let errors = match &e {
+        AppError::Invalid(f) => f.iter().map(|f| (f.field.clone(), f.message.clone())).collect(),
+        _ => return Err(e.into()),
+    };
+    let path = honor_id.map_or(format!("/honors/new?unit={}", unit.id), |id| format!("/honors/{id}/edit"));
+    let page = HonorFormPage {
+        chrome: chrome(caller, "brands", &path),
+        brands: brand_choices(state, caller, unit).await?,
+        unit: UnitRef::from(unit),
+        honor_id,
+        values,
+        errors,
+        evidence: String::new(),
+    };
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+}
+
+/// `POST /honors` (multipart: csrf, unit, fields, optional certificate) —
+/// admins of the filing unit; others in scope: 403; outside: 404. The holder
+/// must be one the caller may read.
+pub async fn create(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    form: Multipart,
+) -> PageResult<Response> {
+    let p = read_multipart(form).await?;
+    caller.check_csrf(p.get("csrf"))?;
+    let unit_id: i64 = p.text("unit").parse().map_err(|_| AppError::BadRequest("unit".into()))?;
+    let unit = editable_unit(&state, &caller, unit_id).await?;
+    let values = values_of(&p);
+    let result = async {
+        let fields = input_of(&values).validate()?;
+        let holder = holder_id(&state, &caller, &unit, fields.holder_kind, &values.holder_code).await?;
+        let brand = linked_brand(&state, &caller, &values.brand_id).await?;
+        let upload = p.file("evidence", &FileKind::ALL)?;
+        let file = upload.as_ref().map(|u| NewFile { name: &u.name, kind: u.kind, bytes: &u.bytes });
+        Ok::<_, AppError>(caller.store(&state).create_honor(unit.id, &fields, holder, brand, file).await?)
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(done(&format!("/honors?unit={}", unit.id), "saved")),
+        Err(e) => form_again(&state, &caller, &unit, None, values, e).await,
+    }
+}
+
+/// An honor whose filing unit the caller administers: 404 outside scope, 403 without the right.
+async fn editable_honor(state: &AppState, caller: &Caller, id: i64) -> AppResult<(qizhi_core::brand::Honor, Unit)> {
+    let h = state.store.honor(HonorId(id)).await?;
+    let unit = state.store.unit(h.unit_id).await?;
+    if !caller.can_read(&unit.path) {
+        return Err(caller.deny(state, "honor", id, Some(&unit.path), AppError::not_found()).await);
+    }
+    if !caller.can_edit(&unit.path) {
+        return Err(caller.deny(state, "honor", id, Some(&unit.path), AppError::forbidden()).await);
+    }
+    Ok((h, unit))
+}
+
+/// `GET /honors/{id}/edit` — admins of the filing unit; others in scope: 403; outside: 404.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+) -> PageResult<Html<String>> {
+    let (h, unit) = editable_honor(&state, &caller, id).await?;
+    let holder_code = match (h.fields.holder_kind, h.holder_id) {
+        (HolderKind::Brand, Some(b)) => state.store.brand(BrandId(b)).await.map(|b| b.fields.code).unwrap_or_default(),
+        (HolderKind::Unit, Some(u)) => {
+            state.store.unit(qizhi_core::ids::UnitId(u)).await.map(|u| u.code).unwrap_or_default()
+        }
+        (HolderKind::Person, Some(p)) => state
+            .store
+            .person(qizhi_core::ids::PersonId(p))
+            .await
+            .ok()
+            .and_then(|p| p.fields.id_number)
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let f = &h.fields;
+    let values = HonorFormValues {
+        title: f.title.clone(),
+        level: f.level.code().into(),
+        issuer: f.issuer.clone().unwrap_or_default(),
+        awarded_on: qizhi_core::date::iso(f.awarded_on),
+        holder_kind: f.holder_kind.code().into(),
+        holder_code,
+        holder_name: if f.holder_kind == HolderKind::Team { f.holder_name.clone() } else { String::new() },
+        brand_id: h.brand_id.map(|b| b.0.to_string()).unwrap_or_default(),
+        note: f.note.clone().unwrap_or_default(),
+    };
+    render(&HonorFormPage {
+        chrome: chrome(&caller, "brands", &format!("/honors/{id}/edit")),
+        brands: brand_choices(&state, &caller, &unit).await?,
+        unit: UnitRef::from(&unit),
+        honor_id: Some(id),
+        values,
+        errors: vec![],
+        evidence: h.evidence_file_id.map(|f| format!("/files/{f}")).unwrap_or_default(),
+    })
+}
+
+/// `POST /honors/{id}/edit` (multipart) — admins of the filing unit; others
+/// in scope: 403; outside: 404.
+pub async fn update(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> PageResult<Response> {
+    let p = read_multipart(form).await?;
+    caller.check_csrf(p.get("csrf"))?;
+    let (h, unit) = editable_honor(&state, &caller, id).await?;
+    let values = values_of(&p);
+    let result = async {
+        let fields = input_of(&values).validate()?;
+        let holder = holder_id(&state, &caller, &unit, fields.holder_kind, &values.holder_code).await?;
+        let brand = linked_brand(&state, &caller, &values.brand_id).await?;
+        let upload = p.file("evidence", &FileKind::ALL)?;
+        let change = match &upload {
+            Some(u) => EvidenceChange::Set(NewFile { name: &u.name, kind: u.kind, bytes: &u.bytes }),
+            None => EvidenceChange::Keep,
+        };
+        Ok::<_, AppError>(caller.store(&state).update_honor(h.id, unit.id, &fields, holder, brand, change).await?)
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(done(&format!("/honors?unit={}", unit.id), "saved")),
+        Err(e) => form_again(&state, &caller, &unit, Some(id), values, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /honors/{id}/delete` — admins of the filing unit; others in scope: 403; outside: 404.
+pub async fn delete(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult<Response> {
+    caller.check_csrf(Some(&f.csrf))?;
+    let (h, unit) = editable_honor(&state, &caller, id).await?;
+    caller.store(&state).delete_honor(h.id).await?;
+    Ok(done(&format!("/honors?unit={}", unit.id), "deleted"))
+}
