@@ -125,8 +125,13 @@ async fn insert_rows(
         }
         if returning {
             sql.push(" RETURNING id");
-            let mut got: Vec<i64> =
-                sql.query(Backend::of(tx)).fetch_all(&mut **tx).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+            let mut got: Vec<i64> = sql
+                .query(Backend::of(tx))
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
             got.sort_unstable();
             ids.extend(got);
         } else {

@@ -8,6 +8,10 @@
 //! anonymous caller. "in" objects belong to FJ01-001 (inside FJ01), "out"
 //! objects to NM-001 (another province), "own" ones to the caller.
 //!
+//! The rows of the organization, ledgers, files, accounts and the audit
+//! trail are below; each capability keeps its rows and the requests that go
+//! with them in a module of its own (`brands.rs` …), added to [`AREAS`].
+//!
 //! Outcomes: `ok` (2xx or a redirect that is not to the sign-in page),
 //! `login` (sent to the sign-in page), or a status code (401, 403, 404, 422).
 //! A route of the app without a row here fails the test, so a new route
@@ -16,7 +20,10 @@
 //! a row some role may reach) must also leave a `denied` entry in the audit
 //! trail.
 
+#[path = "../common/mod.rs"]
 mod common;
+// -- the capabilities' rows and requests
+mod brands;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -125,31 +132,42 @@ GET    /api/v1/figures                           in     ok     ok     ok     404
 GET    /api/v1/figures                           out    ok     404    404    404    404    401
 ";
 
+/// One line of a matrix: a route, where its object lies, what each role gets.
 #[derive(Debug, Clone)]
-struct Row {
-    method: Method,
-    path: String,
-    target: String,
-    expected: Vec<String>,
-    line: usize,
+pub struct Row {
+    pub method: Method,
+    pub path: String,
+    /// `in`, `out`, `own` or `-`.
+    pub target: String,
+    pub expected: Vec<String>,
+    pub line: usize,
 }
+
+/// The matrix of every area: (name, rows).
+const AREAS: &[(&str, &str)] = &[
+    ("core", MATRIX),
+    // -- the capabilities
+    ("brands", brands::MATRIX),
+];
 
 fn rows() -> Vec<Row> {
     let mut out = vec![];
-    for (i, line) in MATRIX.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
+    for (area, matrix) in AREAS {
+        for (i, line) in matrix.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(cells.len(), 3 + ROLES.len(), "{area} matrix line {i} has {} cells: {line}", cells.len());
+            out.push(Row {
+                method: cells[0].parse().unwrap_or_else(|_| panic!("{area} matrix line {i}: bad method")),
+                path: cells[1].to_string(),
+                target: cells[2].to_string(),
+                expected: cells[3..].iter().map(|c| c.to_string()).collect(),
+                line: i,
+            });
         }
-        let cells: Vec<&str> = line.split_whitespace().collect();
-        assert_eq!(cells.len(), 3 + ROLES.len(), "matrix line {i} has {} cells: {line}", cells.len());
-        out.push(Row {
-            method: cells[0].parse().unwrap_or_else(|_| panic!("matrix line {i}: bad method")),
-            path: cells[1].to_string(),
-            target: cells[2].to_string(),
-            expected: cells[3..].iter().map(|c| c.to_string()).collect(),
-            line: i,
-        });
     }
     out
 }
@@ -167,12 +185,14 @@ fn every_route_has_rows_and_every_row_a_route() {
 
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
-fn seq() -> u32 {
+/// A number never used before in this run, for unique codes and names.
+pub fn seq() -> u32 {
     SEQ.fetch_add(1, Ordering::SeqCst)
 }
 
-/// Where an object of a row lies.
-fn unit_of(target: &str) -> &'static str {
+/// Where an object of a row lies: FJ01-001 inside the matrix accounts'
+/// scope (FJ01), NM-001 outside it.
+pub fn unit_of(target: &str) -> &'static str {
     match target {
         "out" => "NM-001",
         _ => "FJ01-001",
@@ -205,6 +225,9 @@ fn person_body(unit: i64, name: &str, id_number: &str) -> serde_json::Value {
 /// The request a role makes for a row. Page forms carry the session's CSRF
 /// token (empty for the anonymous caller).
 async fn request_for(w: &World, row: &Row, role: &str, session: Option<&Session>) -> Req {
+    if let Some(req) = brands::request(w, row, role, session).await {
+        return req;
+    }
     let csrf = session.map_or("", |s| s.csrf.as_str());
     let path = row.path.as_str();
     let t = row.target.as_str();

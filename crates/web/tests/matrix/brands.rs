@@ -1,0 +1,18 @@
+//! The permission matrix of the brand routes: brands, their structure,
+//! lifecycle and standard, honors and standards. See `main.rs` for the
+//! columns, targets and outcomes.
+
+use crate::Row;
+use crate::common::*;
+
+#[rustfmt::skip]
+pub const MATRIX: &str = "
+# method path                                   target  admin  unit_admin reviewer member viewer anonymous
+";
+
+/// The request a role makes for a brand row, or `None` for rows of other areas.
+pub async fn request(_w: &World, row: &Row, _role: &str, _session: Option<&Session>) -> Option<Req> {
+    match (row.method.as_str(), row.path.as_str()) {
+        _ => None,
+    }
+}
