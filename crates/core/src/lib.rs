@@ -13,5 +13,7 @@ pub mod grid;
 pub mod ids;
 pub mod org;
 pub mod person;
+// stars
+pub mod stars;
 
 pub use error::{FieldError, Invalid};
