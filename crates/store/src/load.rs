@@ -47,11 +47,13 @@ pub struct Batch {
     pub people: Vec<PersonRow>,
     pub grids: Vec<GridRow>,
     pub scenarios: Vec<ScenarioRow>,
+    // stars
+    pub stars: qizhi_core::stars::data::StarsData,
 }
 
 impl Batch {
     pub fn len(&self) -> usize {
-        self.units.len() + self.people.len() + self.grids.len() + self.scenarios.len()
+        self.units.len() + self.people.len() + self.grids.len() + self.scenarios.len() + self.stars.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -224,6 +226,11 @@ impl Store {
                 });
             }
             summary.created += 1;
+        }
+        // stars: schemes and campaigns, after the units they name
+        crate::stars::load::apply(&mut tx, &batch.stars, &by_code, &mut delta, &mut errors, &mut trail).await?;
+        if !errors.is_empty() {
+            return Err(LoadError::Rows(errors));
         }
         progress(total, total);
         rollup::apply(&mut tx, &delta).await?;

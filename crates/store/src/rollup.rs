@@ -77,6 +77,8 @@ impl Store {
             let unit = UnitId(r.try_get(0)?);
             delta.add(&path_of(unit), &figures::scenario_contributions(), 1);
         }
+        // stars: every branch's chain of awarded stars
+        crate::stars::chain::recount(&self.pool, &paths, &mut delta).await?;
         let mut out: BTreeMap<i64, BTreeMap<(i32, String), i64>> = BTreeMap::new();
         for (unit, year, key, value) in delta.cells() {
             out.entry(unit.0).or_default().insert((year, key.to_string()), value);

@@ -314,6 +314,10 @@ impl Store {
             ("grids", "unit_id", "网格 (grids)"),
             ("grids", "contact_unit_id", "联系的网格 (grids it covers)"),
             ("scenarios", "unit_id", "生产场景 (scenarios)"),
+            // stars
+            ("star_entries", "unit_id", "星级评选记录 (star evaluations)"),
+            ("star_schemes", "unit_id", "星级评价体系 (star schemes)"),
+            ("star_campaigns", "unit_id", "星级评选活动 (star campaigns)"),
         ] {
             let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table} WHERE {col} = $1"))
                 .bind(id.0)

@@ -151,7 +151,7 @@ pub fn evaluate(body: &SchemeBody, scores: &BTreeMap<String, Points>, vetoes: &[
     let hits: Vec<VetoHit> = body
         .vetoes
         .iter()
-        .filter(|v| vetoes.iter().any(|c| *c == v.code))
+        .filter(|v| vetoes.contains(&v.code))
         .map(|v| VetoHit { code: v.code.clone(), name: v.name.clone(), cap: v.cap })
         .collect();
     let star = hits.iter().map(|h| h.cap).fold(rule_stars, u8::min);
