@@ -42,6 +42,8 @@ pub fn batch(world: World) -> Batch {
     for (i, s) in world.scenarios.into_iter().enumerate() {
         b.scenarios.push(ScenarioRow { line: i + 1, unit_code: s.unit_code, fields: s.fields });
     }
+    // stars
+    b.stars = world.stars;
     b
 }
 

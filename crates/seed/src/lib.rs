@@ -29,6 +29,9 @@
 //! - 8–25 people per branch, about 15 on average, each passing
 //!   `PersonInput::validate`'s rules, with unique phone and ID numbers.
 //!   Every date is on or before [`AS_OF`].
+//! - Star evaluations (`stars`): Fujian's "六星" scheme and campaigns, its
+//!   2023 campaign giving the article's 3★ 100 %, 4★ 73 %, 26 five-star and 2
+//!   six-star branches through the engine; other provinces' campaigns.
 //!
 //! # Provincial-level codes
 //!
@@ -60,8 +63,8 @@
 //!
 //! # Layout
 //!
-//! One module per capability (`org`, `person`, `grid`; brands, star
-//! evaluations and tasks join later), assembled by `world`. Each draws from
+//! One module per capability (`org`, `person`, `grid`, `stars`; brands and
+//! tasks join later), assembled by `world`. Each draws from
 //! its own named random stream (`rng`) so that changing one part leaves the others
 //! as they were.
 
@@ -72,6 +75,8 @@ mod person;
 mod places;
 mod rng;
 mod split;
+// stars
+pub mod stars;
 mod world;
 
 pub use world::{

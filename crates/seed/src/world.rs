@@ -46,6 +46,10 @@ pub struct World {
     pub people: Vec<SeedPerson>,
     pub grids: Vec<SeedGrid>,
     pub scenarios: Vec<SeedScenario>,
+    // stars
+    /// Star-evaluation schemes and campaigns (see `stars.rs`).
+    #[serde(default)]
+    pub stars: qizhi_core::stars::data::StarsData,
 }
 
 /// A unit and the code of its parent (`None` only for the root).
@@ -97,6 +101,8 @@ pub fn world(scale: Scale) -> World {
         grid::grids(&mut rng, p, &slice, &mut w.grids);
         grid::scenarios(&mut rng, p, &mut w.scenarios);
     }
+    // stars: after the whole tree, since campaigns name its branches
+    w.stars = crate::stars::stars(&w.units);
     w
 }
 
