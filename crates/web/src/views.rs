@@ -35,6 +35,8 @@ pub const NAV: &[NavItem] = &[
     NavItem { key: "org", href: "/org", zh: "组织", en: "Organization", icon: icon::ORG },
     NavItem { key: "people", href: "/people", zh: "人员", en: "People", icon: icon::PEOPLE },
     NavItem { key: "imports", href: "/imports", zh: "导入导出", en: "Import / Export", icon: icon::IMPORTS },
+    // stars
+    NavItem { key: "stars", href: "/stars", zh: "星级评定", en: "Star ratings", icon: icon::STAR },
 ];
 
 /// Navigation icons (SVG path data, 24×24, stroked), including some for the
@@ -111,6 +113,9 @@ macro_rules! layout_with_chrome {
 }
 
 layout_with_chrome!(HomePage, OrgTreePage, UnitPage, PeoplePage, ImportsPage);
+
+// stars
+pub mod stars;
 
 // ---------------------------------------------------------------------------
 // Shared pieces

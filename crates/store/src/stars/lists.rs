@@ -5,7 +5,10 @@
 use qizhi_core::figures::{self, Figures, Span};
 use qizhi_core::ids::UnitId;
 use qizhi_core::org::Unit;
-use qizhi_core::stars::campaign::{EntryStatus, Stage};
+use std::collections::{BTreeMap, HashMap};
+
+use qizhi_core::stars::campaign::{EntryStatus, ScoreStage, Stage};
+use qizhi_core::stars::points::Points;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -105,6 +108,13 @@ pub struct RankedBranch {
     /// The star held (0 once withdrawn).
     pub star: u8,
     pub withdrawn: bool,
+}
+
+/// An entry's scores at each stage, and the vetoes found.
+#[derive(Debug, Clone, Default)]
+pub struct EntryScores {
+    pub by_stage: BTreeMap<ScoreStage, BTreeMap<String, Points>>,
+    pub vetoes: Vec<String>,
 }
 
 const HELD: &str = "(CASE WHEN e.withdrawn_on IS NULL THEN e.star ELSE 0 END)";
@@ -268,6 +278,39 @@ impl Store {
             })
             .collect::<StoreResult<Vec<_>>>()?;
         Ok((total, items))
+    }
+
+    /// Every entry's scores by stage, and its vetoes (spreadsheet exports).
+    pub async fn campaign_scores(&self, campaign: i64) -> StoreResult<HashMap<i64, EntryScores>> {
+        let mut out: HashMap<i64, EntryScores> = HashMap::new();
+        let rows = sqlx::query(
+            "SELECT s.entry_id, s.stage, s.indicator, s.points FROM star_scores s \
+             JOIN star_entries e ON e.id = s.entry_id WHERE e.campaign_id = $1",
+        )
+        .bind(campaign)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in rows {
+            let stage: String = r.try_get(1)?;
+            let stage = ScoreStage::parse(&stage).map_err(|e| crate::rows::corrupt("stage", &e))?;
+            out.entry(r.try_get(0)?)
+                .or_default()
+                .by_stage
+                .entry(stage)
+                .or_default()
+                .insert(r.try_get(2)?, Points(r.try_get(3)?));
+        }
+        let rows = sqlx::query(
+            "SELECT v.entry_id, v.code FROM star_vetoes v JOIN star_entries e ON e.id = v.entry_id \
+             WHERE e.campaign_id = $1 ORDER BY v.code",
+        )
+        .bind(campaign)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in rows {
+            out.entry(r.try_get(0)?).or_default().vetoes.push(r.try_get(1)?);
+        }
+        Ok(out)
     }
 
     /// The figures of `unit`'s subtree for each year from `from` to `to`,

@@ -29,7 +29,7 @@ use sqlx::any::AnyRow;
 
 pub use campaigns::{AwardSummary, CampaignStats};
 pub use entries::{ImportRow, Review, SelfScore, Upload};
-pub use lists::{EntryFilter, EntryListed, QueueItem, RankedBranch, ReviewScope};
+pub use lists::{EntryFilter, EntryListed, EntryScores, QueueItem, RankedBranch, ReviewScope};
 
 use crate::audit::{Entry as AuditEntry, json};
 use crate::rows::corrupt;

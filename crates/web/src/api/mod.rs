@@ -5,6 +5,8 @@
 
 mod figures;
 mod people;
+// stars
+pub(crate) mod stars;
 mod units;
 
 use axum::Json;
@@ -12,6 +14,8 @@ use axum::http::Method;
 use utoipa::OpenApi;
 
 use crate::routes::{Route, route};
+// stars
+use stars::Doc as StarsDoc;
 
 pub fn routes() -> Vec<Route> {
     use Method as M;
@@ -30,6 +34,10 @@ pub fn routes() -> Vec<Route> {
         route(M::PUT, "/api/v1/people/{id}", people::update),
         route(M::GET, "/api/v1/figures", figures::figures),
     ]
+    .into_iter()
+    // stars
+    .chain(stars::routes())
+    .collect()
 }
 
 #[derive(OpenApi)]
@@ -45,7 +53,7 @@ pub fn routes() -> Vec<Route> {
         people::PersonView, people::PersonBody, people::PeoplePage,
         figures::FiguresView, ErrorBody, ErrorDetail, FieldErrorView,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &StarsDoc),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;

@@ -6,6 +6,8 @@ mod imports;
 mod login;
 mod org;
 mod people;
+// stars
+pub(crate) mod stars;
 
 use askama::Template;
 use axum::http::Method;
@@ -34,6 +36,10 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/imports/{kind}", imports::upload),
         route(M::GET, "/imports/{kind}/{file}", imports::download),
     ]
+    .into_iter()
+    // stars
+    .chain(stars::routes())
+    .collect()
 }
 
 pub(crate) fn render(page: &impl Template) -> PageResult<Html<String>> {
