@@ -19,6 +19,8 @@ pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
     ("fujian", "福建省委党务管理员", "unit_admin", Some("FJ")),
     ("fuzhou001", "福州第一支部书记", "unit_admin", Some("FJ01-001")),
     ("guizhou", "贵州省委审核人", "reviewer", Some("GZ")),
+    // stars: reviews Fujian's star evaluations
+    ("fjreview", "福建省委审核人", "reviewer", Some("FJ")),
     ("leader", "集团领导（查阅）", "viewer", Some("CU")),
 ];
 

@@ -113,8 +113,11 @@ pub struct AwardSummary {
 pub struct CampaignStats {
     pub entries: i64,
     pub by_status: BTreeMap<&'static str, i64>,
-    /// Current stars (from the final scores so far) by star, 0..=6.
+    /// Current stars (from the final scores so far) of the entries that
+    /// submitted a self-assessment, by star, 0..=6 (0 once withdrawn).
     pub by_star: [i64; 7],
+    /// Awarded stars by star, 0..=6 (0 once withdrawn).
+    pub awarded_by_star: [i64; 7],
     pub awarded: i64,
     pub withdrawn: i64,
     pub objections: i64,
@@ -365,9 +368,13 @@ impl Store {
             let n: i64 = r.try_get(4)?;
             stats.entries += n;
             *stats.by_status.entry(status.code()).or_default() += n;
-            stats.by_star[if withdrawn { 0 } else { star }] += n;
+            let held = if withdrawn { 0 } else { star };
+            if status >= EntryStatus::Submitted {
+                stats.by_star[held] += n;
+            }
             if awarded {
                 stats.awarded += n;
+                stats.awarded_by_star[held] += n;
             }
             if withdrawn {
                 stats.withdrawn += n;

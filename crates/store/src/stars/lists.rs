@@ -151,7 +151,7 @@ impl Store {
         let per_page = f.per_page.clamp(1, 1000);
         let mut list = filter;
         list.text = format!(
-            "SELECT {ENTRY_COLS}, p.name AS parent_name, \
+            "SELECT {ENTRY_COLS}, COALESCE(p.short_name, p.name) AS parent_name, \
              (SELECT COUNT(*) FROM star_scores s WHERE s.entry_id = e.id AND s.stage = 'self') AS self_scored{}",
             list.text
         );
@@ -179,7 +179,7 @@ impl Store {
             return Ok(vec![]);
         }
         let head = format!(
-            "SELECT {ENTRY_COLS}, p.name AS parent_name, c.name AS campaign_name, c.year AS campaign_year \
+            "SELECT {ENTRY_COLS}, COALESCE(p.short_name, p.name) AS parent_name, c.name AS campaign_name, c.year AS campaign_year \
              FROM star_entries e JOIN units u ON u.id = e.unit_id LEFT JOIN units p ON p.id = u.parent_id \
              JOIN star_campaigns c ON c.id = e.campaign_id JOIN units cu ON cu.id = c.unit_id WHERE c.stage = "
         );
@@ -252,7 +252,7 @@ impl Store {
         let per_page = per_page.clamp(1, 1000);
         let mut list = filter;
         list.text = format!(
-            "SELECT e.id AS entry_id, e.unit_id, u.code AS unit_code, u.name AS unit_name, p.name AS parent_name, \
+            "SELECT e.id AS entry_id, e.unit_id, u.code AS unit_code, u.name AS unit_name, COALESCE(p.short_name, p.name) AS parent_name, \
              c.id AS campaign_id, c.name AS campaign_name, e.year, {HELD} AS held, \
              CASE WHEN e.withdrawn_on IS NULL THEN 0 ELSE 1 END AS withdrawn{}",
             list.text

@@ -233,8 +233,10 @@ pub struct StatsView {
     entries: i64,
     /// Entries by status code (`open`, `declared`, `returned`, `submitted`, `reviewed1`, `reviewed2`).
     by_status: BTreeMap<String, i64>,
-    /// Current stars (0 once withdrawn), index = stars.
+    /// Current stars of the entries that submitted (0 once withdrawn), index = stars.
     by_star: [i64; 7],
+    /// Awarded stars (0 once withdrawn), index = stars.
+    awarded_by_star: [i64; 7],
     awarded: i64,
     withdrawn: i64,
     open_objections: i64,
@@ -763,6 +765,7 @@ pub async fn get_campaign(
             entries: s.entries,
             by_status: s.by_status.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
             by_star: s.by_star,
+            awarded_by_star: s.awarded_by_star,
             awarded: s.awarded,
             withdrawn: s.withdrawn,
             open_objections: s.open_objections,

@@ -7,7 +7,7 @@ mod login;
 mod org;
 mod people;
 // stars
-pub(crate) mod stars;
+pub mod stars;
 
 use askama::Template;
 use axum::http::Method;

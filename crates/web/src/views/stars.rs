@@ -159,7 +159,7 @@ pub fn cumulative_chart_json(lang: Lang, years: &[YearRow]) -> String {
         })
         .collect();
     json!({
-        "tooltip": { "trigger": "axis", "valueFormatter": "percent" },
+        "tooltip": { "trigger": "axis" },
         "legend": { "top": 0 },
         "grid": { "left": 8, "right": 16, "top": 40, "bottom": 4, "containLabel": true },
         "xAxis": { "type": "category", "data": cats, "boundaryGap": false },

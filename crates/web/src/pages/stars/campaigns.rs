@@ -177,7 +177,7 @@ pub(crate) async fn campaign_page(
         indicators: scheme.body.indicators().count(),
         by_status,
         entries_total: stats.entries,
-        by_star: stats.by_star,
+        by_star: if c.stage.awarded() { stats.awarded_by_star } else { stats.by_star },
         awarded_count: stats.awarded,
         withdrawn_count: stats.withdrawn,
         open_objections: stats.open_objections,

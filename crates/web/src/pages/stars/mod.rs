@@ -27,7 +27,7 @@ mod entries;
 mod overview;
 mod queue;
 mod schemes;
-pub(crate) mod sheets;
+pub mod sheets;
 mod text;
 
 use axum::http::Method;
