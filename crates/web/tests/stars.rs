@@ -584,6 +584,26 @@ async fn score_sheets_write_every_row_or_none() {
         let e =
             w.send(get(&format!("/stars/campaigns/{cid}/sheets/self.csv")).session(&s)).await.expect(StatusCode::OK);
         assert!(e.text().contains("FJ01-002,福州网络运维党支部,50,40,85"), "{}", e.text());
+        // The export imported back changes nothing; a changed submitted row is refused.
+        let again = e.body.clone();
+        let parts = vec![
+            Part::Text("csrf", &s.csrf),
+            Part::Text("stage", "self"),
+            Part::File("file", "self.csv", "text/csv", &again),
+        ];
+        let r = w.send(post(&format!("/stars/campaigns/{cid}/scores")).session(&s).multipart(&parts)).await;
+        assert!(r.expect(StatusCode::OK).text().contains("已导入 0 个党支部的评分"));
+        let changed = e
+            .text()
+            .replace("FJ01-002,福州网络运维党支部,50,40,85", "FJ01-002,福州网络运维党支部,50,40,86")
+            .into_bytes();
+        let parts = vec![
+            Part::Text("csrf", &s.csrf),
+            Part::Text("stage", "self"),
+            Part::File("file", "self.csv", "text/csv", &changed),
+        ];
+        let r = w.send(post(&format!("/stars/campaigns/{cid}/scores")).session(&s).multipart(&parts)).await;
+        assert!(r.expect(StatusCode::UNPROCESSABLE_ENTITY).text().contains("自评已提交"));
         // The branch admin of FJ01-001 may not import FJ01-002's row.
         let b = w.login("b1admin").await;
         let parts = vec![
@@ -639,6 +659,312 @@ async fn every_stars_route_is_served_with_real_ids() {
                 assert!(r.status.is_success(), "{method} {uri}: {} {}", r.status, r.snippet());
             }
         }
+    })
+    .await;
+}
+
+/// A request to send as several callers.
+struct Call {
+    method: &'static str,
+    uri: String,
+    json: Option<Value>,
+    form: Option<Vec<(String, String)>>,
+    multipart: bool,
+}
+
+impl Call {
+    fn build(&self, token: &str) -> Req {
+        let req = match self.method {
+            "GET" => get(&self.uri),
+            "PUT" => put(&self.uri),
+            _ => post(&self.uri),
+        };
+        let req = if let Some(j) = &self.json {
+            req.json(j)
+        } else if let Some(f) = &self.form {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            req.form(&pairs)
+        } else if self.multipart {
+            req.multipart(&[
+                Part::Text("stage", "self"),
+                Part::Text("indicator", "PB1"),
+                Part::File("file", "a.csv", "text/csv", b"x"),
+            ])
+        } else {
+            req
+        };
+        req.bearer(token)
+    }
+}
+
+fn g(uri: impl Into<String>) -> Call {
+    Call { method: "GET", uri: uri.into(), json: None, form: None, multipart: false }
+}
+
+fn pj(uri: impl Into<String>, json: &Value) -> Call {
+    Call { method: "POST", json: Some(json.clone()), ..g(uri) }
+}
+
+fn uj(uri: impl Into<String>, json: &Value) -> Call {
+    Call { method: "PUT", json: Some(json.clone()), ..g(uri) }
+}
+
+fn pf(uri: impl Into<String>, pairs: &[(&str, &str)]) -> Call {
+    Call { method: "POST", form: Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()), ..g(uri) }
+}
+
+fn pm(uri: impl Into<String>) -> Call {
+    Call { method: "POST", multipart: true, ..g(uri) }
+}
+
+/// Every stars write (and the reads of objects) refused for callers without
+/// the right: 404 outside their scope, 403 inside it; each refusal recorded,
+/// nothing changed.
+#[tokio::test]
+async fn every_stars_route_refuses_the_wrong_callers() {
+    each_backend(|w| async move {
+        reviewer(&w, "cityrev", "FJ01").await;
+        let city = w.store.user_by_username("cityrev").await.unwrap().unwrap();
+        let city = mint_token(&w.store, city.id, "matrix").await;
+        let (sid, cid) = campaign(&w, 1).await;
+        let eid = entry(&w, cid, "FJ01-001").await;
+        self_assess(&w, w.token("b1admin"), eid, 70, 70).await;
+        call(
+            &w,
+            w.token("fjadmin"),
+            post(&format!("/api/v1/stars/campaigns/{cid}/stage")).json(&json!({ "stage": "review" })),
+            StatusCode::OK,
+        )
+        .await;
+        let before = w.store.entry_detail(eid).await.unwrap();
+        let (fj, nm) = (w.id("FJ"), w.id("NM"));
+        let scheme = json!({ "org": "FJ", "name": "x", "year": YEAR, "body": scheme_body() });
+        let camp = json!({ "scheme_id": sid, "org": "FJ", "name": "x", "review_levels": 1 });
+        // (request, [(caller, expected)])
+        type Case = (Call, Vec<(&'static str, StatusCode)>);
+        let nf = StatusCode::NOT_FOUND;
+        let fb = StatusCode::FORBIDDEN;
+        let cases: Vec<Case> = vec![
+            (pj("/api/v1/stars/schemes", &scheme), vec![("nmadmin", nf), ("viewer", fb)]),
+            (
+                uj(format!("/api/v1/stars/schemes/{sid}"), &scheme),
+                vec![("nmadmin", nf), ("b1admin", fb), ("viewer", fb)],
+            ),
+            (
+                pj(format!("/api/v1/stars/schemes/{sid}/copy"), &json!({ "year": 2030 })),
+                vec![("nmadmin", nf), ("b1admin", fb)],
+            ),
+            (pj("/api/v1/stars/campaigns", &camp), vec![("nmadmin", nf), ("viewer", fb), ("b1admin", fb)]),
+            (
+                uj(format!("/api/v1/stars/campaigns/{cid}"), &camp),
+                vec![("nmadmin", nf), ("b1admin", fb), ("cityrev", fb)],
+            ),
+            (
+                pj(format!("/api/v1/stars/campaigns/{cid}/stage"), &json!({ "stage": "publicity" })),
+                vec![("nmadmin", nf), ("viewer", fb), ("cityrev", fb)],
+            ),
+            (g(format!("/api/v1/stars/campaigns/{cid}")), vec![("nmadmin", nf)]),
+            (g(format!("/api/v1/stars/campaigns/{cid}/entries")), vec![("nmadmin", nf)]),
+            (g(format!("/api/v1/stars/schemes/{sid}")), vec![("nmadmin", nf)]),
+            (g(format!("/api/v1/stars/entries/{eid}")), vec![("nmadmin", nf)]),
+            (
+                uj(format!("/api/v1/stars/entries/{eid}/declaration"), &json!({ "target_star": 6 })),
+                vec![("nmadmin", nf), ("viewer", fb), ("cityrev", fb)],
+            ),
+            (
+                uj(format!("/api/v1/stars/entries/{eid}/self"), &json!({ "scores": [] })),
+                vec![("nmadmin", nf), ("viewer", fb), ("cityrev", fb)],
+            ),
+            (
+                pm(format!("/api/v1/stars/entries/{eid}/evidence")),
+                vec![("nmadmin", nf), ("viewer", fb), ("cityrev", fb)],
+            ),
+            (
+                uj(format!("/api/v1/stars/entries/{eid}/review"), &json!({ "level": 1 })),
+                vec![("nmadmin", nf), ("b1admin", fb), ("fjadmin", fb), ("viewer", fb)],
+            ),
+            (
+                pj(format!("/api/v1/stars/entries/{eid}/return"), &json!({ "comment": "x" })),
+                vec![("b1admin", fb), ("fjadmin", fb)],
+            ),
+            (
+                pj(format!("/api/v1/stars/entries/{eid}/withdraw"), &json!({ "reason": "x" })),
+                vec![("b1admin", fb), ("fjadmin", fb)],
+            ),
+            (
+                pj(format!("/api/v1/stars/entries/{eid}/objections"), &json!({ "content": "x" })),
+                vec![("nmadmin", nf), ("b1admin", fb), ("viewer", fb)],
+            ),
+            (
+                pj("/api/v1/stars/queue", &json!({ "ids": [eid], "level": 1, "action": "accept" })),
+                vec![("nmadmin", nf), ("b1admin", fb), ("fjadmin", fb)],
+            ),
+            (g("/api/v1/stars/distribution?org=FJ"), vec![("nmadmin", nf), ("b1admin", nf)]),
+            (g("/api/v1/stars/branches?org=FJ"), vec![("nmadmin", nf)]),
+            (g(format!("/stars?unit={fj}")), vec![("nmadmin", nf), ("b1admin", nf)]),
+            (g(format!("/stars/branches?unit={fj}")), vec![("nmadmin", nf)]),
+            (g(format!("/stars/schemes/new?unit={fj}")), vec![("b1admin", nf), ("viewer", fb), ("cityrev", nf)]),
+            (g(format!("/stars/schemes/new?unit={nm}")), vec![("fjadmin", nf)]),
+            (g(format!("/stars/schemes/{sid}")), vec![("nmadmin", nf)]),
+            (pf(format!("/stars/schemes/{sid}"), &[("name", "x")]), vec![("nmadmin", nf), ("b1admin", fb)]),
+            (pf(format!("/stars/schemes/{sid}/copy"), &[("year", "2030")]), vec![("nmadmin", nf), ("b1admin", fb)]),
+            (pf("/stars/schemes", &[("unit", &fj.to_string())]), vec![("nmadmin", nf), ("viewer", fb)]),
+            (
+                pf("/stars/campaigns", &[("scheme_id", &sid.to_string()), ("unit_id", &fj.to_string())]),
+                vec![("nmadmin", nf), ("viewer", fb)],
+            ),
+            (g(format!("/stars/campaigns/{cid}")), vec![("nmadmin", nf)]),
+            (
+                pf(format!("/stars/campaigns/{cid}"), &[("name", "x")]),
+                vec![("nmadmin", nf), ("b1admin", fb), ("cityrev", fb)],
+            ),
+            (
+                pf(format!("/stars/campaigns/{cid}/stage"), &[("to", "publicity")]),
+                vec![("nmadmin", nf), ("cityrev", fb), ("viewer", fb)],
+            ),
+            (g(format!("/stars/campaigns/{cid}/sheets/self.csv")), vec![("nmadmin", nf)]),
+            (pm(format!("/stars/campaigns/{cid}/scores")), vec![("nmadmin", nf)]),
+            (g(format!("/stars/entries/{eid}")), vec![("nmadmin", nf)]),
+            (
+                pf(format!("/stars/entries/{eid}/declare"), &[("target_star", "6")]),
+                vec![("nmadmin", nf), ("viewer", fb), ("cityrev", fb)],
+            ),
+            (pm(format!("/stars/entries/{eid}/self")), vec![("nmadmin", nf), ("viewer", fb), ("cityrev", fb)]),
+            (
+                pf(format!("/stars/entries/{eid}/review"), &[("level", "1")]),
+                vec![("nmadmin", nf), ("b1admin", fb), ("fjadmin", fb)],
+            ),
+            (pf(format!("/stars/entries/{eid}/return"), &[("comment", "x")]), vec![("b1admin", fb), ("viewer", fb)]),
+            (
+                pf(format!("/stars/entries/{eid}/objections"), &[("content", "x")]),
+                vec![("b1admin", fb), ("viewer", fb)],
+            ),
+            (pf(format!("/stars/entries/{eid}/withdraw"), &[("reason", "x")]), vec![("b1admin", fb), ("fjadmin", fb)]),
+            (
+                pf("/stars/queue", &[("level", "1"), ("ids", &eid.to_string()), ("action", "accept")]),
+                vec![("nmadmin", nf), ("b1admin", fb), ("fjadmin", fb)],
+            ),
+        ];
+        let token = |who: &str| if who == "cityrev" { city.clone() } else { w.token(who).to_string() };
+        let denials = || async {
+            w.store
+                .audit_entries(
+                    &Scope::All,
+                    &AuditQuery { action: Some("denied".into()), per_page: 1, ..Default::default() },
+                )
+                .await
+                .unwrap()
+                .0
+        };
+        let mut problems = vec![];
+        for (req, callers) in cases {
+            for (who, expected) in callers {
+                let before_denials = denials().await;
+                let r = w.send(req.build(&token(who))).await;
+                if r.status != expected {
+                    problems.push(format!("{who}: {} answered {} (expected {expected})", r.what, r.status));
+                } else if denials().await <= before_denials {
+                    problems.push(format!("{who}: {} refused but not recorded", r.what));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "[{}]\n{}", w.backend, problems.join("\n"));
+        let after = w.store.entry_detail(eid).await.unwrap();
+        assert_eq!(
+            (after.entry.status, after.entry.star, after.scores.len()),
+            (before.entry.status, before.entry.star, before.scores.len())
+        );
+        assert_eq!(w.store.schemes(&Scope::All, &[]).await.unwrap().len(), 1, "no scheme was added");
+        // A cookie session's API write without the CSRF header is refused too.
+        let s = w.login("fjadmin").await;
+        let r = w
+            .send(
+                post(&format!("/api/v1/stars/campaigns/{cid}/stage"))
+                    .session(&s)
+                    .json(&json!({ "stage": "publicity" })),
+            )
+            .await;
+        r.expect(StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+async fn upload(w: &World, cid: i64, s: &Session, stage: &str, bytes: Vec<u8>) -> Resp {
+    let parts =
+        [Part::Text("csrf", &s.csrf), Part::Text("stage", stage), Part::File("file", "scores.csv", "text/csv", &bytes)];
+    w.send(post(&format!("/stars/campaigns/{cid}/scores")).session(s).multipart(&parts)).await
+}
+
+/// A reviewer's spreadsheet for 300 branches: one bad cell writes nothing;
+/// the fixed file scores every branch in one go.
+#[tokio::test]
+async fn a_review_sheet_of_three_hundred_branches_is_all_or_nothing() {
+    each_backend(|w| async move {
+        use qizhi_store::load::{Batch, UnitRow};
+        let mut batch = Batch::default();
+        for i in 0..300 {
+            let fields = qizhi_core::org::UnitInput {
+                code: format!("FJ01-{:03}", 100 + i),
+                name: format!("福州第{}党支部", 100 + i),
+                kind: "党支部".into(),
+                founded: Some("2015-07-01".into()),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap();
+            batch.units.push(UnitRow { line: i + 2, parent_code: Some("FJ01".into()), fields });
+        }
+        w.store.load(&batch, &mut |_, _| {}).await.unwrap();
+        reviewer(&w, "cityrev", "FJ01").await;
+        let (_, cid) = campaign(&w, 1).await;
+        // Every branch self-assessed (by the province's admin, from a sheet).
+        let codes: Vec<String> = (0..300).map(|i| format!("FJ01-{:03}", 100 + i)).collect();
+        let s = w.login("fjadmin").await;
+        let sheet = |rows: &[Vec<String>]| {
+            let mut csv = String::from("组织编码,PB1,PB2,BP1\n");
+            for r in rows {
+                csv.push_str(&r.join(","));
+                csv.push('\n');
+            }
+            csv.into_bytes()
+        };
+        for code in &codes {
+            let id = entry(&w, cid, code).await;
+            call(
+                &w,
+                w.token("fjadmin"),
+                put(&format!("/api/v1/stars/entries/{id}/declaration")).json(&json!({ "target_star": 4 })),
+                StatusCode::OK,
+            )
+            .await;
+        }
+        let rows: Vec<Vec<String>> =
+            codes.iter().map(|c| vec![c.clone(), "45".into(), "40".into(), "70".into()]).collect();
+        upload(&w, cid, &s, "self", sheet(&rows)).await.expect(StatusCode::OK);
+        call(
+            &w,
+            w.token("fjadmin"),
+            post(&format!("/api/v1/stars/campaigns/{cid}/stage")).json(&json!({ "stage": "review" })),
+            StatusCode::OK,
+        )
+        .await;
+
+        // The city's reviewer: 300 rows, one score above its max.
+        let rev = w.login("cityrev").await;
+        let mut rows: Vec<Vec<String>> =
+            codes.iter().map(|c| vec![c.clone(), "50".into(), "45".into(), "92".into()]).collect();
+        rows[217][3] = "101".into();
+        let r = upload(&w, cid, &rev, "review1", sheet(&rows)).await;
+        let html = r.expect(StatusCode::UNPROCESSABLE_ENTITY).text();
+        assert!(html.contains("第 219 行 D 列（BP1 经营目标（满分 100））"), "row 219 (the 218th branch), column D");
+        let stats = w.store.campaign_stats(cid, &Scope::All).await.unwrap();
+        assert_eq!(stats.status(qizhi_core::stars::EntryStatus::Reviewed1), 0, "nothing half-written");
+        rows[217][3] = "92".into();
+        upload(&w, cid, &rev, "review1", sheet(&rows)).await.expect(StatusCode::OK);
+        let stats = w.store.campaign_stats(cid, &Scope::All).await.unwrap();
+        assert_eq!(stats.status(qizhi_core::stars::EntryStatus::Reviewed1), 300);
+        assert_eq!(stats.by_star[6], 300, "95 / 92: both benchmark");
+        rollup_exact(&w.store).await;
     })
     .await;
 }

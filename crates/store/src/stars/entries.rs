@@ -616,10 +616,13 @@ impl Store {
     }
 
     /// Applies a score spreadsheet to a campaign at `stage`, all rows or
-    /// none. `allowed(entry)` says whether the importer may score that
-    /// branch. Self rows need every indicator that is not auto-scored and
-    /// submit the self-assessment; review rows take the previous level's
-    /// score for an empty cell and complete that level's review.
+    /// none; returns the rows written. `allowed(entry)` says whether the
+    /// importer may score that branch. Self rows need every indicator that
+    /// is not auto-scored and submit the self-assessment; review rows take
+    /// the previous level's score for an empty cell and complete that
+    /// level's review. A row the stage no longer takes is an error, unless
+    /// it repeats what is stored (an export imported back): then it is left
+    /// as it is.
     pub async fn import_scores(
         &self,
         campaign_id: i64,
@@ -638,6 +641,47 @@ impl Store {
             let e = super::entry(&r)?;
             by_code.insert(e.unit_code.clone(), e);
         }
+        // What is stored at this stage, so that rows repeating it can be let through.
+        let mut stored: HashMap<i64, HashMap<String, Points>> = HashMap::new();
+        let mut stored_vetoes: HashMap<i64, Vec<String>> = HashMap::new();
+        let rows_stored = sqlx::query(
+            "SELECT s.entry_id, s.indicator, s.points FROM star_scores s JOIN star_entries e ON e.id = s.entry_id \
+             WHERE e.campaign_id = $1 AND s.stage = $2",
+        )
+        .bind(c.id)
+        .bind(stage.code())
+        .fetch_all(&mut *tx)
+        .await?;
+        for r in rows_stored {
+            stored.entry(r.try_get(0)?).or_default().insert(r.try_get(1)?, Points(r.try_get(2)?));
+        }
+        for r in sqlx::query(
+            "SELECT v.entry_id, v.code FROM star_vetoes v JOIN star_entries e ON e.id = v.entry_id \
+             WHERE e.campaign_id = $1 ORDER BY v.code",
+        )
+        .bind(c.id)
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            stored_vetoes.entry(r.try_get(0)?).or_default().push(r.try_get(1)?);
+        }
+        let unchanged = |e: &Entry, row: &ImportRow| {
+            let have = stored.get(&e.id);
+            let scores_same = have.is_some_and(|h| {
+                row.scores.iter().all(|(code, p)| match p {
+                    Some(p) => h.get(code) == Some(p),
+                    None => !h.contains_key(code) || stage.level().is_some(),
+                })
+            });
+            let vetoes_same = row.vetoes.as_ref().is_none_or(|v| {
+                let mut v = v.clone();
+                v.sort();
+                v.dedup();
+                stored_vetoes.get(&e.id).cloned().unwrap_or_default() == v
+            });
+            scores_same && vetoes_same
+        };
+        let mut skipped: HashSet<usize> = HashSet::new();
         let mut errors = vec![];
         let mut seen: HashMap<&str, usize> = HashMap::new();
         let err = |line, field, message: String| RowError { line, field, message };
@@ -664,7 +708,12 @@ impl Store {
                 Some(level) => campaign::may_review(c.stage, e.status, c.review_levels, level),
             };
             if let Err(m) = stage_ok {
-                errors.push(err(row.line, "unit_code", format!("{}：{m}", e.unit_name)));
+                // A row repeating what is stored (an export imported back) changes nothing.
+                if unchanged(e, row) {
+                    skipped.insert(row.line);
+                } else {
+                    errors.push(err(row.line, "unit_code", format!("{}：{m}", e.unit_name)));
+                }
                 continue;
             }
             if stage == ScoreStage::SelfAssess {
@@ -693,7 +742,7 @@ impl Store {
         let awarded = c.stage.awarded();
         let before = if awarded { Some(chain::read(&mut tx, Of::Campaign(c.id)).await?) } else { None };
         let mut trail = vec![];
-        for row in rows {
+        for row in rows.iter().filter(|r| !skipped.contains(&r.line)) {
             let e = &by_code[row.unit_code.trim()];
             let result = match stage.level() {
                 None => {
@@ -752,7 +801,7 @@ impl Store {
         }
         audit::append(&mut tx, self.actor.as_ref(), &trail).await?;
         tx.commit().await?;
-        Ok(rows.len())
+        Ok(rows.len() - skipped.len())
     }
 }
 

@@ -1099,8 +1099,8 @@ pub async fn distribution(
     caller: Caller,
     Query(q): Query<DistributionQuery>,
 ) -> AppResult<Json<DistributionView>> {
-    let unit =
-        state.store.unit_by_code(&q.org).await?.filter(|u| caller.can_read(&u.path)).ok_or_else(AppError::not_found)?;
+    let unit = state.store.unit_by_code(&q.org).await?.ok_or_else(AppError::not_found)?;
+    let unit = readable_unit(&state, &caller, unit.id.0).await?;
     let span = Span::new(q.from, q.to, this_year()).map_err(AppError::BadRequest)?;
     if span.to - span.from > 50 {
         return Err(AppError::BadRequest("统计区间最长 50 年 (at most 50 years)".into()));
@@ -1138,8 +1138,8 @@ pub async fn branches(
     caller: Caller,
     Query(q): Query<BranchesQuery>,
 ) -> AppResult<Json<BranchesView>> {
-    let unit =
-        state.store.unit_by_code(&q.org).await?.filter(|u| caller.can_read(&u.path)).ok_or_else(AppError::not_found)?;
+    let unit = state.store.unit_by_code(&q.org).await?.ok_or_else(AppError::not_found)?;
+    let unit = readable_unit(&state, &caller, unit.id.0).await?;
     let span = Span::new(q.from, q.to, this_year()).map_err(AppError::BadRequest)?;
     let per_page = q.per_page.unwrap_or(50).clamp(1, 1000);
     let page = q.page.unwrap_or(1).max(1);

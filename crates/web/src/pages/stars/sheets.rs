@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use qizhi_core::stars::campaign::{self, ScoreStage, Stage};
+use qizhi_core::stars::campaign::{self, ScoreStage};
 use qizhi_sheet::scores::{ScoreRow, results_sheet, score_cells, score_rows, scores_sheet};
 use qizhi_sheet::{CellError, FileErrors, Format, Row, Sheet, Writer};
 use qizhi_store::load::LoadError;
@@ -24,10 +24,10 @@ use crate::error::{AppError, PageResult};
 use crate::ledgers::ImportError;
 use crate::pages::render;
 
-/// What a sheet download is. A stage's export lists, while the campaign
-/// takes that stage's scores, the branches it takes them for (filled with
-/// the scores so far, or the stage below's), so that the file can be filled
-/// in and imported whole; otherwise the branches scored at that stage.
+/// What a sheet download is. A stage's export lists the branches the
+/// campaign takes that stage's scores for now (filled with the scores so
+/// far, or the stage below's) and those scored at it, so that the file can
+/// be filled in and imported whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SheetFile {
     /// The header only (and, in .xlsx, the 说明 worksheet).
@@ -55,14 +55,6 @@ pub fn accepts(c: &Campaign, e: &Entry, stage: ScoreStage) -> bool {
     match stage.level() {
         None => campaign::may_self_assess(c.stage, e.status).is_ok(),
         Some(level) => campaign::may_review(c.stage, e.status, c.review_levels, level).is_ok(),
-    }
-}
-
-/// Whether the campaign is in the stage where `stage` scores are given.
-fn in_phase(c: &Campaign, stage: ScoreStage) -> bool {
-    match stage {
-        ScoreStage::SelfAssess => c.stage == Stage::SelfAssess,
-        _ => c.stage == Stage::Review,
     }
 }
 
@@ -105,14 +97,9 @@ pub async fn export(
                 let e = &l.entry;
                 let own = scores.get(&e.id);
                 let of = |s: ScoreStage| own.and_then(|x| x.by_stage.get(&s)).filter(|m| !m.is_empty());
-                // While the stage is scoring, the rows it takes (so the file
-                // comes back in whole); otherwise the rows scored at it.
-                let listed = if in_phase(c, stage) || c.stage > Stage::Review {
-                    accepts(c, e, stage) || (!in_phase(c, stage) && of(stage).is_some())
-                } else {
-                    of(stage).is_some()
-                };
-                if !listed {
+                // The rows the stage takes now, and those scored at it (an
+                // import leaves those unchanged when they come back as they were).
+                if !(accepts(c, e, stage) || of(stage).is_some()) {
                     continue;
                 }
                 let empty = BTreeMap::new();
