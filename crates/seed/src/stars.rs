@@ -236,6 +236,32 @@ const PLANS: &[&str] = &[
     "规范“三会一课”，加强党员教育管理，经营指标保持全市前列，申报{n}星",
 ];
 
+/// `base` raised by `extra` (party building, business; hundredths) in half
+/// points spread over the indicators with room: the higher scores of the
+/// stages below the final one, indicator by indicator.
+fn raised(rng: &mut Rng, base: &[ScoreData], extra: (i64, i64), notes: &[&str]) -> Vec<ScoreData> {
+    let max_of = |code: &str| PARTY.iter().chain(BUSINESS).find(|s| s.0 == code).map_or(0, |s| s.2 * 100);
+    let mut out: Vec<ScoreData> = base.to_vec();
+    for (prefix, mut left) in [("PB", extra.0), ("BP", extra.1)] {
+        let idx: Vec<usize> = (0..out.len()).filter(|&i| out[i].indicator.starts_with(prefix)).collect();
+        while left >= 50 {
+            let room: Vec<usize> =
+                idx.iter().copied().filter(|&i| out[i].points.0 + 50 <= max_of(&out[i].indicator)).collect();
+            if room.is_empty() {
+                break;
+            }
+            let i = room[rng.below(room.len() as u64) as usize];
+            out[i].points = Points(out[i].points.0 + 50);
+            left -= 50;
+        }
+    }
+    for s in &mut out {
+        let asked = PARTY.iter().chain(BUSINESS).find(|x| x.0 == s.indicator).map_or("", |x| x.4);
+        s.note = (!notes.is_empty() && !asked.is_empty()).then(|| rng.pick(notes).replace("{e}", asked));
+    }
+    out
+}
+
 /// Raises each dimension a little: how branches tend to score themselves.
 fn generous(rng: &mut Rng, pb: i64, bp: i64) -> (i64, i64) {
     ((pb + rng.range(0, 6) * 50).min(9900), (bp + rng.range(0, 6) * 50).min(9900))
@@ -252,10 +278,19 @@ fn completed_entry(rng: &mut Rng, code: &str, star: u8, levels: u8, veto: Option
     let (pb, bp) = totals_for(rng, aim);
     let (self_pb, self_bp) = generous(rng, pb, bp);
     let target = (aim + u8::from(rng.chance(0.35))).min(6);
+    // The final scores, and the stages below them a little higher, indicator by indicator.
     let review = score_list(rng, pb, bp, &[]);
+    let self_scores = raised(rng, &review, (self_pb - pb, self_bp - bp), EVIDENCE);
     let first = if levels == 2 {
-        let (r1_pb, r1_bp) = ((pb + self_pb) / 100 * 50, (bp + self_bp) / 100 * 50);
-        score_list(rng, r1_pb, r1_bp, &[])
+        // Level 1 halfway between the branch's own scores and the final ones.
+        review
+            .iter()
+            .zip(&self_scores)
+            .map(|(r, own)| {
+                let half = (own.points.0 - r.points.0) / 100 * 50;
+                ScoreData { indicator: r.indicator.clone(), points: Points(r.points.0 + half), note: None }
+            })
+            .collect()
     } else {
         review.clone()
     };
@@ -266,7 +301,7 @@ fn completed_entry(rng: &mut Rng, code: &str, star: u8, levels: u8, veto: Option
             target_star: target,
             plan: Some(rng.pick(PLANS).replace("{n}", qizhi_core::stars::star_zh(target).trim_end_matches('星'))),
         }),
-        self_scores: score_list(rng, self_pb, self_bp, EVIDENCE),
+        self_scores,
         review1: first,
         review2: if levels == 2 { review } else { vec![] },
         review1_comment: Some(rng.pick(REVIEW_NOTES).to_string()),
