@@ -138,7 +138,14 @@ fn assert_well_formed(w: &World) {
             // Branches score themselves a little higher than their reviewers, indicator by indicator.
             for r in e.review1.iter().chain(&e.review2) {
                 let own = e.self_scores.iter().find(|s| s.indicator == r.indicator).expect("a self score");
-                assert!(own.points >= r.points, "{} {}: self {} < review {}", e.unit_code, r.indicator, own.points, r.points);
+                assert!(
+                    own.points >= r.points,
+                    "{} {}: self {} < review {}",
+                    e.unit_code,
+                    r.indicator,
+                    own.points,
+                    r.points
+                );
             }
             if c.stage.awarded() && e.status.review_done(levels) {
                 awarded.push(star(body, e, levels));

@@ -567,3 +567,63 @@ async fn bulk_loads_run_the_engine_and_keep_the_rollup_exact() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn auto_scored_indicators_read_the_branchs_figures_and_evidence_files_are_kept() {
+    each_backend(|store| async move {
+        let t = tree(&store).await;
+        // Two members in FJ01-001 by 2023, one more in 2024.
+        for (name, joined) in [("林一", "2010-07-01"), ("林二", "2020-07-01"), ("林三", "2024-03-01")] {
+            let f = qizhi_core::person::PersonInput {
+                name: name.into(),
+                category: "正式党员".into(),
+                join_date: Some(joined.into()),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap();
+            store.create_person(t["FJ01-001"].id, &f).await.unwrap();
+        }
+        let mut f = scheme_fields(2023);
+        f.body.dimensions[0].indicators.push(Indicator {
+            code: "PB3".into(),
+            name: "党员人数".into(),
+            max: Points::whole(10),
+            weight: None,
+            guide: String::new(),
+            evidence: String::new(),
+            auto: Some(qizhi_core::stars::scheme::AutoScore { figure: "org.members".into(), zero: 0.0, full: 4.0 }),
+        });
+        f.body.dimensions[0].standard = Points::whole(65);
+        let s = store.create_scheme(t["FJ"].id, &f).await.unwrap();
+        let c = store.create_campaign(s.id, t["FJ01"].id, &campaign_fields(1)).await.unwrap();
+        store.move_campaign(c.id, Stage::SelfAssess).await.unwrap();
+        let e = entry_of(&store, c.id, "FJ01-001").await;
+        store.declare(e.id, &Declaration { target_star: 4, plan: None }).await.unwrap();
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-evidence".to_vec();
+        let upload = qizhi_store::stars::Upload {
+            indicator: "PB1".into(),
+            name: "会议记录.png".into(),
+            kind: qizhi_core::file::FileKind::Png,
+            bytes: png.clone(),
+        };
+        // The auto-scored indicator cannot be typed in: it comes from the figure (2 of 4 members → 5 of 10).
+        let mut scores = self_scores(60, 70);
+        scores.push(SelfScore { indicator: "PB3".into(), points: Some(Points::whole(10)), note: None });
+        store.self_assess(e.id, &scores, &[upload], true).await.unwrap();
+        let d = store.entry_detail(e.id).await.unwrap();
+        let auto = d.score(ScoreStage::SelfAssess, "PB3").unwrap();
+        assert_eq!(auto.points, Points::whole(5));
+        assert!(auto.note.as_deref().unwrap().contains("org.members = 2"), "{:?}", auto.note);
+        assert_eq!(d.outcome().dimensions[0].score, Points::whole(65), "60 typed + 5 from the figure");
+        assert_eq!(d.entry.star, 4);
+        assert_eq!(d.evidence.len(), 1);
+        assert_eq!(store.file_data(d.evidence[0].file_id).await.unwrap(), png);
+        assert_eq!(
+            store.file(d.evidence[0].file_id).await.unwrap().unit_id,
+            t["FJ01-001"].id,
+            "filed under the branch"
+        );
+    })
+    .await;
+}

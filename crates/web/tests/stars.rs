@@ -170,6 +170,27 @@ async fn a_campaign_runs_through_the_api_with_every_role_in_its_place() {
         )
         .await;
         call(&w, &city, put(&format!("/api/v1/stars/entries/{b2}/self")).json(&other), StatusCode::FORBIDDEN).await;
+        // Evidence through the API before submitting: stored with the branch, served in scope only.
+        let v = call(
+            &w,
+            w.token("fjadmin"),
+            post(&format!("/api/v1/stars/entries/{b2}/evidence"))
+                .multipart(&[Part::Text("indicator", "PB1"), Part::File("file", "会议记录.png", "image/png", PNG)]),
+            StatusCode::OK,
+        )
+        .await;
+        let file = v["evidence"][0]["file_id"].as_i64().expect("the evidence is listed");
+        assert_eq!(v["evidence"][0]["indicator"], "PB1");
+        w.send(get(&format!("/files/{file}")).bearer(&city)).await.expect(StatusCode::OK);
+        w.send(get(&format!("/files/{file}")).bearer(w.token("nmadmin"))).await.expect(StatusCode::NOT_FOUND);
+        let bad = w
+            .send(post(&format!("/api/v1/stars/entries/{b2}/evidence")).bearer(w.token("fjadmin")).multipart(&[
+                Part::Text("indicator", "PB1"),
+                Part::File("file", "x.html", "text/html", b"<script>alert(1)</script>"),
+            ]))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad.error_fields(), ["file"]);
         self_assess(&w, w.token("fjadmin"), b2, 85, 82).await;
         // Evidence upload, then served to whoever reads the branch.
         let ev = w
