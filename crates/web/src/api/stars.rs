@@ -256,6 +256,7 @@ pub struct CampaignDetail {
     campaign: CampaignView,
     /// Counted over the entries in the caller's scope.
     stats: StatsView,
+    /// Over the whole campaign; empty for callers who may not read its unit.
     quotas: Vec<QuotaView>,
 }
 
@@ -746,10 +747,9 @@ pub async fn get_campaign(
 ) -> AppResult<Json<CampaignDetail>> {
     let c = readable_campaign(&state, &caller, id).await?;
     let s = state.store.campaign_stats(c.id, &caller.scope).await?;
-    let quotas = state
-        .store
-        .campaign_quotas(&c)
-        .await?
+    // Quotas count the whole campaign: shown to those who may read its unit.
+    let quotas = if caller.can_read(&c.unit_path) { state.store.campaign_quotas(&c).await? } else { vec![] };
+    let quotas = quotas
         .into_iter()
         .map(|q| QuotaView {
             stars: q.stars,

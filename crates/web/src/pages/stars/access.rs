@@ -3,7 +3,6 @@
 //! 404 outside the caller's scope, 403 inside it without the right.
 
 use axum::response::{IntoResponse, Redirect, Response};
-use qizhi_core::access::Role;
 use qizhi_core::ids::UnitId;
 use qizhi_core::org::lineage;
 use qizhi_store::stars::{Campaign, Entry, EntryDetail, ReviewScope, Scheme};
@@ -37,7 +36,7 @@ pub(crate) fn ancestors(caller: &Caller) -> Vec<UnitId> {
     let mut out: Vec<UnitId> = caller
         .grants
         .iter()
-        .filter(|g| g.role.may_read_scope() || g.role == Role::Member)
+        .filter(|g| g.role.may_read_scope())
         .filter_map(|g| g.unit_path.as_deref())
         .flat_map(|p| {
             let ids = lineage(p);

@@ -133,13 +133,18 @@ pub(crate) async fn campaign_page(
         );
         remind(stats.open_objections, "{n} 条异议未答复", "{n} objections are unanswered");
     }
-    let quotas = state
-        .store
-        .campaign_quotas(c)
-        .await?
-        .iter()
-        .map(|u| (lang.label(&u.zh(), &u.en()).to_string(), u.exceeded()))
-        .collect();
+    // Quotas count the whole campaign: shown to those who may read its unit.
+    let quotas = if caller.can_read(&c.unit_path) {
+        state
+            .store
+            .campaign_quotas(c)
+            .await?
+            .iter()
+            .map(|u| (lang.label(&u.zh(), &u.en()).to_string(), u.exceeded()))
+            .collect()
+    } else {
+        vec![]
+    };
     let by_status = EntryStatus::ALL.iter().map(|s| (s.code(), s.zh(), s.en(), count(*s))).collect();
     let can_manage = super::may_manage(caller, c);
     let stage_tuple = |s: Stage| (s.code(), s.zh(), s.en());
