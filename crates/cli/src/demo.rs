@@ -20,10 +20,9 @@ pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
     ("fujian", "福建省委党务管理员", "unit_admin", Some("FJ")),
     ("fuzhou001", "福州第一支部书记", "unit_admin", Some("FJ01-001")),
     ("guizhou", "贵州省委审核人", "reviewer", Some("GZ")),
-    // -- brands (issue 4): decides on the brands of Fujian's units (申报 → 初审 → 评审 → 命名).
+    // Decides on the brands of Fujian's units (申报 → 初审 → 评审 → 命名) and reviews its star evaluations.
     ("fjreview", "福建省委审核人", "reviewer", Some("FJ")),
     ("leader", "集团领导（查阅）", "viewer", Some("CU")),
-    ("fjshenhe", "福建省委审核人", "reviewer", Some("FJ")),
     ("dangyuan", "福州第一支部党员", "member", Some("FJ01-001")),
 ];
 
@@ -73,6 +72,8 @@ pub fn batch(world: World) -> Batch {
             brand_code: h.brand_code,
         });
     }
+    // stars
+    b.stars = world.stars;
     b
 }
 

@@ -6,6 +6,8 @@ mod bench;
 mod config;
 mod demo;
 mod ledger;
+// stars
+mod stars;
 mod user;
 
 use anyhow::Context;
@@ -64,18 +66,40 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(user::UserCommand),
-    /// Import a ledger (units, people, grids, scenarios; brands, brand_elements, honors) from .xlsx or .csv; all rows or none.
-    Import { kind: String, file: std::path::PathBuf },
-    /// Export a ledger of a unit's subtree to .xlsx or .csv.
+    /// Import a ledger (units, people, grids, scenarios; brands, brand_elements, honors; or a star
+    /// campaign's scores) from .xlsx or .csv; all rows or none.
+    Import {
+        kind: String,
+        file: std::path::PathBuf,
+        /// `scores`: the campaign (its id).
+        #[arg(long)]
+        campaign: Option<i64>,
+        /// `scores`: self, review1 or review2 (default: self before review, review1 from then on).
+        #[arg(long)]
+        stage: Option<String>,
+    },
+    /// Export a ledger of a unit's subtree (or a star campaign's `scores` or `results`) to .xlsx or .csv.
     Export {
         kind: String,
         file: std::path::PathBuf,
         /// The unit whose subtree to export (default: the root).
         #[arg(long)]
         org: Option<String>,
+        /// `scores`, `results`: the campaign (its id).
+        #[arg(long)]
+        campaign: Option<i64>,
+        /// `scores`: self, review1 or review2.
+        #[arg(long)]
+        stage: Option<String>,
     },
-    /// Write an empty import template with Chinese headers (.xlsx or .csv).
-    Template { kind: String, file: std::path::PathBuf },
+    /// Write an empty import template with Chinese headers (.xlsx or .csv); `scores` needs --campaign.
+    Template {
+        kind: String,
+        file: std::path::PathBuf,
+        /// `scores`: the campaign whose scheme gives the columns.
+        #[arg(long)]
+        campaign: Option<i64>,
+    },
     /// Print the figures of a unit's subtree for a year or span of years.
     Figures {
         /// The unit's code (组织编码).
@@ -156,14 +180,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(cmd) => user::run(open(&config.db).await?.acting(qizhi_store::audit::Actor::cli()), cmd).await,
-        Command::Import { kind, file } => {
+        // stars: score sheets of a campaign
+        Command::Import { kind, file, campaign, stage } if stars::KINDS.contains(&kind.as_str()) => {
+            let store = open(&config.db).await?.acting(qizhi_store::audit::Actor::cli());
+            stars::import(&store, &file, campaign, stage.as_deref()).await
+        }
+        Command::Export { kind, file, org, campaign, stage } if stars::KINDS.contains(&kind.as_str()) => {
+            stars::export(&open(&config.db).await?, &kind, &file, campaign, stage.as_deref(), org.as_deref()).await
+        }
+        Command::Template { kind, file, campaign } if stars::KINDS.contains(&kind.as_str()) => {
+            stars::template(&open(&config.db).await?, &file, campaign).await
+        }
+        Command::Import { kind, file, .. } => {
             let store = open(&config.db).await?.acting(qizhi_store::audit::Actor::cli());
             ledger::import(&store, &kind, &file).await
         }
-        Command::Export { kind, file, org } => {
+        Command::Export { kind, file, org, .. } => {
             ledger::export(&open(&config.db).await?, &kind, &file, org.as_deref()).await
         }
-        Command::Template { kind, file } => {
+        Command::Template { kind, file, .. } => {
             let sheet = qizhi_web::ledgers::sheet_of(&kind).map_err(anyhow::Error::msg)?;
             qizhi_sheet::template(&file, sheet)?;
             println!("已生成模板 (template written): {}", file.display());

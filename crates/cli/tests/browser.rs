@@ -28,6 +28,11 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
+// stars: a branch self-assesses, a reviewer scores, the campaign is awarded,
+// the distribution chart shows the result (tests/browser/stars.rs).
+#[path = "browser/stars.rs"]
+mod stars;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const SKIPPED: &str =
     "BROWSER TEST SKIPPED: install chromium and chromium-driver (apt-get install chromium chromium-driver)";
@@ -186,6 +191,9 @@ async fn walk(c: &Client, base: &str, out: &Path) -> anyhow::Result<()> {
     wait_displayed(&nav, "the opened side navigation").await?;
     ensure!(toggle.attr("aria-expanded").await?.as_deref() == Some("true"), "the toggle is not marked expanded");
     shot(c, out, "06-phone-nav-open").await?;
+    // stars
+    c.set_window_size(1280, 900).await?;
+    stars::walk(c, base, out).await?;
     Ok(())
 }
 

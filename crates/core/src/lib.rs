@@ -14,5 +14,7 @@ pub mod grid;
 pub mod ids;
 pub mod org;
 pub mod person;
+// stars
+pub mod stars;
 
 pub use error::{FieldError, Invalid};

@@ -29,6 +29,9 @@
 //! - 8–25 people per branch, about 15 on average, each passing
 //!   `PersonInput::validate`'s rules, with unique phone and ID numbers.
 //!   Every date is on or before [`AS_OF`].
+//! - Star evaluations (`stars`): Fujian's "六星" scheme and campaigns, its
+//!   2023 campaign giving the article's 3★ 100 %, 4★ 73 %, 26 five-star and 2
+//!   six-star branches through the engine; other provinces' campaigns.
 //!
 //! # Provincial-level codes
 //!
@@ -64,6 +67,8 @@
 //! evaluations and tasks join later), assembled by `world`. The brands of
 //! `brand.rs`: every brand the article names and generated ones, so that the
 //! Demo and Group worlds hold [`MATURE_BRANDS`] mature or exemplary brands. Each draws from
+//! One module per capability (`org`, `person`, `grid`, `stars`; brands and
+//! tasks join later), assembled by `world`. Each draws from
 //! its own named random stream (`rng`) so that changing one part leaves the others
 //! as they were.
 
@@ -75,6 +80,8 @@ mod person;
 mod places;
 mod rng;
 mod split;
+// stars
+pub mod stars;
 mod world;
 
 pub use brand::{MATURE_BRANDS, SeedBrand, SeedBrands, SeedHonor, SeedStandard};

@@ -48,6 +48,10 @@ pub struct World {
     pub scenarios: Vec<SeedScenario>,
     /// Brands, their standards and honors (issue 4), in `brand.rs`.
     pub brands: crate::brand::SeedBrands,
+    // stars
+    /// Star-evaluation schemes and campaigns (see `stars.rs`).
+    #[serde(default)]
+    pub stars: qizhi_core::stars::data::StarsData,
 }
 
 /// A unit and the code of its parent (`None` only for the root).
@@ -101,6 +105,8 @@ pub fn world(scale: Scale) -> World {
     }
     // -- brands (issue 4): after the units they belong to.
     w.brands = crate::brand::brands(scale, &w.units);
+    // stars: after the whole tree, since campaigns name its branches
+    w.stars = crate::stars::stars(&w.units);
     w
 }
 

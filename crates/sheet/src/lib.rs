@@ -17,6 +17,8 @@ pub mod format;
 pub mod import;
 pub mod read;
 pub mod row;
+// stars
+pub mod scores;
 pub mod validate;
 pub mod write;
 

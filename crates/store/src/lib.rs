@@ -17,6 +17,8 @@ pub mod people;
 pub mod rollup;
 mod rows;
 pub mod scope;
+// stars
+pub mod stars;
 pub mod units;
 pub mod users;
 // -- brands (issue 4)

@@ -49,11 +49,18 @@ pub struct Batch {
     pub scenarios: Vec<ScenarioRow>,
     /// Brands, their structures and standards, and honors (issue 4).
     pub brands: crate::brand_load::BrandBatch,
+    // stars
+    pub stars: qizhi_core::stars::data::StarsData,
 }
 
 impl Batch {
     pub fn len(&self) -> usize {
-        self.units.len() + self.people.len() + self.grids.len() + self.scenarios.len() + self.brands.len()
+        self.units.len()
+            + self.people.len()
+            + self.grids.len()
+            + self.scenarios.len()
+            + self.brands.len()
+            + self.stars.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -241,6 +248,8 @@ impl Store {
             actor.as_deref(),
         )
         .await?;
+        // stars: schemes and campaigns, after the units they name
+        crate::stars::load::apply(&mut tx, &batch.stars, &by_code, &mut delta, &mut errors, &mut trail).await?;
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.line);
             return Err(LoadError::Rows(errors));

@@ -79,6 +79,8 @@ impl Store {
         }
         // -- brands and honors (issue 4)
         crate::brand_load::recount(&self.pool, &paths, &mut delta).await?;
+        // stars: every branch's chain of awarded stars
+        crate::stars::chain::recount(&self.pool, &paths, &mut delta).await?;
         let mut out: BTreeMap<i64, BTreeMap<(i32, String), i64>> = BTreeMap::new();
         for (unit, year, key, value) in delta.cells() {
             out.entry(unit.0).or_default().insert((year, key.to_string()), value);

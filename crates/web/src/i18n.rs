@@ -78,6 +78,8 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::views::accounts::TEXT,
     // -- brands (issue 4)
     crate::views::brands::TEXT,
+    // stars
+    crate::pages::stars::TEXT,
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

@@ -44,6 +44,8 @@ pub const NAV: &[NavItem] = &[
     // accounts and audit
     NavItem { key: "accounts", href: "/accounts", zh: "账号权限", en: "Accounts", icon: icon::ACCOUNTS },
     NavItem { key: "audit", href: "/audit", zh: "审计日志", en: "Audit trail", icon: icon::AUDIT },
+    // stars
+    NavItem { key: "stars", href: "/stars", zh: "星级评定", en: "Star ratings", icon: icon::STAR },
 ];
 
 /// Navigation icons (SVG path data, 24×24, stroked), including some for the
@@ -133,6 +135,9 @@ layout_with_chrome!(
     accounts::AccountDetailPage,
     accounts::AuditPage
 );
+
+// stars
+pub mod stars;
 
 // ---------------------------------------------------------------------------
 // Shared pieces

@@ -9,6 +9,8 @@ mod brands;
 mod figures;
 mod honors;
 mod people;
+// stars
+pub(crate) mod stars;
 mod units;
 
 use axum::Json;
@@ -16,6 +18,8 @@ use axum::http::Method;
 use utoipa::OpenApi;
 
 use crate::routes::{Route, route};
+// stars
+use stars::Doc as StarsDoc;
 
 pub fn routes() -> Vec<Route> {
     use Method as M;
@@ -59,6 +63,10 @@ pub fn routes() -> Vec<Route> {
         route(M::PUT, "/api/v1/honors/{id}", honors::update),
         route(M::DELETE, "/api/v1/honors/{id}", honors::delete),
     ]
+    .into_iter()
+    // stars
+    .chain(stars::routes())
+    .collect()
 }
 
 #[derive(OpenApi)]
@@ -88,7 +96,7 @@ pub fn routes() -> Vec<Route> {
         brands::StandardItemBody, brands::StandardBody,
         honors::HonorView, honors::HonorsView, honors::HonorBody,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &StarsDoc),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;

@@ -12,6 +12,8 @@ mod people;
 pub mod account;
 mod accounts;
 pub(crate) mod audit;
+// stars
+pub mod stars;
 
 use askama::Template;
 use axum::http::Method;
@@ -62,6 +64,8 @@ pub fn routes() -> Vec<Route> {
     .into_iter()
     // -- brands (issue 4)
     .chain(brands::routes())
+    // stars
+    .chain(stars::routes())
     .collect()
 }
 

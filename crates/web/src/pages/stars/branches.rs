@@ -1,0 +1,74 @@
+//! `GET /stars/branches`: the branches behind a star figure (each branch's
+//! latest award in the span), with a link to each one's evaluation.
+
+use axum::extract::{Query, State};
+use axum::response::Html;
+use qizhi_core::stars::MAX_STARS;
+use serde::Deserialize;
+
+use super::overview::{campaigns_of, default_span};
+use crate::AppState;
+use crate::auth::PageCaller;
+use crate::error::{AppError, PageResult};
+use crate::pages::{chrome, readable_unit, render, scope_root};
+use crate::views::UnitRef;
+use crate::views::stars::{RankedRow, StarBranchesPage};
+
+pub const PER_PAGE: i64 = 50;
+
+#[derive(Deserialize)]
+pub struct BranchesQuery {
+    unit: Option<i64>,
+    from: Option<i32>,
+    to: Option<i32>,
+    star: Option<u8>,
+    at_least: Option<u8>,
+    page: Option<i64>,
+}
+
+/// `GET /stars/branches?unit=&from=&to=&star=&at_least=&page=` — whoever
+/// may read the unit; the list holds only branches in the caller's scope.
+pub async fn page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(q): Query<BranchesQuery>,
+) -> PageResult<Html<String>> {
+    let unit = match q.unit {
+        Some(id) => readable_unit(&state, &caller, id).await?,
+        None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
+    };
+    if q.star.is_some_and(|s| s > MAX_STARS) {
+        return Err(AppError::BadRequest("星级应为 0 到 6 (stars 0 to 6)".into()).into());
+    }
+    let campaigns = campaigns_of(&state, &caller, &unit.path).await?;
+    let span = default_span(&campaigns, q.from, q.to)?;
+    let at_least = q.at_least.unwrap_or(0) == 1 && q.star.is_some();
+    let page = q.page.unwrap_or(1).max(1);
+    let (total, rows) = state.store.star_branches(&unit, &caller.scope, span, q.star, at_least, page, PER_PAGE).await?;
+    let rows = rows
+        .into_iter()
+        .map(|b| RankedRow {
+            entry_id: b.entry_id,
+            unit_name: b.unit_name,
+            unit_code: b.unit_code,
+            parent_name: b.parent_name.unwrap_or_default(),
+            campaign_name: b.campaign_name,
+            year: b.year,
+            star: b.star,
+            withdrawn: b.withdrawn,
+        })
+        .collect();
+    let path = format!("/stars/branches?unit={}&from={}&to={}", unit.id, span.from, span.to);
+    render(&StarBranchesPage {
+        chrome: chrome(&caller, "stars", &path),
+        unit: UnitRef::from(&unit),
+        from: span.from,
+        to: span.to,
+        star: q.star,
+        at_least,
+        rows,
+        total,
+        page,
+        pages: (total + PER_PAGE - 1) / PER_PAGE,
+    })
+}

@@ -1,0 +1,87 @@
+//! Star-rated branch evaluation (星级党支部) pages: the distribution of a
+//! scope and its branches by star, schemes and their editor, campaigns and
+//! their stages, a branch's evaluation page, the reviewer's queue, and score
+//! spreadsheets in and out. The access rules every stars page and API call
+//! share are here too.
+//!
+//! Who may do what (system admins may do everything):
+//!
+//! | action | who |
+//! |---|---|
+//! | read a distribution, a branch list, a campaign or an entry | whoever may read the unit (`can_read`) |
+//! | read a scheme or campaign run above one's scope | whoever reads a unit under it |
+//! | issue, edit, copy a scheme | unit admins of the issuing unit (`can_edit`) |
+//! | start a campaign, change its dates, move its stages, award | unit admins of the campaign's unit |
+//! | declare, self-assess, upload evidence | unit admins of the branch (`can_edit(branch)`) |
+//! | review level 1, return, withdraw a star | reviewers of the branch's parent (`can_review(parent)`) |
+//! | review level 2 (and corrections when two levels) | reviewers of the campaign's unit |
+//! | record and answer objections | the campaign's admins and the level-1 reviewers |
+//!
+//! Outside one's scope everything answers 404; inside it, without the
+//! right, 403. Both are recorded in the audit trail.
+
+mod access;
+mod branches;
+mod campaigns;
+mod entries;
+mod overview;
+mod queue;
+mod schemes;
+pub mod sheets;
+mod text;
+
+use axum::http::Method;
+
+pub(crate) use access::*;
+pub use text::TEXT;
+
+use crate::routes::{Route, route};
+
+pub fn routes() -> Vec<Route> {
+    use Method as M;
+    vec![
+        route(M::GET, "/stars", overview::page),
+        route(M::GET, "/stars/branches", branches::page),
+        route(M::GET, "/stars/queue", queue::page),
+        route(M::POST, "/stars/queue", queue::bulk),
+        route(M::GET, "/stars/schemes", schemes::list),
+        route(M::GET, "/stars/schemes/new", schemes::new),
+        route(M::POST, "/stars/schemes", schemes::create),
+        route(M::GET, "/stars/schemes/{id}", schemes::page),
+        route(M::POST, "/stars/schemes/{id}", schemes::save),
+        route(M::POST, "/stars/schemes/{id}/copy", schemes::copy),
+        route(M::POST, "/stars/campaigns", campaigns::create),
+        route(M::GET, "/stars/campaigns/{id}", campaigns::page),
+        route(M::POST, "/stars/campaigns/{id}", campaigns::save),
+        route(M::POST, "/stars/campaigns/{id}/stage", campaigns::stage),
+        route(M::GET, "/stars/campaigns/{id}/sheets/{file}", sheets::download),
+        route(M::POST, "/stars/campaigns/{id}/scores", sheets::upload),
+        route(M::GET, "/stars/entries/{id}", entries::page),
+        route(M::POST, "/stars/entries/{id}/declare", entries::declare),
+        route(M::POST, "/stars/entries/{id}/self", entries::self_assess),
+        route(M::POST, "/stars/entries/{id}/review", entries::review),
+        route(M::POST, "/stars/entries/{id}/return", entries::return_entry),
+        route(M::POST, "/stars/entries/{id}/objections", entries::objection),
+        route(M::POST, "/stars/objections/{id}/answer", entries::answer),
+        route(M::POST, "/stars/entries/{id}/withdraw", entries::withdraw),
+    ]
+}
+
+/// The flash a page shows after a successful form: `?done=<code>`.
+pub(crate) fn done_key(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "saved" => "stars.done.saved",
+        "submitted" => "stars.done.submitted",
+        "declared" => "stars.done.declared",
+        "reviewed" => "stars.done.reviewed",
+        "returned" => "stars.done.returned",
+        "withdrawn" => "stars.done.withdrawn",
+        "objection" => "stars.done.objection",
+        "answered" => "stars.done.answered",
+        "stage" => "stars.done.stage",
+        "created" => "stars.done.created",
+        "copied" => "stars.done.copied",
+        "bulk" => "stars.done.bulk",
+        _ => return None,
+    })
+}

@@ -1,0 +1,107 @@
+//! `GET /stars`: the distribution of a unit's subtree, exact and cumulative,
+//! year over year, with its units below and the campaigns that concern it.
+
+use axum::extract::{Query, State};
+use axum::response::Html;
+use qizhi_core::figures::Span;
+use qizhi_store::stars::Campaign;
+use serde::Deserialize;
+
+use super::{ancestors, review_scope};
+use crate::AppState;
+use crate::auth::{Caller, PageCaller};
+use crate::error::{AppError, PageResult};
+use crate::pages::{chrome, readable_unit, render, scope_root, short_ref, this_year};
+use crate::views::UnitRef;
+use crate::views::stars::{CampaignRow, ChildRow, StarsOverviewPage, YearRow};
+
+#[derive(Deserialize)]
+pub struct OverviewQuery {
+    unit: Option<i64>,
+    from: Option<i32>,
+    to: Option<i32>,
+}
+
+pub(crate) fn campaign_row(c: &Campaign) -> CampaignRow {
+    CampaignRow {
+        id: c.id,
+        name: c.name.clone(),
+        unit_name: c.unit_name.clone(),
+        year: c.year,
+        stage_code: c.stage.code(),
+        stage_zh: c.stage.zh(),
+        stage_en: c.stage.en(),
+    }
+}
+
+/// The span a page shows when none is asked for: the years of the awarded
+/// campaigns the caller sees (at most five, newest last), else this year.
+pub(crate) fn default_span(campaigns: &[Campaign], from: Option<i32>, to: Option<i32>) -> Result<Span, AppError> {
+    let awarded: Vec<i32> = campaigns.iter().filter(|c| c.stage.awarded()).map(|c| c.year).collect();
+    let last = awarded.iter().max().copied().unwrap_or_else(this_year);
+    let first = awarded.iter().min().copied().unwrap_or(last).max(last - 4);
+    let (from, to) = match (from, to) {
+        (None, None) => (Some(first), Some(last)),
+        other => other,
+    };
+    let span = Span::new(from, to, this_year()).map_err(AppError::BadRequest)?;
+    if span.to - span.from > 20 {
+        return Err(AppError::BadRequest("统计区间最长 20 年 (at most 20 years)".into()));
+    }
+    Ok(span)
+}
+
+/// The campaigns a caller sees that concern `path`: run over it, above it or below it.
+pub(crate) async fn campaigns_of(state: &AppState, caller: &Caller, path: &str) -> PageResult<Vec<Campaign>> {
+    let all = state.store.campaigns(&caller.scope, &ancestors(caller)).await?;
+    Ok(all.into_iter().filter(|c| c.unit_path.starts_with(path) || path.starts_with(&c.unit_path)).collect())
+}
+
+/// `GET /stars?unit=&from=&to=` — whoever may read the unit (default: the
+/// caller's scope root). Out of scope: 404 (recorded).
+pub async fn page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(q): Query<OverviewQuery>,
+) -> PageResult<Html<String>> {
+    let unit = match q.unit {
+        Some(id) => readable_unit(&state, &caller, id).await?,
+        None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
+    };
+    let campaigns = campaigns_of(&state, &caller, &unit.path).await?;
+    let span = default_span(&campaigns, q.from, q.to)?;
+    let years = state
+        .store
+        .figures_by_year(unit.id, span.from, span.to)
+        .await?
+        .iter()
+        .map(|(y, f)| YearRow::from_figures(*y, f))
+        .collect();
+    let whole = YearRow::from_figures(span.to, &state.store.figures(unit.id, span).await?);
+    let mut children = vec![];
+    for c in state.store.children(unit.id).await? {
+        let row = YearRow::from_figures(span.to, &state.store.figures(c.unit.id, span).await?);
+        if row.evaluated > 0 {
+            children.push(ChildRow { unit: short_ref(&c.unit), row });
+        }
+    }
+    let lineage = state.store.lineage_units(&unit).await?;
+    let breadcrumb =
+        lineage.iter().filter(|a| a.id != unit.id && caller.can_read(&a.path)).map(UnitRef::from).collect();
+    let reviewer = review_scope(&caller);
+    let queue = if reviewer.is_empty() { None } else { Some(state.store.review_queue(&reviewer, None).await?.len()) };
+    let path = format!("/stars?unit={}&from={}&to={}", unit.id, span.from, span.to);
+    render(&StarsOverviewPage {
+        chrome: chrome(&caller, "stars", &path),
+        unit: UnitRef::from(&unit),
+        breadcrumb,
+        from: span.from,
+        to: span.to,
+        years,
+        span: whole,
+        children,
+        campaigns: campaigns.iter().map(campaign_row).collect(),
+        queue,
+        can_issue: caller.can_edit(&unit.path),
+    })
+}

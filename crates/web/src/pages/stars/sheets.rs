@@ -1,0 +1,291 @@
+//! Score spreadsheets of a campaign, for the pages and the `qizhi` command:
+//! a template and exports whose columns are the scheme's indicators, the
+//! import of a whole file (300 branches at once; every problem named by row
+//! and column letter; nothing written unless every row passes), and the
+//! results sheet of the apply stage.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use qizhi_core::stars::campaign::{self, ScoreStage};
+use qizhi_sheet::scores::{ScoreRow, results_sheet, score_cells, score_rows, scores_sheet};
+use qizhi_sheet::{CellError, FileErrors, Format, Row, Sheet, Writer};
+use qizhi_store::load::LoadError;
+use qizhi_store::stars::{Campaign, Entry, EntryFilter, EntryListed, ImportRow};
+use qizhi_store::{Scope, Store};
+
+use super::campaigns::{EntriesQuery, campaign_page};
+use super::{may_review, may_self_assess, readable_campaign};
+use crate::AppState;
+use crate::auth::{Caller, PageCaller};
+use crate::error::{AppError, PageResult};
+use crate::ledgers::ImportError;
+use crate::pages::render;
+
+/// What a sheet download is. A stage's export lists the branches the
+/// campaign takes that stage's scores for now (filled with the scores so
+/// far, or the stage below's) and those scored at it, so that the file can
+/// be filled in and imported whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetFile {
+    /// The header only (and, in .xlsx, the 说明 worksheet).
+    Template,
+    /// The scores of one stage (review stages start from the stage below when empty).
+    Scores(ScoreStage),
+    /// Scores, levels and stars (the apply stage's export).
+    Results,
+}
+
+/// `template.xlsx`, `self.csv`, `review1.xlsx`, `results.csv` …
+pub fn sheet_file(name: &str) -> Option<(SheetFile, Format)> {
+    let (what, _) = name.split_once('.')?;
+    let format = Format::from_name(name).ok()?;
+    let file = match what {
+        "template" => SheetFile::Template,
+        "results" => SheetFile::Results,
+        s => SheetFile::Scores(ScoreStage::parse(s).ok()?),
+    };
+    Some((file, format))
+}
+
+/// Whether the campaign takes scores of `stage` for this entry now.
+pub fn accepts(c: &Campaign, e: &Entry, stage: ScoreStage) -> bool {
+    match stage.level() {
+        None => campaign::may_self_assess(c.stage, e.status).is_ok(),
+        Some(level) => campaign::may_review(c.stage, e.status, c.review_levels, level).is_ok(),
+    }
+}
+
+/// Every entry of a campaign inside `scope`, in tree order.
+async fn all_entries(store: &Store, c: &Campaign, scope: &Scope) -> anyhow::Result<Vec<EntryListed>> {
+    let mut out = vec![];
+    let mut page = 1;
+    loop {
+        let f = EntryFilter { page, per_page: 1000, ..Default::default() };
+        let (total, list) = store.campaign_entries(c.id, scope, &f).await?;
+        out.extend(list);
+        if out.len() as i64 >= total || page > 1000 {
+            return Ok(out);
+        }
+        page += 1;
+    }
+}
+
+/// Writes a sheet of a campaign: template, a stage's scores, or the results.
+pub async fn export(
+    store: &Store,
+    c: &Campaign,
+    file: SheetFile,
+    scope: &Scope,
+    format: Format,
+) -> anyhow::Result<(Vec<u8>, String)> {
+    let scheme = store.scheme(c.scheme_id).await?;
+    let body = &scheme.body;
+    match file {
+        SheetFile::Template => {
+            let bytes = qizhi_sheet::template_to_vec(format, scores_sheet(body))?;
+            Ok((bytes, format!("{}-评分模板.{}", c.name, format.extension())))
+        }
+        SheetFile::Scores(stage) => {
+            let sheet = scores_sheet(body);
+            let entries = all_entries(store, c, scope).await?;
+            let scores = store.campaign_scores(c.id).await?;
+            let mut w = Writer::new(Vec::new(), format, sheet)?;
+            for l in &entries {
+                let e = &l.entry;
+                let own = scores.get(&e.id);
+                let of = |s: ScoreStage| own.and_then(|x| x.by_stage.get(&s)).filter(|m| !m.is_empty());
+                // The rows the stage takes now, and those scored at it (an
+                // import leaves those unchanged when they come back as they were).
+                if !(accepts(c, e, stage) || of(stage).is_some()) {
+                    continue;
+                }
+                let empty = BTreeMap::new();
+                let list = match stage {
+                    ScoreStage::SelfAssess => of(stage),
+                    ScoreStage::Review1 => of(stage).or_else(|| of(ScoreStage::SelfAssess)),
+                    ScoreStage::Review2 => {
+                        of(stage).or_else(|| of(ScoreStage::Review1)).or_else(|| of(ScoreStage::SelfAssess))
+                    }
+                }
+                .unwrap_or(&empty);
+                let comment = match stage {
+                    ScoreStage::SelfAssess => None,
+                    ScoreStage::Review1 => e.review1_comment.as_deref(),
+                    ScoreStage::Review2 => e.review2_comment.as_deref(),
+                };
+                let vetoes = own.map(|x| x.vetoes.clone()).unwrap_or_default();
+                w.row(&score_cells(body, &e.unit_code, &e.unit_name, list, comment, &vetoes))?;
+            }
+            let bytes = w.finish()?;
+            Ok((bytes, format!("{}-{}评分.{}", c.name, stage.zh(), format.extension())))
+        }
+        SheetFile::Results => {
+            let sheet = results_sheet(body);
+            let entries = all_entries(store, c, scope).await?;
+            let scores = store.campaign_scores(c.id).await?;
+            let mut w = Writer::new(Vec::new(), format, sheet)?;
+            for l in &entries {
+                let e = &l.entry;
+                let own = scores.get(&e.id);
+                let stage = ScoreStage::final_for(e.status, c.review_levels);
+                let empty = BTreeMap::new();
+                let list = own.and_then(|x| x.by_stage.get(&stage)).unwrap_or(&empty);
+                let vetoes = own.map(|x| x.vetoes.clone()).unwrap_or_default();
+                let outcome = qizhi_core::stars::evaluate(body, list, &vetoes);
+                let mut cells = vec![
+                    e.unit_code.clone(),
+                    e.unit_name.clone(),
+                    l.parent_name.clone().unwrap_or_default(),
+                    e.declaration.as_ref().map(|d| d.target_star.to_string()).unwrap_or_default(),
+                ];
+                for d in &outcome.dimensions {
+                    cells.push(d.score.to_string());
+                    cells.push(d.level.zh().to_string());
+                }
+                let (star, note) = match (&e.withdrawn, e.awarded) {
+                    (Some(w), _) => (0, format!("{} 摘星：{}", qizhi_core::date::iso(w.on), w.reason)),
+                    (None, true) => (e.star, String::new()),
+                    (None, false) => (e.star, "未命名（审核未完成或尚未命名）".to_string()),
+                };
+                cells.push(star.to_string());
+                cells.push(e.status.zh().to_string());
+                cells.push(note);
+                w.row(&cells)?;
+            }
+            let bytes = w.finish()?;
+            Ok((bytes, format!("{}-评定结果.{}", c.name, format.extension())))
+        }
+    }
+}
+
+fn cell_error(rows: &[Row], sheet: &Sheet, line: usize, key: &str, message: String) -> CellError {
+    match rows.iter().find(|r| r.line == line) {
+        Some(r) => r.error(sheet, key, message),
+        None => CellError { line, ..CellError::file(message) },
+    }
+}
+
+/// Reads, checks and applies a score file to a campaign at `stage`, all
+/// rows or none. `allowed(entry)` says whether the importer may score that
+/// branch at this stage.
+pub async fn import(
+    store: &Store,
+    c: &Campaign,
+    stage: ScoreStage,
+    bytes: &[u8],
+    format: Format,
+    allowed: &(dyn Fn(&Entry) -> bool + Sync),
+) -> Result<usize, ImportError> {
+    let scheme = store.scheme(c.scheme_id).await?;
+    let sheet = scores_sheet(&scheme.body);
+    let rows = qizhi_sheet::read_bytes(bytes, format, sheet).map_err(ImportError::File)?;
+    if rows.is_empty() {
+        return Err(ImportError::File(FileErrors::file("文件中没有数据行 (no rows)")));
+    }
+    let checked: Vec<ScoreRow> = score_rows(&rows, sheet, &scheme.body).map_err(ImportError::File)?;
+    let batch: Vec<ImportRow> = checked
+        .into_iter()
+        .map(|r| ImportRow {
+            line: r.line,
+            unit_code: r.unit_code,
+            scores: r.scores,
+            comment: r.comment,
+            vetoes: r.vetoes,
+        })
+        .collect();
+    match store.import_scores(c.id, stage, &batch, allowed).await {
+        Ok(n) => Ok(n),
+        Err(LoadError::Rows(problems)) => {
+            let mut errors = FileErrors::new();
+            for p in problems {
+                errors.push(cell_error(&rows, sheet, p.line, p.field, p.message));
+            }
+            errors.sort();
+            Err(ImportError::File(errors))
+        }
+        Err(LoadError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// Whether `caller` may score `entry` at `stage`.
+pub(crate) fn may_score(caller: &Caller, c: &Campaign, entry: &Entry, stage: ScoreStage) -> bool {
+    match stage.level() {
+        None => may_self_assess(caller, entry),
+        Some(level) => may_review(caller, entry, c, level),
+    }
+}
+
+/// `GET /stars/campaigns/{id}/sheets/{file}` (`template|self|review1|review2|results`
+/// `.xlsx|.csv`) — whoever may read the campaign; the rows are the branches
+/// in their scope.
+pub async fn download(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path((id, file)): Path<(i64, String)>,
+) -> PageResult<Response> {
+    let c = readable_campaign(&state, &caller, id).await?;
+    let (what, format) = sheet_file(&file).ok_or_else(AppError::not_found)?;
+    let (bytes, filename) = export(&state.store, &c, what, &caller.scope, format).await?;
+    let disposition = format!("attachment; filename=\"{file}\"; filename*=UTF-8''{}", crate::views::encode(&filename));
+    Ok(([(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response())
+}
+
+/// `POST /stars/campaigns/{id}/scores` (multipart: csrf, stage, file) —
+/// whoever may read the campaign; every row must be a branch the caller
+/// may score at that stage (its admins for `self`, its parent's reviewers
+/// for `review1`, the campaign unit's reviewers for `review2`), else that
+/// row is reported and nothing is written.
+pub async fn upload(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    mut form: Multipart,
+) -> PageResult<Response> {
+    let (mut csrf, mut stage, mut file) = (None, None, None);
+    while let Some(field) =
+        form.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?
+    {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.ok(),
+            Some("stage") => stage = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let bytes =
+                    field.bytes().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?;
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    caller.check_csrf(csrf.as_deref())?;
+    let c = readable_campaign(&state, &caller, id).await?;
+    let stage = ScoreStage::parse(stage.as_deref().unwrap_or("")).map_err(AppError::BadRequest)?;
+    let (name, bytes) = file
+        .filter(|(_, b)| !b.is_empty())
+        .ok_or_else(|| AppError::BadRequest("请选择要导入的文件 (choose a file)".into()))?;
+    let allowed = |e: &Entry| may_score(&caller, &c, e, stage);
+    let outcome = match Format::from_name(&name) {
+        Err(e) => Err(vec![e.to_string()]),
+        Ok(format) => match import(&caller.store(&state), &c, stage, &bytes, format, &allowed).await {
+            Ok(n) => Ok(n),
+            Err(ImportError::File(errors)) => Err(errors.to_string().lines().map(str::to_string).collect()),
+            Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),
+        },
+    };
+    let c = state.store.campaign(id).await?;
+    match outcome {
+        Ok(n) => {
+            let mut page = campaign_page(&state, &caller, &c, &EntriesQuery::default(), vec![]).await?;
+            page.chrome.flash = Some(caller.lang.tn("stars.imported_n", n));
+            Ok(render(&page)?.into_response())
+        }
+        Err(errors) => {
+            let page = campaign_page(&state, &caller, &c, &EntriesQuery::default(), errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+    }
+}
