@@ -27,3 +27,15 @@ id!(/// A production scenario (生产场景).
     ScenarioId);
 id!(/// A login account.
     UserId);
+
+// -- fortresses, tasks, commitments, teams (issue 6) --
+id!(/// A fortress (堡垒) set up on a production scenario or a grid.
+    FortressId);
+id!(/// A task (任务) of a ledger.
+    TaskId);
+id!(/// A dated progress entry (进展) of a task's ledger.
+    EntryId);
+id!(/// A team (突击队、先锋队、服务队 …).
+    TeamId);
+id!(/// A member's commitment (承诺).
+    CommitmentId);

@@ -5,6 +5,7 @@
 //! decides; the web and CLI crates present it.
 
 pub mod access;
+pub mod commitments;
 pub mod date;
 pub mod error;
 pub mod figures;
@@ -13,5 +14,7 @@ pub mod grid;
 pub mod ids;
 pub mod org;
 pub mod person;
+pub mod tasks;
+pub mod teams;
 
 pub use error::{FieldError, Invalid};
