@@ -31,8 +31,14 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 6] =
-        [Category::Work, Category::Service, Category::Study, Category::Innovation, Category::Integrity, Category::Other];
+    pub const ALL: [Category; 6] = [
+        Category::Work,
+        Category::Service,
+        Category::Study,
+        Category::Innovation,
+        Category::Integrity,
+        Category::Other,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -72,12 +78,13 @@ impl Category {
         if v.is_empty() {
             return Ok(Category::Other);
         }
-        Self::ALL
-            .into_iter()
-            .find(|c| c.code() == v || c.zh() == v || c.en().eq_ignore_ascii_case(v))
-            .ok_or_else(|| {
-                format!("未知的承诺类别 “{v}”，应为 岗位建功/服务群众/学习提升/创新创效/廉洁自律/其他 (unknown category)")
-            })
+        Self::ALL.into_iter().find(|c| c.code() == v || c.zh() == v || c.en().eq_ignore_ascii_case(v)).ok_or_else(
+            || {
+                format!(
+                    "未知的承诺类别 “{v}”，应为 岗位建功/服务群众/学习提升/创新创效/廉洁自律/其他 (unknown category)"
+                )
+            },
+        )
     }
 }
 
@@ -273,7 +280,8 @@ mod tests {
         let mut d = RollupDelta::default();
         d.add(&[UnitId(1)], &member_contributions(&before), -1);
         d.add(&[UnitId(1)], &member_contributions(&after), 1);
-        let changed: Vec<(i32, String, i64)> = d.cells().into_iter().map(|(_, y, k, v)| (y, k.to_string(), v)).collect();
+        let changed: Vec<(i32, String, i64)> =
+            d.cells().into_iter().map(|(_, y, k, v)| (y, k.to_string(), v)).collect();
         assert_eq!(
             changed,
             [

@@ -172,8 +172,14 @@ pub enum TaskKind {
 }
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 6] =
-        [TaskKind::Target, TaskKind::Tackling, TaskKind::Urgent, TaskKind::KeyWork, TaskKind::Blockage, TaskKind::Brand];
+    pub const ALL: [TaskKind; 6] = [
+        TaskKind::Target,
+        TaskKind::Tackling,
+        TaskKind::Urgent,
+        TaskKind::KeyWork,
+        TaskKind::Blockage,
+        TaskKind::Brand,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -609,7 +615,8 @@ pub fn task_contributions(task: &Task) -> Vec<Contribution> {
     if f.status == TaskStatus::Cancelled {
         return vec![];
     }
-    let mut out = vec![at(f.year, f.kind.count_key()), Contribution::new(f.year, f.kind.sum_key(), task.progress.into())];
+    let mut out =
+        vec![at(f.year, f.kind.count_key()), Contribution::new(f.year, f.kind.sum_key(), task.progress.into())];
     if f.status == TaskStatus::Done {
         out.push(at(f.year, f.kind.done_key()));
     }

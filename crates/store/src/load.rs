@@ -47,11 +47,13 @@ pub struct Batch {
     pub people: Vec<PersonRow>,
     pub grids: Vec<GridRow>,
     pub scenarios: Vec<ScenarioRow>,
+    /// Fortresses, teams, tasks and commitments (issue 6): see `tasks_load`.
+    pub tasks: crate::tasks_load::TaskBatch,
 }
 
 impl Batch {
     pub fn len(&self) -> usize {
-        self.units.len() + self.people.len() + self.grids.len() + self.scenarios.len()
+        self.units.len() + self.people.len() + self.grids.len() + self.scenarios.len() + self.tasks.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -225,6 +227,8 @@ impl Store {
             }
             summary.created += 1;
         }
+        // Fortresses, teams, tasks and commitments (issue 6).
+        crate::tasks_load::load(&mut tx, &batch.tasks, &by_code, &mut delta, &mut summary, &mut trail).await?;
         progress(total, total);
         rollup::apply(&mut tx, &delta).await?;
         if let Some(t) = &trail {
