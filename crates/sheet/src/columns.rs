@@ -158,7 +158,7 @@ pub const SCENARIOS: Sheet = Sheet {
 };
 
 /// Every ledger kind, in the order menus list them.
-pub const SHEETS: &[Sheet] = &[UNITS, PEOPLE, GRIDS, SCENARIOS];
+pub const SHEETS: &[Sheet] = &[UNITS, PEOPLE, GRIDS, SCENARIOS, crate::tasks::TASKS];
 
 /// The sheet of a kind, by English name (`units`) or Chinese name (`组织`).
 pub fn sheet(kind: &str) -> Option<&'static Sheet> {
