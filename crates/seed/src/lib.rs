@@ -60,11 +60,13 @@
 //!
 //! # Layout
 //!
-//! One module per capability (`org`, `person`, `grid`; brands, star
-//! evaluations and tasks join later), assembled by `world`. Each draws from
+//! One module per capability (`org`, `person`, `grid`, `tasks` with
+//! fortresses, `teams`, `commitments`; brands and star evaluations join
+//! later), assembled by `world`. Each draws from
 //! its own named random stream (`rng`) so that changing one part leaves the others
 //! as they were.
 
+mod commitments;
 mod grid;
 mod names;
 mod org;
@@ -72,8 +74,13 @@ mod person;
 mod places;
 mod rng;
 mod split;
+mod tasks;
+mod teams;
 mod world;
 
+pub use commitments::SeedCommitment;
+pub use tasks::{SeedEntry, SeedFlag, SeedFortress, SeedTask};
+pub use teams::{GD_COMMANDO_TEAMS, GD_OPEN, SeedTeam};
 pub use world::{
     AS_OF, DEMO_BRANCHES, GROUP_BRANCHES, ROOT_CODE, Scale, SeedGrid, SeedPerson, SeedScenario, SeedUnit, World, world,
 };

@@ -46,6 +46,12 @@ pub struct World {
     pub people: Vec<SeedPerson>,
     pub grids: Vec<SeedGrid>,
     pub scenarios: Vec<SeedScenario>,
+    // -- fortresses, tasks, commitments, teams (issue 6) --
+    pub fortresses: Vec<crate::tasks::SeedFortress>,
+    pub teams: Vec<crate::teams::SeedTeam>,
+    /// Every task references units, fortresses, teams and people listed above.
+    pub tasks: Vec<crate::tasks::SeedTask>,
+    pub commitments: Vec<crate::commitments::SeedCommitment>,
 }
 
 /// A unit and the code of its parent (`None` only for the root).
@@ -97,6 +103,14 @@ pub fn world(scale: Scale) -> World {
         grid::grids(&mut rng, p, &slice, &mut w.grids);
         grid::scenarios(&mut rng, p, &mut w.scenarios);
     }
+    // -- fortresses, tasks, commitments, teams (issue 6): built on the units and people above --
+    let (fortresses, tasks) = crate::tasks::generate(&w);
+    let (teams, team_tasks) = crate::teams::generate(&w);
+    w.commitments = crate::commitments::generate(&w);
+    w.fortresses = fortresses;
+    w.teams = teams;
+    w.tasks = tasks;
+    w.tasks.extend(team_tasks);
     w
 }
 
