@@ -20,6 +20,8 @@ pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
     ("fuzhou001", "福州第一支部书记", "unit_admin", Some("FJ01-001")),
     ("guizhou", "贵州省委审核人", "reviewer", Some("GZ")),
     ("leader", "集团领导（查阅）", "viewer", Some("CU")),
+    // issue 6: a party member of FJ01-001, linked to their person (see `seed_tasks`).
+    ("member", "党员（福州第一支部）", "member", Some("FJ01-001")),
 ];
 
 /// The seed world as one batch for the store.
@@ -42,6 +44,7 @@ pub fn batch(world: World) -> Batch {
     for (i, s) in world.scenarios.into_iter().enumerate() {
         b.scenarios.push(ScenarioRow { line: i + 1, unit_code: s.unit_code, fields: s.fields });
     }
+    b.tasks = crate::seed_tasks::batch(world.fortresses, world.teams, world.tasks, world.commitments);
     b
 }
 
@@ -76,6 +79,7 @@ pub async fn create(data: &Path) -> anyhow::Result<Store> {
         store.create_user(username, name, &hash).await?;
         crate::user::grant(&store, username, role, *org).await?;
     }
+    crate::seed_tasks::link_demo_member(&store, "member").await?;
     println!("示例数据库 (demo database): {}", db.display());
     println!("示例账号 (demo accounts), 密码 (password) {DEMO_PASSWORD}:");
     for (username, name, role, org) in DEMO_USERS {

@@ -5,6 +5,7 @@
 mod config;
 mod demo;
 mod ledger;
+mod seed_tasks; // issue 6
 mod user;
 
 use anyhow::Context;
@@ -48,6 +49,12 @@ enum Command {
     },
     /// Bring the database schema up to date.
     Migrate,
+    /// Load the seed world into an empty database (any backend): `demo` (what
+    /// `qizhi demo` loads), `province` (福建, 内蒙古, 贵州) or `group` (benchmark).
+    Seed {
+        #[arg(long, default_value = "demo")]
+        scale: String,
+    },
     /// Manage accounts.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -116,6 +123,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             open(&config.db).await?;
             println!("数据库已是最新结构 (schema up to date): {}", qizhi_store::redact(&config.db));
             Ok(())
+        }
+        Command::Seed { scale } => {
+            let scale = match scale.as_str() {
+                "demo" => qizhi_seed::Scale::Demo,
+                "province" => qizhi_seed::Scale::Province,
+                "group" => qizhi_seed::Scale::Group,
+                s => anyhow::bail!("未知的规模 “{s}”，应为 demo/province/group (unknown scale)"),
+            };
+            let store = open(&config.db).await?;
+            if !store.scope_roots(&qizhi_store::Scope::All).await?.is_empty() {
+                anyhow::bail!("数据库中已有组织，示例数据只能载入空数据库 (the database is not empty)");
+            }
+            demo::load(&store, scale).await
         }
         Command::User(cmd) => user::run(open(&config.db).await?, cmd).await,
         Command::Import { kind, file } => ledger::import(&open(&config.db).await?, &kind, &file).await,

@@ -5,7 +5,7 @@
 //!   件全量完成").
 //! - Elsewhere: about three members in four made commitments for 2024 (a
 //!   few made two), mostly still pending as of [`AS_OF`], some verified; a
-//!   branch secretary always has a pending one. Some members also have a
+//!   branch's secretary and second member always have a pending one. Some members also have a
 //!   verified commitment of 2023. The rest have none yet, which the branch's
 //!   board shows.
 
@@ -119,9 +119,11 @@ pub fn generate(w: &World) -> Vec<SeedCommitment> {
                         }),
                     });
                 }
-                if i == 0 || rng.chance(0.75) {
+                // The secretary and the second member always have a pending one.
+                let always = i <= 1;
+                if always || rng.chance(0.75) {
                     for _ in 0..if rng.chance(0.15) { 2 } else { 1 } {
-                        let roll = if i == 0 { 0.0 } else { rng.fraction() };
+                        let roll = if always { 0.0 } else { rng.fraction() };
                         let (status, verification) = if roll < 0.7 {
                             (Status::Pending, None)
                         } else {

@@ -12,7 +12,7 @@
 //!   more than 2000 of them done (see `teams.rs`).
 //! - Every other active branch: two to four tasks of 2024 in every state,
 //!   with ledgers; some are overdue as of [`AS_OF`]. Its first task is
-//!   always in progress with the branch secretary answering for it.
+//!   always in progress, led by the branch's second member.
 //!
 //! Every date is on or before [`AS_OF`]. Brand tasks name no brand yet
 //! (brands are another capability's records).
@@ -601,8 +601,10 @@ fn elsewhere(rng: &mut Rng, l: &Lookup, top: &str, fortresses: &mut Vec<SeedFort
         }
         for n in 1..=rng.range(2, 4) as usize {
             let kind = if n == 1 { TaskKind::Target } else { KINDS[rng.below(KINDS.len() as u64) as usize] };
-            // The first task is the secretary's, in progress: every branch has one open.
-            let who = responsible(rng, &members, (n == 1).then_some(0));
+            // The first task is in progress and led by the branch's second
+            // member (the secretary when alone): every branch has one open,
+            // and the demo's member account has a task to report on.
+            let who = responsible(rng, &members, (n == 1).then_some(1.min(members.len() - 1)));
             let mut t = any_2024(rng, format!("{b}-T{n:02}"), b, &place, kind, who, n == 1);
             if n == 1 {
                 t.fortress_code = fortress_code.clone();

@@ -202,9 +202,10 @@ fn elsewhere_tasks_are_in_every_state_and_some_are_overdue() {
     // Every kind of team somewhere, even in the small world.
     let kinds: BTreeSet<TeamKind> = province().teams.iter().map(|x| x.fields.kind).collect();
     assert_eq!(kinds.len(), TeamKind::ALL.len(), "{kinds:?}");
-    // The demo's member (FJ01-001's secretary) has an open task and a pending commitment.
-    let secretary = w.people.iter().find(|p| p.unit_code == "FJ01-001").unwrap();
-    let idn = secretary.fields.id_number.as_deref().unwrap();
+    // The demo's member (FJ01-001's second member) has an open task and a pending commitment.
+    let member = w.people.iter().filter(|p| p.unit_code == "FJ01-001").nth(1).unwrap();
+    assert!(member.fields.category.is_member());
+    let idn = member.fields.id_number.as_deref().unwrap();
     assert!(
         w.tasks.iter().any(|x| x.responsible.first().map(String::as_str) == Some(idn) && x.fields.status.is_open())
     );

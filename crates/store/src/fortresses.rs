@@ -38,6 +38,8 @@ pub struct FortressListed {
 /// What a fortress list asks for.
 #[derive(Debug, Clone, Default)]
 pub struct FortressQuery {
+    /// Only this one (a page of one fortress).
+    pub id: Option<FortressId>,
     /// Code or part of the name.
     pub q: String,
     pub scenario: Option<ScenarioId>,
@@ -335,6 +337,9 @@ impl Store {
             filter.push(" AND (f.code = ").bind(Bind::Text(q.to_string()));
             filter.push(" OR f.name LIKE ").bind(Bind::Text(format!("%{}%", escape_like(q)))).push(" ESCAPE '\\')");
         }
+        if let Some(id) = query.id {
+            filter.push(" AND f.id = ").bind(Bind::Int(id.0));
+        }
         if let Some(s) = query.scenario {
             filter.push(" AND f.scenario_id = ").bind(Bind::Int(s.0));
         }
@@ -398,5 +403,40 @@ impl Store {
             .iter()
             .map(|r| Ok((FortressId(r.try_get("id")?), r.try_get("code")?, r.try_get("name")?)))
             .collect()
+    }
+
+    /// Production scenarios and grids a fortress of `unit` may stand on
+    /// (those of its line: its ancestors and its subtree), at most `limit`
+    /// of each, for pickers: (id, code, name).
+    #[allow(clippy::type_complexity)]
+    pub async fn ground_choices(
+        &self,
+        unit: &Unit,
+        limit: i64,
+    ) -> StoreResult<(Vec<(ScenarioId, String, String)>, Vec<(GridId, String, String)>)> {
+        let mut out = (vec![], vec![]);
+        for table in ["scenarios", "grids"] {
+            let mut sql = Sql::new(&format!(
+                "SELECT x.id, x.code, x.name FROM {table} x JOIN units u ON u.id = x.unit_id WHERE ("
+            ));
+            subtree_filter(&mut sql, "u.path", &unit.path);
+            sql.push(" OR u.id IN (");
+            for (i, id) in unit.lineage().iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(Bind::Int(id.0));
+            }
+            sql.push(")) ORDER BY u.path, x.code LIMIT ").bind(Bind::Int(limit));
+            for r in sql.query().fetch_all(&self.pool).await? {
+                let (id, code, name): (i64, String, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+                if table == "scenarios" {
+                    out.0.push((ScenarioId(id), code, name));
+                } else {
+                    out.1.push((GridId(id), code, name));
+                }
+            }
+        }
+        Ok(out)
     }
 }

@@ -874,6 +874,18 @@ impl Store {
         }
     }
 
+    /// The latest year the rollup of `unit` has a non-zero counter whose key
+    /// starts with `prefix` in (one unit's rows: the year pages show figures for).
+    pub async fn latest_year(&self, unit: UnitId, prefix: &str) -> StoreResult<Option<i32>> {
+        let row =
+            sqlx::query("SELECT MAX(year) FROM rollup WHERE unit_id = $1 AND key LIKE $2 AND value <> 0 AND year > 0")
+                .bind(unit.0)
+                .bind(format!("{prefix}%"))
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(row.try_get::<Option<i64>, _>(0)?.map(|y| y as i32))
+    }
+
     /// People named `names` on the line of `unit` (its subtree and
     /// ancestors), by name: how a ledger's 责任人 column is matched.
     pub async fn people_named(&self, unit: &Unit, names: &[&str]) -> StoreResult<BTreeMap<String, Vec<PersonId>>> {

@@ -55,6 +55,8 @@ pub struct TeamListed {
 /// What a team list asks for.
 #[derive(Debug, Clone, Default)]
 pub struct TeamQuery {
+    /// Only this one (a page of one team).
+    pub id: Option<TeamId>,
     pub q: String,
     pub kind: Option<TeamKind>,
     /// Only teams not disbanded.
@@ -269,6 +271,9 @@ impl Store {
         if !q.is_empty() {
             filter.push(" AND (m.code = ").bind(Bind::Text(q.to_string()));
             filter.push(" OR m.name LIKE ").bind(Bind::Text(format!("%{}%", escape_like(q)))).push(" ESCAPE '\\')");
+        }
+        if let Some(id) = query.id {
+            filter.push(" AND m.id = ").bind(Bind::Int(id.0));
         }
         if let Some(k) = query.kind {
             filter.push(" AND m.kind = ").bind(Bind::Text(k.code().into()));

@@ -68,7 +68,7 @@ impl Lang {
 
 /// Every table of UI text: the shared one below, and one per capability
 /// (kept beside its pages) so that each area owns its words.
-pub const TABLES: &[&[(&str, &str, &str)]] = &[TEXT];
+pub const TABLES: &[&[(&str, &str, &str)]] = &[TEXT, crate::views::tasks::TEXT];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
     LazyLock::new(|| TABLES.iter().flat_map(|t| t.iter()).map(|(k, zh, en)| (*k, (*zh, *en))).collect());

@@ -15,6 +15,7 @@ pub mod ledgers;
 pub mod pages;
 pub mod password;
 pub mod routes;
+pub mod task_ledger; // issue 6
 pub mod throttle;
 pub mod views;
 

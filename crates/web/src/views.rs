@@ -35,6 +35,12 @@ pub const NAV: &[NavItem] = &[
     NavItem { key: "org", href: "/org", zh: "组织", en: "Organization", icon: icon::ORG },
     NavItem { key: "people", href: "/people", zh: "人员", en: "People", icon: icon::PEOPLE },
     NavItem { key: "imports", href: "/imports", zh: "导入导出", en: "Import / Export", icon: icon::IMPORTS },
+    // -- fortresses, tasks, commitments, teams (issue 6) --
+    NavItem { key: "tasks", href: "/tasks", zh: "任务台账", en: "Tasks", icon: icon::TASKS },
+    NavItem { key: "fortresses", href: "/fortresses", zh: "堡垒插旗", en: "Fortresses", icon: tasks::icon::FORTRESS },
+    NavItem { key: "teams", href: "/teams", zh: "队伍", en: "Teams", icon: tasks::icon::TEAM },
+    NavItem { key: "commitments", href: "/commitments", zh: "党员承诺", en: "Commitments", icon: tasks::icon::PLEDGE },
+    NavItem { key: "my", href: "/my", zh: "我的任务", en: "My tasks", icon: tasks::icon::MINE },
 ];
 
 /// Navigation icons (SVG path data, 24×24, stroked), including some for the
@@ -111,6 +117,8 @@ macro_rules! layout_with_chrome {
 }
 
 layout_with_chrome!(HomePage, OrgTreePage, UnitPage, PeoplePage, ImportsPage);
+
+pub mod tasks; // issue 6: fortresses, tasks, commitments, teams
 
 // ---------------------------------------------------------------------------
 // Shared pieces

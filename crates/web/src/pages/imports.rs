@@ -22,6 +22,7 @@ fn kinds() -> Vec<(&'static str, &'static str, &'static str)> {
                 "units" => "Units",
                 "people" => "People",
                 "grids" => "Grids",
+                "tasks" => "Task ledger",
                 _ => "Production scenarios",
             };
             (s.kind, s.zh, en)
