@@ -607,6 +607,13 @@ pub fn status_after_entry(status: TaskStatus, progress: i32) -> TaskStatus {
     }
 }
 
+/// The status a ledger row means when it states an open status beside a
+/// progress: 100% is done, more than 0% in progress. A closed status (done,
+/// cancelled) stands as written ("done" below 100% is refused elsewhere).
+pub fn status_with_progress(status: TaskStatus, progress: i32) -> TaskStatus {
+    if status.is_open() { status_after_entry(status, progress) } else { status }
+}
+
 /// A task counts in its year by kind, with its progress towards the average;
 /// when done, among the done; while open with a due date, among the tasks
 /// that fall overdue on that date. A cancelled task counts nowhere.
@@ -800,6 +807,10 @@ mod tests {
         assert_eq!(status_after_entry(Done, 80), InProgress);
         assert_eq!(status_after_entry(Cancelled, 100), Cancelled);
         assert!(check_status(Done, 99).is_err() && check_status(Done, 100).is_ok());
+        assert_eq!(status_with_progress(NotStarted, 50), InProgress);
+        assert_eq!(status_with_progress(InProgress, 100), Done);
+        assert_eq!(status_with_progress(Done, 50), Done);
+        assert_eq!(status_with_progress(Cancelled, 50), Cancelled);
         assert!(becomes_latest(date!(2024 - 05 - 01), Some(date!(2024 - 05 - 01))));
         assert!(!becomes_latest(date!(2024 - 04 - 30), Some(date!(2024 - 05 - 01))));
         for (text, p) in [("60", 60), ("60%", 60), (" 100 ", 100), ("0.6", 60), ("0", 0), ("1", 1)] {

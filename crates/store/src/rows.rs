@@ -19,7 +19,6 @@ pub enum Bind {
     Text(String),
     OptText(Option<String>),
     OptInt(Option<i64>),
-    OptFloat(Option<f64>),
 }
 
 /// SQL text with its binds; `arg` appends a bind and returns its placeholder.
@@ -55,7 +54,6 @@ impl Sql {
                 Bind::Text(v) => q.bind(v.as_str()),
                 Bind::OptText(v) => q.bind(v.as_deref()),
                 Bind::OptInt(v) => q.bind(*v),
-                Bind::OptFloat(v) => q.bind(*v),
             };
         }
         q

@@ -392,6 +392,11 @@ pub(crate) async fn load(
             fields.team_id = fields.team_id.or_else(|| team_ids.get(c).copied());
         }
         let row = p.row;
+        if row.status_given
+            && let Some(r) = &row.report
+        {
+            fields.status = qizhi_core::tasks::status_with_progress(fields.status, r.progress);
+        }
         match existing.get(row.code.as_str()) {
             Some(id) => {
                 if update_task(tx, row, p.unit, fields, *id, &by_id, &people, today, delta, trail).await? {
@@ -530,6 +535,9 @@ async fn update_task(
     let old_unit = by_id.get(&old.unit_id).copied().ok_or_else(|| StoreError::not_found("unit"))?;
     if !row.status_given {
         fields.status = old.fields.status;
+    } else if let Some(r) = &row.report {
+        // An open status beside the row's progress means what that progress means.
+        fields.status = qizhi_core::tasks::status_with_progress(fields.status, r.progress);
     }
     if row.keep_brand {
         fields.brand_id = old.fields.brand_id;
@@ -789,7 +797,7 @@ async fn insert_tasks(tx: &mut Tx, chunk: &[(&Unit, Task, &TaskRow)]) -> Result<
                 Bind::OptInt(f.fortress_id.map(|x| x.0)),
                 Bind::OptInt(f.team_id.map(|x| x.0)),
                 Bind::OptInt(f.brand_id),
-                Bind::OptFloat(f.target),
+                Bind::OptText(f.target.map(|t| t.to_string())),
                 Bind::OptText(f.target_unit.clone()),
                 Bind::Int(f.year.into()),
                 Bind::OptText(opt_date(f.start_on)),

@@ -65,7 +65,8 @@ CREATE TABLE tasks (
     team_id       BIGINT REFERENCES teams(id),
     -- Brands are kept by another capability: linked by id, no foreign key yet.
     brand_id      BIGINT,
-    target        DOUBLE PRECISION,
+    -- A decimal as text ("12", "3.5"): exact, and bound the same way on both backends.
+    target        TEXT,
     target_unit   TEXT,
     year          BIGINT NOT NULL,
     start_on      TEXT,
