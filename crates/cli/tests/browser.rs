@@ -7,7 +7,9 @@
 //! page and checks that its name and its branch tile (党支部数, 179 in the seed
 //! world) equal what `GET /api/v1/figures?org=FJ` answers for the same session.
 //! Then it checks the phone layout (390×844): the menu toggle shows, and opens
-//! the side navigation.
+//! the side navigation. Last (`browser_steps/tasks.rs`), the demo's member
+//! reports progress on a task from the phone and the task's unit and every
+//! ancestor show the new figures.
 //!
 //! Screenshots and the server's and chromedriver's logs land in
 //! `target/browser/` for debugging a red CI. Without `chromedriver` on PATH or
@@ -27,6 +29,10 @@ use anyhow::{Context, anyhow, bail, ensure};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
+
+// Issue 6: a member reports task progress from a phone.
+#[path = "browser_steps/tasks.rs"]
+mod tasks_steps;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const SKIPPED: &str =
@@ -186,6 +192,7 @@ async fn walk(c: &Client, base: &str, out: &Path) -> anyhow::Result<()> {
     wait_displayed(&nav, "the opened side navigation").await?;
     ensure!(toggle.attr("aria-expanded").await?.as_deref() == Some("true"), "the toggle is not marked expanded");
     shot(c, out, "06-phone-nav-open").await?;
+    tasks_steps::member_reports_progress(c, base, out).await?;
     Ok(())
 }
 

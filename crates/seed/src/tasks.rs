@@ -211,7 +211,7 @@ fn note(rng: &mut Rng, kind: TaskKind, progress: i32) -> String {
 }
 
 /// What a generated task is about: its name and measurable target.
-fn subject(rng: &mut Rng, kind: TaskKind, place: &str) -> (String, Option<f64>, Option<String>) {
+fn subject(rng: &mut Rng, kind: TaskKind) -> (String, Option<f64>, Option<String>) {
     let n = |rng: &mut Rng, lo, hi| rng.range(lo, hi) as f64;
     match kind {
         TaskKind::Target => {
@@ -226,11 +226,11 @@ fn subject(rng: &mut Rng, kind: TaskKind, place: &str) -> (String, Option<f64>, 
                 ("农村宽带覆盖行政村", "个", 3, 30),
             ]);
             let t = n(rng, lo, hi);
-            (format!("{place}{what} {t} {unit}"), Some(t), Some(unit.to_string()))
+            (format!("{what} {t} {unit}"), Some(t), Some(unit.to_string()))
         }
         TaskKind::Tackling => (
             format!(
-                "{place}{}",
+                "{}",
                 rng.pick(&[
                     "老旧小区光网改造入户难题攻坚",
                     "农村基站选址难攻坚",
@@ -247,7 +247,7 @@ fn subject(rng: &mut Rng, kind: TaskKind, place: &str) -> (String, Option<f64>, 
         ),
         TaskKind::Urgent => (
             format!(
-                "{place}{}",
+                "{}",
                 rng.pick(&[
                     "防汛抢险通信保障",
                     "重大活动通信保障",
@@ -261,7 +261,7 @@ fn subject(rng: &mut Rng, kind: TaskKind, place: &str) -> (String, Option<f64>, 
         ),
         TaskKind::KeyWork => (
             format!(
-                "{place}{}",
+                "{}",
                 rng.pick(&[
                     "年度网络质量提升",
                     "数字化转型重点项目推进",
@@ -276,7 +276,7 @@ fn subject(rng: &mut Rng, kind: TaskKind, place: &str) -> (String, Option<f64>, 
         ),
         TaskKind::Blockage => (
             format!(
-                "疏通{place}{}",
+                "疏通{}",
                 rng.pick(&[
                     "工单流转堵点",
                     "用户办理业务堵点",
@@ -314,7 +314,6 @@ fn task(
     rng: &mut Rng,
     code: String,
     unit: &str,
-    place: &str,
     kind: TaskKind,
     year: i32,
     status: TaskStatus,
@@ -324,7 +323,7 @@ fn task(
     last_day: Date,
     responsible: Vec<String>,
 ) -> SeedTask {
-    let (name, target, target_unit) = subject(rng, kind, place);
+    let (name, target, target_unit) = subject(rng, kind);
     let priority = match rng.below(10) {
         0..=2 => Priority::High,
         3..=8 => Priority::Normal,
@@ -376,35 +375,27 @@ fn responsible(rng: &mut Rng, members: &[&SeedPerson], lead: Option<usize>) -> V
 const Y2024_START: Date = date!(2024 - 01 - 02);
 
 /// A done task of 2024: started in the first quarter, finished by [`AS_OF`].
-fn done_2024(rng: &mut Rng, code: String, unit: &str, place: &str, kind: TaskKind, who: Vec<String>) -> SeedTask {
+fn done_2024(rng: &mut Rng, code: String, unit: &str, kind: TaskKind, who: Vec<String>) -> SeedTask {
     let start = day_between(rng, Y2024_START, date!(2024 - 03 - 31));
     let finished = day_between(rng, start + Duration::days(20), AS_OF);
     let due = day_between(rng, finished.max(date!(2024 - 06 - 30)), date!(2024 - 12 - 31));
-    task(rng, code, unit, place, kind, 2024, TaskStatus::Done, 100, start, due, finished, who)
+    task(rng, code, unit, kind, 2024, TaskStatus::Done, 100, start, due, finished, who)
 }
 
 /// A task of 2024 in any state as of [`AS_OF`]: done, in progress, or not started.
-fn any_2024(
-    rng: &mut Rng,
-    code: String,
-    unit: &str,
-    place: &str,
-    kind: TaskKind,
-    who: Vec<String>,
-    force_open: bool,
-) -> SeedTask {
+fn any_2024(rng: &mut Rng, code: String, unit: &str, kind: TaskKind, who: Vec<String>, force_open: bool) -> SeedTask {
     let roll = if force_open { 0.5 } else { rng.fraction() };
     if roll < 0.35 {
-        return done_2024(rng, code, unit, place, kind, who);
+        return done_2024(rng, code, unit, kind, who);
     }
     let start = day_between(rng, Y2024_START, date!(2024 - 05 - 31));
     let due = day_between(rng, start + Duration::days(30), date!(2024 - 12 - 31));
     if roll < 0.85 {
         let last = day_between(rng, start + Duration::days(7), AS_OF);
         let p = rng.range(10, 90) as i32;
-        task(rng, code, unit, place, kind, 2024, TaskStatus::InProgress, p, start, due, last, who)
+        task(rng, code, unit, kind, 2024, TaskStatus::InProgress, p, start, due, last, who)
     } else {
-        task(rng, code, unit, place, kind, 2024, TaskStatus::NotStarted, 0, start, due, start, who)
+        task(rng, code, unit, kind, 2024, TaskStatus::NotStarted, 0, start, due, start, who)
     }
 }
 
@@ -504,10 +495,9 @@ fn inner_mongolia(rng: &mut Rng, l: &Lookup, fortresses: &mut Vec<SeedFortress>,
     }
     for (i, &b) in branches.iter().enumerate() {
         let members = l.members_of(b);
-        let place = l.short.get(b).copied().unwrap_or("").trim_end_matches("党支部");
         for n in 1..=per_target[i] as usize {
             let who = responsible(rng, &members, None);
-            let mut t = done_2024(rng, format!("{b}-T{n:02}"), b, place, TaskKind::Target, who);
+            let mut t = done_2024(rng, format!("{b}-T{n:02}"), b, TaskKind::Target, who);
             t.fortress_code = fortress_of.get(b).map(|f| f[n % f.len()].clone());
             tasks.push(t);
         }
@@ -516,7 +506,7 @@ fn inner_mongolia(rng: &mut Rng, l: &Lookup, fortresses: &mut Vec<SeedFortress>,
         let b = branches[rng.below(branches.len() as u64) as usize];
         let members = l.members_of(b);
         let who = responsible(rng, &members, None);
-        let mut t = any_2024(rng, format!("NM-G{n:03}"), b, "", TaskKind::Tackling, who, false);
+        let mut t = any_2024(rng, format!("NM-G{n:03}"), b, TaskKind::Tackling, who, false);
         t.fortress_code = fortress_of.get(b).map(|f| f[0].clone());
         tasks.push(t);
     }
@@ -539,7 +529,6 @@ fn guizhou(rng: &mut Rng, l: &Lookup, fortresses: &mut Vec<SeedFortress>, tasks:
             fortresses.push(fortress(rng, l, "GZ", b, n, (None, Some(code), name), date!(2022 - 01 - 01), flag));
         }
     }
-    let place = |b: &str| l.short.get(b).copied().unwrap_or("").trim_end_matches("党支部").to_string();
     let pick = |rng: &mut Rng| branches[rng.below(branches.len() as u64) as usize];
     for (kind, prefix, count, all_done) in
         [(TaskKind::Urgent, "U", 63, false), (TaskKind::Blockage, "B", 251, true), (TaskKind::KeyWork, "K", 904, true)]
@@ -548,11 +537,8 @@ fn guizhou(rng: &mut Rng, l: &Lookup, fortresses: &mut Vec<SeedFortress>, tasks:
             let b = pick(rng);
             let who = responsible(rng, &l.members_of(b), None);
             let code = format!("GZ-{prefix}{n:04}");
-            let t = if all_done {
-                done_2024(rng, code, b, &place(b), kind, who)
-            } else {
-                any_2024(rng, code, b, &place(b), kind, who, false)
-            };
+            let t =
+                if all_done { done_2024(rng, code, b, kind, who) } else { any_2024(rng, code, b, kind, who, false) };
             tasks.push(t);
         }
     }
@@ -576,7 +562,7 @@ fn guizhou(rng: &mut Rng, l: &Lookup, fortresses: &mut Vec<SeedFortress>, tasks:
             .collect();
         let b = if under.is_empty() { pick(rng) } else { under[rng.below(under.len() as u64) as usize] };
         let who = responsible(rng, &l.members_of(b), None);
-        tasks.push(any_2024(rng, format!("GZ-P{n:03}"), owner, "", TaskKind::Brand, who, false));
+        tasks.push(any_2024(rng, format!("GZ-P{n:03}"), owner, TaskKind::Brand, who, false));
     }
 }
 
@@ -589,7 +575,6 @@ fn elsewhere(rng: &mut Rng, l: &Lookup, top: &str, fortresses: &mut Vec<SeedFort
         if members.is_empty() {
             continue;
         }
-        let place = l.short.get(b).copied().unwrap_or("").trim_end_matches("党支部").to_string();
         let mut fortress_code = None;
         if rng.chance(0.3)
             && let Some(g) = ground(l, top, b, 0)
@@ -605,7 +590,7 @@ fn elsewhere(rng: &mut Rng, l: &Lookup, top: &str, fortresses: &mut Vec<SeedFort
             // member (the secretary when alone): every branch has one open,
             // and the demo's member account has a task to report on.
             let who = responsible(rng, &members, (n == 1).then_some(1.min(members.len() - 1)));
-            let mut t = any_2024(rng, format!("{b}-T{n:02}"), b, &place, kind, who, n == 1);
+            let mut t = any_2024(rng, format!("{b}-T{n:02}"), b, kind, who, n == 1);
             if n == 1 {
                 t.fortress_code = fortress_code.clone();
             }
@@ -620,7 +605,6 @@ pub(crate) fn team_task(
     rng: &mut Rng,
     code: String,
     unit: &str,
-    place: &str,
     team_code: &str,
     who: Vec<String>,
     start: Date,
@@ -630,13 +614,11 @@ pub(crate) fn team_task(
     let year_end = Date::from_calendar_date(year, time::Month::December, 31).expect("a year end");
     let due = day_between(rng, start + Duration::days(30), year_end.max(start + Duration::days(30)));
     let mut t = match finished {
-        Some(done) => {
-            task(rng, code, unit, place, TaskKind::Tackling, year, TaskStatus::Done, 100, start, due, done, who)
-        }
+        Some(done) => task(rng, code, unit, TaskKind::Tackling, year, TaskStatus::Done, 100, start, due, done, who),
         None => {
             let last = day_between(rng, start.min(AS_OF), AS_OF);
             let p = rng.range(20, 90) as i32;
-            task(rng, code, unit, place, TaskKind::Tackling, year, TaskStatus::InProgress, p, start, due, last, who)
+            task(rng, code, unit, TaskKind::Tackling, year, TaskStatus::InProgress, p, start, due, last, who)
         }
     };
     t.team_code = Some(team_code.to_string());

@@ -151,7 +151,7 @@ fn guangdong(rng: &mut Rng, l: &Lookup, teams: &mut Vec<SeedTeam>, tasks: &mut V
         let code = format!("{b}-D{n:03}");
         let t = team(rng, b, &code, &name, TeamKind::Commando, Some(start), disbanded, people, 3, 6);
         let who: Vec<String> = t.leader.iter().cloned().collect();
-        tasks.push(team_task(rng, format!("{b}-G{n:03}"), b, place, &code, who, start, finished));
+        tasks.push(team_task(rng, format!("{b}-G{n:03}"), b, &code, who, start, finished));
         teams.push(t);
     }
 }
