@@ -91,7 +91,8 @@ fn the_article_figures_come_from_the_seed_records_on_sqlite() {
     qizhi(&db, &["seed", "--scale", "province"]);
     check_article(&db);
     // A second load into the same database is refused.
-    let again = Command::new(env!("CARGO_BIN_EXE_qizhi")).args(["--db", &db, "seed", "--scale", "province"]).output().unwrap();
+    let again =
+        Command::new(env!("CARGO_BIN_EXE_qizhi")).args(["--db", &db, "seed", "--scale", "province"]).output().unwrap();
     assert!(!again.status.success());
 
     // Guangdong is in the demo world.
