@@ -385,11 +385,18 @@ fn field_binds(f: &TaskFields) -> Vec<Bind> {
         Bind::OptText(opt_date(f.due_on)),
         Bind::Text(f.status.code().into()),
         Bind::Int(f.priority.rank()),
+        Bind::Text(due_key(f.due_on)),
     ]
 }
 
 /// The columns `field_binds` fills, in order.
-const FIELD_COLS: &str = "kind, name, description, fortress_id, team_id, brand_id, target, target_unit, year, start_on, due_on, status, priority";
+const FIELD_COLS: &str = "kind, name, description, fortress_id, team_id, brand_id, target, target_unit, year, start_on, \
+     due_on, status, priority, due_key";
+
+/// The sort key of a due date: the date, or `9999-12-31` when there is none (undated last).
+pub(crate) fn due_key(due: Option<Date>) -> String {
+    due.map_or_else(|| "9999-12-31".to_string(), qizhi_core::date::iso)
+}
 
 /// Inserts a task of `unit` (references checked) with no progress yet; a
 /// missing code becomes `T` and the id (`T000042`).
@@ -753,7 +760,8 @@ impl Store {
     }
 
     /// Tasks of the subtree of `root` (and in `scope`) matching `query`, one
-    /// page sorted by due date (undated last), with the total.
+    /// page sorted by due date (undated last; `due_key`, so an index can
+    /// give the order), with the total.
     pub async fn tasks(&self, root: &Unit, scope: &Scope, query: &TaskQuery) -> StoreResult<(i64, Vec<TaskListed>)> {
         let per_page = query.per_page.clamp(1, 500);
         let page = query.page.max(1);
@@ -768,7 +776,7 @@ impl Store {
         let total: i64 = count.query().fetch_one(&self.pool).await?.try_get(0)?;
         let mut list = list_select();
         conditions(&mut list);
-        list.push(" ORDER BY CASE WHEN t.due_on IS NULL THEN 1 ELSE 0 END, t.due_on, t.priority, t.id LIMIT ");
+        list.push(" ORDER BY t.due_key, t.id LIMIT ");
         list.bind(Bind::Int(per_page)).push(" OFFSET ").bind(Bind::Int((page - 1) * per_page));
         let rows = list.query().fetch_all(&self.pool).await?;
         Ok((total, listed(&self.pool, rows).await?))
@@ -781,8 +789,7 @@ impl Store {
             .bind(Bind::Int(person.0))
             .push(")");
         sql.push(
-            " ORDER BY CASE WHEN t.status IN ('not_started', 'in_progress') THEN 0 ELSE 1 END, \
-             CASE WHEN t.due_on IS NULL THEN 1 ELSE 0 END, t.due_on, t.id LIMIT ",
+            " ORDER BY CASE WHEN t.status IN ('not_started', 'in_progress') THEN 0 ELSE 1 END, t.due_key, t.id LIMIT ",
         )
         .bind(Bind::Int(limit));
         let rows = sql.query().fetch_all(&self.pool).await?;

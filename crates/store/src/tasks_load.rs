@@ -780,7 +780,7 @@ async fn insert_tasks(tx: &mut Tx, chunk: &[(&Unit, Task, &TaskRow)]) -> Result<
     let now = now_ms();
     let mut sql = Sql::new(
         "INSERT INTO tasks (code, unit_id, unit_path, kind, name, description, fortress_id, team_id, brand_id, target, \
-         target_unit, year, start_on, due_on, status, priority, progress, last_entry_on, created_at, updated_at) VALUES ",
+         target_unit, year, start_on, due_on, status, priority, due_key, progress, last_entry_on, created_at, updated_at) VALUES ",
     );
     for (i, (u, t, _)) in chunk.iter().enumerate() {
         let f = &t.fields;
@@ -804,6 +804,7 @@ async fn insert_tasks(tx: &mut Tx, chunk: &[(&Unit, Task, &TaskRow)]) -> Result<
                 Bind::OptText(opt_date(f.due_on)),
                 Bind::Text(f.status.code().into()),
                 Bind::Int(f.priority.rank()),
+                Bind::Text(tasks_store::due_key(f.due_on)),
                 Bind::Int(t.progress.into()),
                 Bind::OptText(opt_date(t.last_entry_on)),
                 Bind::Int(now),

@@ -147,6 +147,10 @@ async fn every_page_renders_in_both_languages() {
         assert!(html.contains("新建 5G 基站 12 个") && html.contains("网络运维提质"));
         assert!(!html.contains("新城区覆盖攻坚"), "NM's task is not under FJ");
         assert!(html.contains(r#"action="/tasks/bulk""#), "admins get the bulk form");
+        // Links to the same list of the parent and the units below, and the unit's other sections.
+        assert!(html.contains(&format!(r#"href="/tasks?unit={}""#, w.id("FJ01"))), "a unit below");
+        assert!(html.contains(&format!(r#"href="/tasks?unit={}""#, w.id("CU"))), "the parent");
+        assert!(html.contains(&format!(r#"href="/commitments?unit={fj}""#)), "another section");
         assert_eq!(tile_value(&html, "tasks.target.count").as_deref(), Some("2"));
         let html = page(&w, &s, &format!("/fortresses/{}", x.fortress)).await;
         assert!(html.contains("鼓楼网格党员堡垒") && html.contains("新建 5G 基站 12 个"));

@@ -71,6 +71,9 @@ CREATE TABLE tasks (
     year          BIGINT NOT NULL,
     start_on      TEXT,
     due_on        TEXT,
+    -- The due date, or '9999-12-31' when there is none: the sort key of
+    -- lists (undated last), the same on both backends and usable by indexes.
+    due_key       TEXT    NOT NULL,
     status        TEXT    NOT NULL,
     -- 1 high, 2 normal, 3 low: lists sort the most urgent first.
     priority      BIGINT NOT NULL,
@@ -80,9 +83,11 @@ CREATE TABLE tasks (
     created_at    BIGINT NOT NULL,
     updated_at    BIGINT NOT NULL
 );
--- "The 50 tasks of a unit by due date" and "a province's tasks, filtered".
-CREATE INDEX tasks_unit_due ON tasks(unit_id, due_on, id);
-CREATE INDEX tasks_path_due ON tasks(unit_path, due_on, id);
+-- "The 50 tasks of a unit by due date" and "a province's tasks, filtered";
+-- tasks_due lets a list of a large subtree walk in due order and stop at a page.
+CREATE INDEX tasks_unit_due ON tasks(unit_id, due_key, id);
+CREATE INDEX tasks_path_due ON tasks(unit_path, due_key, id);
+CREATE INDEX tasks_due ON tasks(due_key, id);
 CREATE INDEX tasks_path_year ON tasks(unit_path, year, kind, status);
 CREATE INDEX tasks_open_due ON tasks(due_on, unit_path) WHERE status IN ('not_started', 'in_progress');
 CREATE INDEX tasks_fortress ON tasks(fortress_id);

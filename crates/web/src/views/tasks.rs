@@ -104,6 +104,32 @@ pub fn commitment_status_choices() -> Vec<Choice> {
     CommitmentStatus::ALL.iter().map(|s| Choice::new(s.code(), s.zh(), s.en())).collect()
 }
 
+/// Where a list can go from its unit: the parent and the units below (those
+/// the caller may read), and the other sections of this capability.
+#[derive(Debug, Clone, Default)]
+pub struct UnitNav {
+    pub parent: Option<UnitRef>,
+    pub children: Vec<UnitRef>,
+    /// The list's own path (`/tasks`), for links to the same list of another unit.
+    pub base: &'static str,
+}
+
+impl UnitNav {
+    pub fn is_current(&self, href: &str) -> bool {
+        self.base == href
+    }
+
+    /// (path, i18n key) of the sections, to link the same unit's other lists.
+    pub fn sections(&self) -> [(&'static str, &'static str); 4] {
+        [
+            ("/tasks", "nav.tasks"),
+            ("/fortresses", "nav.fortresses"),
+            ("/teams", "nav.teams"),
+            ("/commitments", "nav.commitments"),
+        ]
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Tasks
 
@@ -184,6 +210,7 @@ impl TaskFilter {
 pub struct TaskListPage {
     pub chrome: Chrome,
     pub unit: UnitRef,
+    pub unit_nav: UnitNav,
     pub filter: TaskFilter,
     pub rows: Vec<TaskRow>,
     pub page: i64,
@@ -353,6 +380,7 @@ pub struct FortressRow {
 pub struct FortressListPage {
     pub chrome: Chrome,
     pub unit: UnitRef,
+    pub unit_nav: UnitNav,
     pub q: String,
     pub standing: bool,
     pub rows: Vec<FortressRow>,
@@ -461,6 +489,7 @@ pub struct TeamRow {
 pub struct TeamListPage {
     pub chrome: Chrome,
     pub unit: UnitRef,
+    pub unit_nav: UnitNav,
     pub q: String,
     pub kind: String,
     pub active: bool,
@@ -594,6 +623,7 @@ pub struct MissingRow {
 pub struct CommitmentBoardPage {
     pub chrome: Chrome,
     pub unit: UnitRef,
+    pub unit_nav: UnitNav,
     pub year: i32,
     pub status: String,
     pub q: String,
@@ -739,6 +769,9 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("tasks.keep", "不变", "Keep as is"),
     ("tasks.year_figures", "{n} 年度指标", "Figures of {n}"),
     ("tasks.unit", "单位", "Unit"),
+    ("tasks.up", "上级", "Up"),
+    ("tasks.below", "下级", "Below"),
+    ("tasks.sections", "本组织", "This unit"),
     ("tasks.total", "共 {n} 项", "{n} in all"),
     // task list
     ("tasks.title", "任务台账", "Task ledger"),

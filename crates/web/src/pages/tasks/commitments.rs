@@ -107,6 +107,7 @@ pub async fn board(
     render(&CommitmentBoardPage {
         chrome: page_chrome,
         unit: UnitRef::from(&unit),
+        unit_nav: super::unit_nav(&state, &caller, &unit, "/commitments").await?,
         year,
         status: status.map(|s| s.code().to_string()).unwrap_or_default(),
         q: bq.q,

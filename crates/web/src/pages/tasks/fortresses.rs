@@ -81,6 +81,7 @@ pub async fn list(
     render(&FortressListPage {
         chrome: chrome(&caller, "fortresses", &format!("/fortresses?unit={}", unit.id)),
         unit: UnitRef::from(&unit),
+        unit_nav: super::unit_nav(&state, &caller, &unit, "/fortresses").await?,
         q: lq.q,
         standing: query.standing,
         rows: items.iter().map(row).collect(),

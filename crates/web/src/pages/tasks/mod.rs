@@ -140,6 +140,28 @@ pub(crate) fn unprocessable(html: Html<String>) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
 }
 
+/// The parent and children of `unit` the caller may read, for a list's links.
+pub(crate) async fn unit_nav(
+    state: &AppState,
+    caller: &Caller,
+    unit: &Unit,
+    base: &'static str,
+) -> Result<crate::views::tasks::UnitNav, AppError> {
+    let parent = match unit.parent_id {
+        Some(p) => Some(state.store.unit(p).await?).filter(|u| caller.can_read(&u.path)).map(|u| short_ref(&u)),
+        None => None,
+    };
+    let children = state
+        .store
+        .children(unit.id)
+        .await?
+        .iter()
+        .filter(|c| caller.can_read(&c.unit.path))
+        .map(|c| short_ref(&c.unit))
+        .collect();
+    Ok(crate::views::tasks::UnitNav { parent, children, base })
+}
+
 /// The year figures of `unit` are shown for: the latest year its subtree has
 /// tasks in (not after this year), else this year.
 pub(crate) async fn figures_year(state: &AppState, unit: &Unit) -> Result<i32, AppError> {
@@ -266,6 +288,7 @@ pub async fn list(
     let page = TaskListPage {
         chrome: page_chrome,
         unit: UnitRef::from(&unit),
+        unit_nav: unit_nav(&state, &caller, &unit, "/tasks").await?,
         filter: TaskFilter {
             q: lq.q,
             kind: query.kind.map(|k| k.code().to_string()).unwrap_or_default(),

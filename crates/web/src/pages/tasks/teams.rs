@@ -82,6 +82,7 @@ pub async fn list(
     render(&TeamListPage {
         chrome: chrome(&caller, "teams", &format!("/teams?unit={}", unit.id)),
         unit: UnitRef::from(&unit),
+        unit_nav: super::unit_nav(&state, &caller, &unit, "/teams").await?,
         q: lq.q,
         kind: kind.map(|k| k.code().to_string()).unwrap_or_default(),
         active: query.active,
