@@ -121,5 +121,14 @@ pub async fn member_reports_progress(c: &Client, base: &str, out: &Path) -> anyh
         ensure!((got - expected).abs() < 1e-6, "{code}: {avg} is {got}, expected {expected}");
         ensure!(now[&count] == was[&count], "{code}: {count} changed");
     }
+
+    // The ledger of the task's province on a desktop: figures, charts drawn, the list.
+    let province = units.iter().rev().nth(1).cloned().unwrap_or_default();
+    let unit = api_json(c, &format!("{base}/api/v1/units?code={province}")).await?;
+    let id = unit[0]["id"].as_i64().ok_or_else(|| anyhow!("no unit {province}"))?;
+    c.goto(&format!("{base}/tasks?unit={id}&year={YEAR}")).await?;
+    wait_css(c, ".task-table tbody tr").await.context("the province's task list is empty")?;
+    wait_css(c, ".chart[data-chart-ready] svg").await.context("the task charts were not drawn")?;
+    shot(c, out, "10-task-ledger").await?;
     Ok(())
 }
