@@ -23,7 +23,8 @@ pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
     // Decides on the brands of Fujian's units (申报 → 初审 → 评审 → 命名) and reviews its star evaluations.
     ("fjreview", "福建省委审核人", "reviewer", Some("FJ")),
     ("leader", "集团领导（查阅）", "viewer", Some("CU")),
-    ("dangyuan", "福州第一支部党员", "member", Some("FJ01-001")),
+    // issue 6: a party member of FJ01-001, linked to their person (see `seed_tasks`).
+    ("member", "党员（福州第一支部）", "member", Some("FJ01-001")),
 ];
 
 /// The seed world as one batch for the store.
@@ -74,6 +75,7 @@ pub fn batch(world: World) -> Batch {
     }
     // stars
     b.stars = world.stars;
+    b.tasks = crate::seed_tasks::batch(world.fortresses, world.teams, world.tasks, world.commitments);
     b
 }
 
@@ -105,22 +107,10 @@ pub async fn create(data: &Path) -> anyhow::Result<Store> {
     load(&store, Scale::Demo).await?;
     let hash = qizhi_web::password::hash(DEMO_PASSWORD.to_string()).await?;
     for (username, name, role, org) in DEMO_USERS {
-        let id = store.create_user(username, name, &hash).await?;
+        store.create_user(username, name, &hash).await?;
         crate::user::grant(&store, username, role, *org).await?;
-        // A member's account is a person of their branch: their own records.
-        if let (&"member", Some(code)) = (role, org) {
-            let unit = store.unit_by_code(code).await?.context("the demo member's branch")?;
-            let query = qizhi_store::people::PeopleQuery {
-                category: Some(qizhi_core::person::Category::Full),
-                page: 1,
-                per_page: 1,
-                ..Default::default()
-            };
-            let (_, people) = store.people(&unit, &qizhi_store::Scope::All, &query).await?;
-            let person = people.first().context("a full member in the demo member's branch")?;
-            store.set_user_person(id, Some(person.person.id)).await?;
-        }
     }
+    crate::seed_tasks::link_demo_member(&store, "member").await?;
     println!("示例数据库 (demo database): {}", db.display());
     println!("示例账号 (demo accounts), 密码 (password) {DEMO_PASSWORD}:");
     for (username, name, role, org) in DEMO_USERS {

@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod ledger;
 // stars
+mod seed_tasks; // issue 6
 mod stars;
 mod user;
 

@@ -40,19 +40,52 @@ pub enum Measure {
     /// none); it counts when its year is in the span and the previous one,
     /// if any, comes before the span, so exactly one year counts per subject.
     FirstInSpan,
+    /// Something that lasts from one year to another (a team from its
+    /// founding until it is disbanded, a fortress until it is closed): it
+    /// contributes at the year it began (0 when unknown) with `aux` = the year
+    /// it ended (`None`: still going), and counts for every span it overlaps —
+    /// begun by the end of the span and not ended before its start.
+    Interval,
+    /// Open items with a due date (open tasks): a cell at the item's year with
+    /// `aux` = its due date as `yyyymmdd` (see [`ymd`]). It counts when the
+    /// year is in the span and the due date is before the span's as-of day
+    /// (the end of the span or today, whichever is earlier; see [`as_of`]).
+    /// Closing an item removes its cell, so the figure reads "still open and
+    /// past due" from one unit's rows, whatever the number of items.
+    DueBefore,
 }
 
 impl Measure {
-    /// Whether a cell at `year` with `aux` counts for `span`.
+    /// Whether a cell at `year` with `aux` counts for `span`, as of the end of the span.
     pub fn counts(self, year: i32, aux: Option<i32>, span: Span) -> bool {
+        self.counts_as_of(year, aux, span, ymd(span.last_day()))
+    }
+
+    /// Whether a cell counts for `span` on the as-of day `as_of` (`yyyymmdd`),
+    /// which only [`Measure::DueBefore`] looks at.
+    pub fn counts_as_of(self, year: i32, aux: Option<i32>, span: Span, as_of: i32) -> bool {
         let inside = (span.from..=span.to).contains(&year);
         match self {
             Measure::Stock => year <= span.to,
             Measure::Flow => inside,
             Measure::Latest => inside && aux.is_none_or(|next| next > span.to),
             Measure::FirstInSpan => inside && aux.is_none_or(|prev| prev < span.from),
+            Measure::Interval => year <= span.to && aux.is_none_or(|end| end >= span.from),
+            Measure::DueBefore => inside && aux.is_some_and(|due| due < as_of),
         }
     }
+}
+
+/// A date as the number `yyyymmdd` (2024-06-30 → 20240630): how
+/// [`Measure::DueBefore`] cells store a due date in their `aux`, ordered like the dates.
+pub fn ymd(date: time::Date) -> i32 {
+    date.year() * 10_000 + i32::from(u8::from(date.month())) * 100 + i32::from(date.day())
+}
+
+/// The day a span's "as of" figures are taken on: the span's last day, or
+/// `today` when that is earlier.
+pub fn as_of(span: Span, today: time::Date) -> time::Date {
+    span.last_day().min(today)
 }
 
 /// The key of a stored counter cell: a counter and, for the measures that
@@ -167,6 +200,39 @@ pub const COUNTERS: &[Counter] = &[
     Counter { key: "stars.at_least.4", measure: Measure::Latest },
     Counter { key: "stars.at_least.5", measure: Measure::Latest },
     Counter { key: "stars.at_least.6", measure: Measure::Latest },
+    // -- fortresses, tasks, commitments, teams (issue 6; contributions in tasks.rs, commitments.rs, teams.rs) --
+    Counter { key: "fortresses.total", measure: Measure::Interval },
+    Counter { key: "flags.total", measure: Measure::Interval },
+    Counter { key: "tasks.target.count", measure: Measure::Flow },
+    Counter { key: "tasks.target.done", measure: Measure::Flow },
+    Counter { key: "tasks.target.progress_sum", measure: Measure::Flow },
+    Counter { key: "tasks.tackling.count", measure: Measure::Flow },
+    Counter { key: "tasks.tackling.done", measure: Measure::Flow },
+    Counter { key: "tasks.tackling.progress_sum", measure: Measure::Flow },
+    Counter { key: "tasks.urgent.count", measure: Measure::Flow },
+    Counter { key: "tasks.urgent.done", measure: Measure::Flow },
+    Counter { key: "tasks.urgent.progress_sum", measure: Measure::Flow },
+    Counter { key: "tasks.key_work.count", measure: Measure::Flow },
+    Counter { key: "tasks.key_work.done", measure: Measure::Flow },
+    Counter { key: "tasks.key_work.progress_sum", measure: Measure::Flow },
+    Counter { key: "tasks.blockage.count", measure: Measure::Flow },
+    Counter { key: "tasks.blockage.done", measure: Measure::Flow },
+    Counter { key: "tasks.blockage.progress_sum", measure: Measure::Flow },
+    Counter { key: "tasks.brand.count", measure: Measure::Flow },
+    Counter { key: "tasks.brand.done", measure: Measure::Flow },
+    Counter { key: "tasks.brand.progress_sum", measure: Measure::Flow },
+    Counter { key: "tasks.open_due", measure: Measure::DueBefore },
+    Counter { key: "commitments.members", measure: Measure::FirstInSpan },
+    Counter { key: "commitments.total", measure: Measure::Flow },
+    Counter { key: "commitments.fulfilled", measure: Measure::Flow },
+    Counter { key: "teams.total", measure: Measure::Interval },
+    Counter { key: "teams.kind.commando", measure: Measure::Interval },
+    Counter { key: "teams.kind.pioneer", measure: Measure::Interval },
+    Counter { key: "teams.kind.service", measure: Measure::Interval },
+    Counter { key: "teams.kind.volunteer", measure: Measure::Interval },
+    Counter { key: "teams.kind.expert", measure: Measure::Interval },
+    Counter { key: "teams.kind.youth", measure: Measure::Interval },
+    // -- end of issue 6 --
 ];
 
 pub const FIGURES: &[FigureDef] = &[
@@ -424,6 +490,187 @@ pub const FIGURES: &[FigureDef] = &[
         en: "Share with 6 stars or more",
         formula: Formula::Rate("stars.at_least.6", "stars.evaluated"),
     },
+    // -- fortresses, tasks, commitments, teams (issue 6) --
+    FigureDef {
+        key: "fortresses.total", zh: "堡垒数", en: "Fortresses", formula: Formula::Count("fortresses.total")
+    },
+    FigureDef { key: "flags.total", zh: "插旗数", en: "Flags planted", formula: Formula::Count("flags.total") },
+    FigureDef {
+        key: "tasks.target.count",
+        zh: "目标任务数",
+        en: "Target tasks",
+        formula: Formula::Count("tasks.target.count"),
+    },
+    FigureDef {
+        key: "tasks.target.done",
+        zh: "已完成目标任务",
+        en: "Target tasks done",
+        formula: Formula::Count("tasks.target.done"),
+    },
+    FigureDef {
+        key: "tasks.target.avg_progress",
+        zh: "目标任务平均完成进度（%）",
+        en: "Target tasks: average progress (%)",
+        formula: Formula::Mean("tasks.target.progress_sum", "tasks.target.count"),
+    },
+    FigureDef {
+        key: "tasks.tackling.count",
+        zh: "攻坚任务数",
+        en: "Tackling tasks",
+        formula: Formula::Count("tasks.tackling.count"),
+    },
+    FigureDef {
+        key: "tasks.tackling.done",
+        zh: "已完成攻坚任务（攻克难题）",
+        en: "Tackling tasks done (problems solved)",
+        formula: Formula::Count("tasks.tackling.done"),
+    },
+    FigureDef {
+        key: "tasks.tackling.avg_progress",
+        zh: "攻坚任务平均完成进度（%）",
+        en: "Tackling tasks: average progress (%)",
+        formula: Formula::Mean("tasks.tackling.progress_sum", "tasks.tackling.count"),
+    },
+    FigureDef {
+        key: "tasks.urgent.count",
+        zh: "急难险重任务数",
+        en: "Urgent tasks",
+        formula: Formula::Count("tasks.urgent.count"),
+    },
+    FigureDef {
+        key: "tasks.urgent.done",
+        zh: "已完成急难险重任务",
+        en: "Urgent tasks done",
+        formula: Formula::Count("tasks.urgent.done"),
+    },
+    FigureDef {
+        key: "tasks.urgent.avg_progress",
+        zh: "急难险重任务平均完成进度（%）",
+        en: "Urgent tasks: average progress (%)",
+        formula: Formula::Mean("tasks.urgent.progress_sum", "tasks.urgent.count"),
+    },
+    FigureDef {
+        key: "tasks.key_work.count",
+        zh: "重点工作事项数",
+        en: "Key work items",
+        formula: Formula::Count("tasks.key_work.count"),
+    },
+    FigureDef {
+        key: "tasks.key_work.done",
+        zh: "已完成重点工作事项",
+        en: "Key work items done",
+        formula: Formula::Count("tasks.key_work.done"),
+    },
+    FigureDef {
+        key: "tasks.key_work.avg_progress",
+        zh: "重点工作事项平均完成进度（%）",
+        en: "Key work items: average progress (%)",
+        formula: Formula::Mean("tasks.key_work.progress_sum", "tasks.key_work.count"),
+    },
+    FigureDef {
+        key: "tasks.blockage.count",
+        zh: "堵点数",
+        en: "Blockages",
+        formula: Formula::Count("tasks.blockage.count"),
+    },
+    FigureDef {
+        key: "tasks.blockage.done",
+        zh: "已疏通堵点",
+        en: "Blockages cleared",
+        formula: Formula::Count("tasks.blockage.done"),
+    },
+    FigureDef {
+        key: "tasks.blockage.avg_progress",
+        zh: "堵点平均完成进度（%）",
+        en: "Blockages: average progress (%)",
+        formula: Formula::Mean("tasks.blockage.progress_sum", "tasks.blockage.count"),
+    },
+    FigureDef {
+        key: "tasks.brand.count",
+        zh: "品牌任务数",
+        en: "Brand tasks",
+        formula: Formula::Count("tasks.brand.count"),
+    },
+    FigureDef {
+        key: "tasks.brand.done",
+        zh: "已完成品牌任务",
+        en: "Brand tasks done",
+        formula: Formula::Count("tasks.brand.done"),
+    },
+    FigureDef {
+        key: "tasks.brand.avg_progress",
+        zh: "品牌任务平均完成进度（%）",
+        en: "Brand tasks: average progress (%)",
+        formula: Formula::Mean("tasks.brand.progress_sum", "tasks.brand.count"),
+    },
+    FigureDef {
+        key: "tasks.overdue",
+        zh: "逾期未完成任务",
+        en: "Overdue open tasks",
+        formula: Formula::Count("tasks.open_due"),
+    },
+    FigureDef {
+        key: "commitments.members",
+        zh: "作出承诺的党员数",
+        en: "Members with commitments",
+        formula: Formula::Count("commitments.members"),
+    },
+    FigureDef {
+        key: "commitments.total",
+        zh: "承诺事项数",
+        en: "Commitments",
+        formula: Formula::Count("commitments.total"),
+    },
+    FigureDef {
+        key: "commitments.fulfilled",
+        zh: "已兑现承诺",
+        en: "Commitments fulfilled",
+        formula: Formula::Count("commitments.fulfilled"),
+    },
+    FigureDef {
+        key: "commitments.fulfilled_rate",
+        zh: "承诺兑现率",
+        en: "Commitment fulfilment rate",
+        formula: Formula::Rate("commitments.fulfilled", "commitments.total"),
+    },
+    FigureDef { key: "teams.total", zh: "队伍数", en: "Teams", formula: Formula::Count("teams.total") },
+    FigureDef {
+        key: "teams.kind.commando",
+        zh: "突击队",
+        en: "Commando teams",
+        formula: Formula::Count("teams.kind.commando"),
+    },
+    FigureDef {
+        key: "teams.kind.pioneer",
+        zh: "先锋队",
+        en: "Pioneer teams",
+        formula: Formula::Count("teams.kind.pioneer"),
+    },
+    FigureDef {
+        key: "teams.kind.service",
+        zh: "服务队",
+        en: "Service teams",
+        formula: Formula::Count("teams.kind.service"),
+    },
+    FigureDef {
+        key: "teams.kind.volunteer",
+        zh: "志愿服务队",
+        en: "Volunteer teams",
+        formula: Formula::Count("teams.kind.volunteer"),
+    },
+    FigureDef {
+        key: "teams.kind.expert",
+        zh: "专家团",
+        en: "Expert groups",
+        formula: Formula::Count("teams.kind.expert"),
+    },
+    FigureDef {
+        key: "teams.kind.youth",
+        zh: "青年团",
+        en: "Youth groups",
+        formula: Formula::Count("teams.kind.youth"),
+    },
+    // -- end of issue 6 --
 ];
 
 pub fn counter(key: &str) -> Option<&'static Counter> {
@@ -548,6 +795,11 @@ pub struct Span {
 }
 
 impl Span {
+    /// 31 December of the span's last year.
+    pub fn last_day(self) -> time::Date {
+        time::Date::from_calendar_date(self.to, time::Month::December, 31).expect("years are within range")
+    }
+
     /// `from` and `to` as given; one of them alone means that single year;
     /// neither means `current`.
     pub fn new(from: Option<i32>, to: Option<i32>, current: i32) -> Result<Span, String> {
@@ -596,14 +848,23 @@ impl Value {
 /// Every published figure for one subtree and span.
 pub type Figures = BTreeMap<&'static str, Value>;
 
-/// Turns one unit's counter rows `(year, key, value)` into the figures of a span.
-/// Every published key is present; rows of unknown keys are ignored.
+/// Turns one unit's counter rows `(year, key, value)` into the figures of a
+/// span, as of the span's last day. Every published key is present; rows of
+/// unknown keys are ignored.
 pub fn compute(rows: &[(i32, String, i64)], span: Span) -> Figures {
+    compute_as_of(rows, span, span.last_day())
+}
+
+/// Like [`compute`], with `today` deciding the as-of day of the figures that
+/// move with the calendar (overdue tasks: past due by the end of the span or
+/// today, whichever is earlier).
+pub fn compute_as_of(rows: &[(i32, String, i64)], span: Span, today: time::Date) -> Figures {
+    let day = ymd(as_of(span, today));
     let mut counters: HashMap<&'static str, i64> = HashMap::new();
     for (year, stored, value) in rows {
         let Some(cell) = CellKey::parse(stored) else { continue };
         let Some(c) = counter(cell.key) else { continue };
-        if c.measure.counts(*year, cell.aux, span) {
+        if c.measure.counts_as_of(*year, cell.aux, span, day) {
             *counters.entry(c.key).or_default() += value;
         }
     }
@@ -698,6 +959,58 @@ mod tests {
         assert_eq!(first(span(2021, 2024)), [2022]);
         assert_eq!(first(span(2023, 2025)), [2024]);
         assert_eq!(first(span(2021, 2021)), Vec::<i32>::new());
+    }
+
+    /// A team founded in 2019 and disbanded in 2022, another founded in 2021
+    /// and still going: which spans see them.
+    #[test]
+    fn intervals_count_in_every_span_they_overlap() {
+        let span = |f, t| Span::new(Some(f), Some(t), 2026).unwrap();
+        let count = |s: Span| {
+            [(2019, Some(2022)), (2021, None), (0, None)]
+                .iter()
+                .filter(|&&(year, end)| Measure::Interval.counts(year, end, s))
+                .count()
+        };
+        assert_eq!(count(span(2018, 2018)), 1, "only the one of unknown start");
+        assert_eq!(count(span(2019, 2019)), 2);
+        assert_eq!(count(span(2022, 2022)), 3, "the year it ended still counts");
+        assert_eq!(count(span(2023, 2024)), 2);
+        assert_eq!(count(span(2010, 2030)), 3);
+    }
+
+    /// Open tasks of 2024 due on three days, as of days around them.
+    #[test]
+    fn due_before_counts_open_items_past_due_on_the_as_of_day() {
+        use time::macros::date;
+        let dues = [date!(2024 - 03 - 31), date!(2024 - 06 - 30), date!(2024 - 12 - 31)];
+        let rows: Vec<(i32, String, i64)> =
+            dues.iter().map(|d| (2024, format!("tasks.open_due@{}", ymd(*d)), 1)).collect();
+        let y2024 = Span::new(Some(2024), None, 2026).unwrap();
+        let overdue = |span: Span, today| compute_as_of(&rows, span, today)["tasks.overdue"];
+        assert_eq!(overdue(y2024, date!(2024 - 06 - 30)), Value::Count(1), "due today is not yet overdue");
+        assert_eq!(overdue(y2024, date!(2024 - 07 - 01)), Value::Count(2));
+        // As of the end of the span when today is later: due on its last day is not overdue.
+        assert_eq!(overdue(y2024, date!(2026 - 11 - 24)), Value::Count(2));
+        assert_eq!(compute(&rows, y2024)["tasks.overdue"], Value::Count(2));
+        // Tasks of another year do not count.
+        assert_eq!(overdue(Span::new(Some(2025), None, 2026).unwrap(), date!(2026 - 01 - 01)), Value::Count(0));
+        assert_eq!(ymd(date!(2024 - 06 - 30)), 20_240_630);
+        assert_eq!(as_of(y2024, date!(2024 - 06 - 30)), date!(2024 - 06 - 30));
+        assert_eq!(as_of(y2024, date!(2025 - 01 - 02)), date!(2024 - 12 - 31));
+    }
+
+    #[test]
+    fn means_are_averages_and_zero_without_items() {
+        let rows = vec![
+            (2024, "tasks.target.count".to_string(), 4),
+            (2024, "tasks.target.progress_sum".to_string(), 250),
+            (2024, "tasks.target.done".to_string(), 1),
+        ];
+        let f = compute(&rows, Span { from: 2024, to: 2024 });
+        assert_eq!(f["tasks.target.avg_progress"], Value::Mean(62.5));
+        assert_eq!(f["tasks.tackling.avg_progress"], Value::Mean(0.0));
+        assert_eq!(f["commitments.fulfilled_rate"], Value::Rate(0.0));
     }
 
     #[test]

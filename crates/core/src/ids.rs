@@ -32,3 +32,15 @@ id!(/// A party-building brand (党建品牌).
     BrandId);
 id!(/// An honor (荣誉).
     HonorId);
+
+// -- fortresses, tasks, commitments, teams (issue 6) --
+id!(/// A fortress (堡垒) set up on a production scenario or a grid.
+    FortressId);
+id!(/// A task (任务) of a ledger.
+    TaskId);
+id!(/// A dated progress entry (进展) of a task's ledger.
+    EntryId);
+id!(/// A team (突击队、先锋队、服务队 …).
+    TeamId);
+id!(/// A member's commitment (承诺).
+    CommitmentId);

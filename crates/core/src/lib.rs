@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod brand;
+pub mod commitments;
 pub mod date;
 pub mod error;
 pub mod figures;
@@ -16,5 +17,7 @@ pub mod org;
 pub mod person;
 // stars
 pub mod stars;
+pub mod tasks;
+pub mod teams;
 
 pub use error::{FieldError, Invalid};

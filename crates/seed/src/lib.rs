@@ -63,16 +63,15 @@
 //!
 //! # Layout
 //!
-//! One module per capability (`org`, `person`, `grid`, `brand`; star
-//! evaluations and tasks join later), assembled by `world`. The brands of
-//! `brand.rs`: every brand the article names and generated ones, so that the
-//! Demo and Group worlds hold [`MATURE_BRANDS`] mature or exemplary brands. Each draws from
-//! One module per capability (`org`, `person`, `grid`, `stars`; brands and
-//! tasks join later), assembled by `world`. Each draws from
-//! its own named random stream (`rng`) so that changing one part leaves the others
-//! as they were.
+//! One module per capability, assembled by `world`: `org`, `person`,
+//! `grid`; `brand` (every brand the article names and generated ones, so
+//! that the Demo and Group worlds hold [`MATURE_BRANDS`] mature or exemplary
+//! brands); `stars` (schemes and campaigns); `tasks` (fortresses and tasks),
+//! `teams` and `commitments`. Each draws from its own named random stream
+//! (`rng`) so that changing one part leaves the others as they were.
 
 mod brand;
+mod commitments;
 mod grid;
 mod names;
 mod org;
@@ -80,11 +79,15 @@ mod person;
 mod places;
 mod rng;
 mod split;
-// stars
 pub mod stars;
+mod tasks;
+mod teams;
 mod world;
 
 pub use brand::{MATURE_BRANDS, SeedBrand, SeedBrands, SeedHonor, SeedStandard};
+pub use commitments::SeedCommitment;
+pub use tasks::{SeedEntry, SeedFlag, SeedFortress, SeedTask};
+pub use teams::{GD_COMMANDO_TEAMS, GD_OPEN, SeedTeam};
 pub use world::{
     AS_OF, DEMO_BRANCHES, GROUP_BRANCHES, ROOT_CODE, Scale, SeedGrid, SeedPerson, SeedScenario, SeedUnit, World, world,
 };

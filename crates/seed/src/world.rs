@@ -52,6 +52,12 @@ pub struct World {
     /// Star-evaluation schemes and campaigns (see `stars.rs`).
     #[serde(default)]
     pub stars: qizhi_core::stars::data::StarsData,
+    // -- fortresses, tasks, commitments, teams (issue 6) --
+    pub fortresses: Vec<crate::tasks::SeedFortress>,
+    pub teams: Vec<crate::teams::SeedTeam>,
+    /// Every task references units, fortresses, teams and people listed above.
+    pub tasks: Vec<crate::tasks::SeedTask>,
+    pub commitments: Vec<crate::commitments::SeedCommitment>,
 }
 
 /// A unit and the code of its parent (`None` only for the root).
@@ -107,6 +113,14 @@ pub fn world(scale: Scale) -> World {
     w.brands = crate::brand::brands(scale, &w.units);
     // stars: after the whole tree, since campaigns name its branches
     w.stars = crate::stars::stars(&w.units);
+    // -- fortresses, tasks, commitments, teams (issue 6): built on the units and people above --
+    let (fortresses, tasks) = crate::tasks::generate(&w);
+    let (teams, team_tasks) = crate::teams::generate(&w);
+    w.commitments = crate::commitments::generate(&w);
+    w.fortresses = fortresses;
+    w.teams = teams;
+    w.tasks = tasks;
+    w.tasks.extend(team_tasks);
     w
 }
 

@@ -167,6 +167,8 @@ pub const SHEETS: &[Sheet] = &[
     crate::brands::BRANDS,
     crate::brands::BRAND_ELEMENTS,
     crate::brands::HONORS,
+    // -- tasks (issue 6)
+    crate::tasks::TASKS,
 ];
 
 /// The audit trail as exported (never imported: the trail is only appended
@@ -221,7 +223,8 @@ mod tests {
         assert_eq!(sheet("people").map(|s| s.zh), Some("人员"));
         assert_eq!(sheet("网格").map(|s| s.kind), Some("grids"));
         assert_eq!(sheet("品牌结构").map(|s| s.kind), Some("brand_elements"));
-        assert!(sheet("tasks").is_none());
+        assert_eq!(sheet("任务台账").map(|s| s.kind), Some("tasks"));
+        assert!(sheet("nonesuch").is_none());
     }
 
     #[test]

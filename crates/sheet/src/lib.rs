@@ -19,6 +19,7 @@ pub mod read;
 pub mod row;
 // stars
 pub mod scores;
+pub mod tasks;
 pub mod validate;
 pub mod write;
 
@@ -33,6 +34,7 @@ pub use format::{Format, UnsupportedFormat};
 pub use import::{grids, people, scenarios, units};
 pub use read::{read_bytes, read_path};
 pub use row::Row;
+pub use tasks::{TASKS, TaskCells, TaskLedgerRow, task_cells, task_row};
 pub use validate::validate_all;
 pub use write::{WriteError, Writer, template, template_to_vec, write_to_vec};
 

@@ -27,7 +27,12 @@ pub(crate) async fn upsert_grid(
         .await?
         .map(|r| rows::grid(&r))
         .transpose()?;
-    let covered = contact.is_some();
+    // A standing fortress on the grid covers it too (issue 6).
+    let covered = contact.is_some()
+        || match &old {
+            Some(g) => crate::fortresses::stands_on_grid(tx, g.id).await?,
+            None => false,
+        };
     let id = match &old {
         Some(g) => {
             let old_unit = units::get(tx, g.unit_id).await?;

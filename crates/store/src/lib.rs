@@ -8,6 +8,13 @@
 //! write and cost one small read whatever the size of the subtree.
 
 pub mod audit;
+// -- fortresses, tasks, commitments, teams (issue 6) --
+pub mod commitments;
+pub mod fortresses;
+pub mod tasks;
+pub mod tasks_load;
+pub mod teams;
+// -- end of issue 6 --
 mod db;
 mod error;
 pub mod files;
@@ -30,6 +37,7 @@ pub mod standards;
 pub use db::{Backend, Store, Tx, redact};
 pub use error::{StoreError, StoreResult};
 pub use scope::Scope;
+pub use tasks::today;
 
 /// Milliseconds since the Unix epoch, the time format of every table.
 pub fn now_ms() -> i64 {

@@ -51,6 +51,8 @@ pub struct Batch {
     pub brands: crate::brand_load::BrandBatch,
     // stars
     pub stars: qizhi_core::stars::data::StarsData,
+    /// Fortresses, teams, tasks and commitments (issue 6): see `tasks_load`.
+    pub tasks: crate::tasks_load::TaskBatch,
 }
 
 impl Batch {
@@ -61,6 +63,7 @@ impl Batch {
             + self.scenarios.len()
             + self.brands.len()
             + self.stars.len()
+            + self.tasks.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -248,6 +251,8 @@ impl Store {
             actor.as_deref(),
         )
         .await?;
+        // Fortresses, teams, tasks and commitments (issue 6).
+        crate::tasks_load::load(&mut tx, &batch.tasks, &by_code, &mut delta, &mut summary, &mut trail).await?;
         // stars: schemes and campaigns, after the units they name
         crate::stars::load::apply(&mut tx, &batch.stars, &by_code, &mut delta, &mut errors, &mut trail).await?;
         if !errors.is_empty() {

@@ -47,10 +47,16 @@ where
 }
 
 impl Store {
-    /// Every published figure for the subtree of `unit` over `span`.
+    /// Every published figure for the subtree of `unit` over `span`, as of today.
     pub async fn figures(&self, unit: UnitId, span: Span) -> StoreResult<Figures> {
+        self.figures_as_of(unit, span, crate::today()).await
+    }
+
+    /// Every published figure for the subtree of `unit` over `span`, with
+    /// `today` deciding what is overdue (see `figures::compute_as_of`).
+    pub async fn figures_as_of(&self, unit: UnitId, span: Span, today: time::Date) -> StoreResult<Figures> {
         let rows = cells(&self.pool, unit).await?;
-        Ok(figures::compute(&rows, span))
+        Ok(figures::compute_as_of(&rows, span, today))
     }
 
     /// Every counter recomputed from the records, as the rollup should hold it:
@@ -81,6 +87,8 @@ impl Store {
         crate::brand_load::recount(&self.pool, &paths, &mut delta).await?;
         // stars: every branch's chain of awarded stars
         crate::stars::chain::recount(&self.pool, &paths, &mut delta).await?;
+        // Fortresses, tasks, commitments, teams (issue 6).
+        crate::tasks::recount(&self.pool, &paths, &mut delta).await?;
         let mut out: BTreeMap<i64, BTreeMap<(i32, String), i64>> = BTreeMap::new();
         for (unit, year, key, value) in delta.cells() {
             out.entry(unit.0).or_default().insert((year, key.to_string()), value);

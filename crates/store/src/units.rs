@@ -289,6 +289,7 @@ impl Store {
         sql.bind(Bind::Int(depth_change)).push(" WHERE ");
         subtree_filter(&mut sql, "path", &unit.path);
         sql.query(Backend::of(&tx)).execute(&mut *tx).await?;
+        crate::tasks::move_paths(&mut tx, &unit.path, &new_path).await?; // issue 6: records keep their unit's path
         sqlx::query("UPDATE units SET parent_id = $1, updated_at = $2 WHERE id = $3")
             .bind(parent.id.0)
             .bind(now_ms())
@@ -324,6 +325,11 @@ impl Store {
             ("star_entries", "unit_id", "星级评选记录 (star evaluations)"),
             ("star_schemes", "unit_id", "星级评价体系 (star schemes)"),
             ("star_campaigns", "unit_id", "星级评选活动 (star campaigns)"),
+            // -- issue 6 --
+            ("fortresses", "unit_id", "堡垒 (fortresses)"),
+            ("teams", "unit_id", "队伍 (teams)"),
+            ("tasks", "unit_id", "任务 (tasks)"),
+            ("commitments", "unit_id", "承诺 (commitments)"),
         ] {
             let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table} WHERE {col} = $1"))
                 .bind(id.0)

@@ -439,20 +439,6 @@ impl Store {
         Ok(())
     }
 
-    /// Links an account to the person it belongs to (a member's own records), or unlinks it.
-    pub async fn set_user_person(&self, id: UserId, person: Option<PersonId>) -> StoreResult<()> {
-        let u = self.user(id).await?;
-        sqlx::query("UPDATE users SET person_id = $1, updated_at = $2 WHERE id = $3")
-            .bind(person.map(|p| p.0))
-            .bind(now_ms())
-            .bind(id.0)
-            .execute(&self.pool)
-            .await
-            .map_err(unique_as("person", "该人员已有账号 (the person already has an account)".to_string()))?;
-        let what = person.map_or("解除".to_string(), |p| format!("关联人员 #{p}"));
-        self.audit_user("update", &u, format!("账号 {} {what}", u.username)).await
-    }
-
     /// Disables (or enables) an account; disabling ends its sessions.
     pub async fn set_disabled(&self, id: UserId, disabled: bool) -> StoreResult<()> {
         let u = self.user(id).await?;

@@ -80,6 +80,8 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::views::brands::TEXT,
     // stars
     crate::pages::stars::TEXT,
+    // -- tasks (issue 6)
+    crate::views::tasks::TEXT,
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

@@ -13,7 +13,7 @@ use qizhi_store::Store;
 use qizhi_store::load::{self, Batch, LoadError, LoadSummary};
 
 /// The ledgers that can be imported and exported.
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 8] = [
     "units",
     "people",
     "grids",
@@ -22,6 +22,8 @@ pub const KINDS: [&str; 7] = [
     "brands",
     "brand_elements",
     "honors",
+    // -- tasks (issue 6)
+    "tasks",
 ];
 
 /// Why an import wrote nothing.
@@ -53,6 +55,8 @@ pub async fn prepare(
     let mut batch = Batch::default();
     // (line, column key, code) of every reference to a unit.
     let mut refs: Vec<(usize, &'static str, String)> = vec![];
+    // Problems found while resolving a row's references (the task ledger's people).
+    let mut extra: Vec<crate::task_ledger::Problem> = vec![];
     match kind {
         "units" => {
             for (line, r) in qizhi_sheet::import::units(&rows).map_err(ImportError::File)? {
@@ -87,6 +91,11 @@ pub async fn prepare(
         k if crate::ledgers_brands::KINDS.contains(&k) => {
             crate::ledgers_brands::prepare(store, k, &rows, &mut batch, &mut refs).await?;
         }
+        // -- tasks (issue 6)
+        "tasks" => {
+            extra =
+                crate::task_ledger::prepare(store, &rows, &mut batch, &mut refs).await.map_err(ImportError::File)?;
+        }
         _ => {
             for (line, r) in qizhi_sheet::import::scenarios(&rows).map_err(ImportError::File)? {
                 refs.push((line, "unit_code", r.unit_code.clone()));
@@ -103,6 +112,9 @@ pub async fn prepare(
         }
     }
     let mut errors = FileErrors::new();
+    for (line, key, message) in extra {
+        errors.push(cell_error(&rows, sheet, line, key, message));
+    }
     for (line, key, code) in &refs {
         if allowed.get(code.as_str()) == Some(&false) {
             let message = format!("无权修改组织 “{code}” 的数据 (outside your scope)");
@@ -212,6 +224,7 @@ pub async fn export<W: Write + Send>(
         k if crate::ledgers_brands::KINDS.contains(&k) => {
             crate::ledgers_brands::export(store, k, root, &mut w, personal).await?;
         }
+        "tasks" => crate::task_ledger::export(store, root, &mut w).await?,
         _ => {
             for (s, unit) in store.scenarios_in(root).await? {
                 w.row(&qizhi_sheet::scenario_cells(&unit, &s))?;

@@ -17,6 +17,7 @@ pub mod ledgers_brands;
 pub mod pages;
 pub mod password;
 pub mod routes;
+pub mod task_ledger; // issue 6
 pub mod throttle;
 pub mod views;
 

@@ -46,6 +46,12 @@ pub const NAV: &[NavItem] = &[
     NavItem { key: "audit", href: "/audit", zh: "审计日志", en: "Audit trail", icon: icon::AUDIT },
     // stars
     NavItem { key: "stars", href: "/stars", zh: "星级评定", en: "Star ratings", icon: icon::STAR },
+    // -- fortresses, tasks, commitments, teams (issue 6) --
+    NavItem { key: "tasks", href: "/tasks", zh: "任务台账", en: "Tasks", icon: icon::TASKS },
+    NavItem { key: "fortresses", href: "/fortresses", zh: "堡垒插旗", en: "Fortresses", icon: tasks::icon::FORTRESS },
+    NavItem { key: "teams", href: "/teams", zh: "队伍", en: "Teams", icon: tasks::icon::TEAM },
+    NavItem { key: "commitments", href: "/commitments", zh: "党员承诺", en: "Commitments", icon: tasks::icon::PLEDGE },
+    NavItem { key: "my", href: "/my", zh: "我的任务", en: "My tasks", icon: tasks::icon::MINE },
 ];
 
 /// Navigation icons (SVG path data, 24×24, stroked), including some for the
@@ -138,6 +144,8 @@ layout_with_chrome!(
 
 // stars
 pub mod stars;
+
+pub mod tasks; // issue 6: fortresses, tasks, commitments, teams
 
 // ---------------------------------------------------------------------------
 // Shared pieces

@@ -12,6 +12,10 @@ mod people;
 // stars
 pub(crate) mod stars;
 mod units;
+// -- fortresses, tasks, commitments, teams (issue 6) --
+mod commitments;
+mod fortresses;
+mod tasks;
 
 use axum::Json;
 use axum::http::Method;
@@ -62,6 +66,32 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/api/v1/honors/{id}", honors::get),
         route(M::PUT, "/api/v1/honors/{id}", honors::update),
         route(M::DELETE, "/api/v1/honors/{id}", honors::delete),
+        // -- fortresses, tasks, commitments, teams (issue 6) --
+        route(M::GET, "/api/v1/units/{id}/tasks", tasks::list),
+        route(M::POST, "/api/v1/tasks", tasks::create),
+        route(M::POST, "/api/v1/tasks/bulk", tasks::bulk),
+        route(M::GET, "/api/v1/tasks/{id}", tasks::get),
+        route(M::PUT, "/api/v1/tasks/{id}", tasks::update),
+        route(M::GET, "/api/v1/tasks/{id}/entries", tasks::entries),
+        route(M::POST, "/api/v1/tasks/{id}/entries", tasks::post_entry),
+        route(M::GET, "/api/v1/me/tasks", tasks::mine),
+        route(M::GET, "/api/v1/units/{id}/fortresses", fortresses::list),
+        route(M::POST, "/api/v1/fortresses", fortresses::create),
+        route(M::GET, "/api/v1/fortresses/{id}", fortresses::get),
+        route(M::PUT, "/api/v1/fortresses/{id}", fortresses::update),
+        route(M::POST, "/api/v1/fortresses/{id}/flag", fortresses::flag),
+        route(M::GET, "/api/v1/units/{id}/teams", fortresses::teams),
+        route(M::POST, "/api/v1/teams", fortresses::create_team),
+        route(M::GET, "/api/v1/teams/{id}", fortresses::team),
+        route(M::PUT, "/api/v1/teams/{id}", fortresses::update_team),
+        route(M::PUT, "/api/v1/teams/{id}/members", fortresses::members),
+        route(M::GET, "/api/v1/units/{id}/commitments", commitments::list),
+        route(M::GET, "/api/v1/units/{id}/commitments/missing", commitments::missing),
+        route(M::GET, "/api/v1/me/commitments", commitments::mine),
+        route(M::POST, "/api/v1/commitments", commitments::create),
+        route(M::PUT, "/api/v1/commitments/{id}", commitments::update),
+        route(M::POST, "/api/v1/commitments/{id}/verify", commitments::verify),
+        // -- end of issue 6 --
     ]
     .into_iter()
     // stars
@@ -83,6 +113,11 @@ pub fn routes() -> Vec<Route> {
         brands::standing, brands::add_evidence, brands::confirm, brands::matrix, brands::standards,
         brands::issue_standard,
         honors::list, honors::create, honors::get, honors::update, honors::delete,
+        // issue 6
+        tasks::list, tasks::create, tasks::bulk, tasks::get, tasks::update, tasks::entries, tasks::post_entry, tasks::mine,
+        fortresses::list, fortresses::create, fortresses::get, fortresses::update, fortresses::flag,
+        fortresses::teams, fortresses::create_team, fortresses::team, fortresses::update_team, fortresses::members,
+        commitments::list, commitments::missing, commitments::mine, commitments::create, commitments::update, commitments::verify,
     ),
     components(schemas(
         units::UnitView, units::UnitBody, units::MoveBody, units::MeView, units::GrantView,
@@ -95,6 +130,14 @@ pub fn routes() -> Vec<Route> {
         brands::ConfirmBody, brands::MatrixNode, brands::StandardItemView, brands::StandardView, brands::StandardsView,
         brands::StandardItemBody, brands::StandardBody,
         honors::HonorView, honors::HonorsView, honors::HonorBody,
+        figures::FiguresView, ErrorBody, ErrorDetail, FieldErrorView,
+        // issue 6
+        tasks::TaskView, tasks::TaskPage, tasks::TaskBody, tasks::BulkBody, tasks::BulkView, tasks::PersonName,
+        tasks::EntryView, tasks::EntryBody, tasks::FileView, tasks::PostedView,
+        fortresses::FortressView, fortresses::FortressPage, fortresses::FortressBody, fortresses::FlagBody, fortresses::FlagView,
+        fortresses::TeamView, fortresses::TeamPage, fortresses::TeamBody, fortresses::MembersBody,
+        commitments::CommitmentView, commitments::CommitmentPage, commitments::CommitmentBody, commitments::VerifyBody,
+        commitments::VerificationView, commitments::MissingPage, commitments::MissingMember,
     )),
     modifiers(&BearerAuth, &StarsDoc),
     security(("bearer" = []))

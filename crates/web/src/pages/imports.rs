@@ -26,6 +26,7 @@ fn kinds() -> Vec<(&'static str, &'static str, &'static str)> {
                 "brands" => "Brands",
                 "brand_elements" => "Brand structures",
                 "honors" => "Honors",
+                "tasks" => "Task ledger",
                 _ => "Production scenarios",
             };
             (s.kind, s.zh, en)

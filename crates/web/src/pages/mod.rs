@@ -14,6 +14,7 @@ mod accounts;
 pub(crate) mod audit;
 // stars
 pub mod stars;
+pub(crate) mod tasks; // issue 6: fortresses, tasks, teams, commitments
 
 use askama::Template;
 use axum::http::Method;
@@ -60,6 +61,34 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/accounts/{id}/tokens/{token}/revoke", accounts::revoke_token),
         route(M::GET, "/audit", audit::list),
         route(M::GET, "/audit/{file}", audit::export),
+        // -- fortresses, tasks, commitments, teams (issue 6) --
+        route(M::GET, "/tasks", tasks::list),
+        route(M::GET, "/tasks/new", tasks::new_form),
+        route(M::POST, "/tasks", tasks::create),
+        route(M::POST, "/tasks/bulk", tasks::bulk),
+        route(M::GET, "/tasks/{id}", tasks::show),
+        route(M::POST, "/tasks/{id}", tasks::update),
+        route(M::GET, "/tasks/{id}/edit", tasks::edit_form),
+        route(M::POST, "/tasks/{id}/entries", tasks::post_entry),
+        route(M::GET, "/fortresses", tasks::fortresses::list),
+        route(M::GET, "/fortresses/new", tasks::fortresses::new_form),
+        route(M::POST, "/fortresses", tasks::fortresses::create),
+        route(M::GET, "/fortresses/{id}", tasks::fortresses::show),
+        route(M::POST, "/fortresses/{id}", tasks::fortresses::update),
+        route(M::POST, "/fortresses/{id}/flag", tasks::fortresses::flag),
+        route(M::GET, "/teams", tasks::teams::list),
+        route(M::GET, "/teams/new", tasks::teams::new_form),
+        route(M::POST, "/teams", tasks::teams::create),
+        route(M::GET, "/teams/{id}", tasks::teams::show),
+        route(M::POST, "/teams/{id}", tasks::teams::update),
+        route(M::POST, "/teams/{id}/members", tasks::teams::members),
+        route(M::GET, "/commitments", tasks::commitments::board),
+        route(M::POST, "/commitments/{id}/verify", tasks::commitments::verify),
+        route(M::GET, "/my", tasks::commitments::my),
+        route(M::POST, "/my/commitments", tasks::commitments::my_create),
+        route(M::POST, "/my/commitments/{id}", tasks::commitments::my_update),
+        route(M::POST, "/my/commitments/{id}/delete", tasks::commitments::my_delete),
+        // -- end of issue 6 --
     ]
     .into_iter()
     // -- brands (issue 4)

@@ -282,7 +282,7 @@ impl World {
         let branch: Vec<&Fx> = people.iter().filter(|p| p.unit_code == "FJ01-001").collect();
         for &(username, i) in MATRIX_PEOPLE {
             let person = qizhi_core::ids::PersonId(branch[i].id);
-            store.set_user_person(users[username], Some(person)).await.expect("link a matrix account to its person");
+            store.link_user_person(users[username], Some(person)).await.expect("link a matrix account to its person");
         }
 
         let app = qizhi_web::app(AppState::new(store.clone(), WebConfig::default()));

@@ -1,0 +1,339 @@
+//! Member commitments (亮承诺): the branch's board (commitments to verify,
+//! members with none yet) and a member's own page (`/my`: the tasks they
+//! answer for and their commitments), made for a phone.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{Html, Response};
+use qizhi_core::commitments::{Commitment, CommitmentInput, Status, VerifyInput};
+use qizhi_core::figures::Span;
+use qizhi_core::ids::CommitmentId;
+use qizhi_core::person::Person;
+use qizhi_store::commitments::CommitmentQuery;
+use qizhi_store::today;
+use serde::Deserialize;
+
+use super::{FormData, PER_PAGE, back_to, messages, see_other, task_row, unit_of, unprocessable, with_param};
+use crate::AppState;
+use crate::auth::{Caller, PageCaller};
+use crate::error::{AppError, PageResult};
+use crate::pages::{chrome, render, this_year};
+use crate::views::UnitRef;
+use crate::views::tasks::{
+    CommitmentBoardPage, CommitmentForm, CommitmentRow, MissingRow, MyPage, category_choices,
+    commitment_status_choices, tiles_of,
+};
+
+/// Whether the caller may give the verdict on `c`, kept at `path`: unit
+/// admins and reviewers of its unit, never on their own commitment.
+fn may_verify(caller: &Caller, c: &Commitment, path: &str) -> bool {
+    (caller.can_edit(path) || caller.can_review(path)) && caller.user.person_id != Some(c.person_id)
+}
+
+fn row(c: &Commitment, person_name: String, unit_name: String, can_verify: bool) -> CommitmentRow {
+    CommitmentRow {
+        id: c.id.0,
+        person_name,
+        unit_name,
+        year: c.fields.year,
+        text: c.fields.text.clone(),
+        category: c.fields.category,
+        due: c.fields.due_on.map(qizhi_core::date::iso).unwrap_or_default(),
+        status: c.status,
+        progress_note: c.fields.progress_note.clone().unwrap_or_default(),
+        verification: c
+            .verification
+            .as_ref()
+            .map(|v| (v.by.clone(), qizhi_core::date::iso(v.on), v.comment.clone().unwrap_or_default())),
+        can_verify,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct BoardQuery {
+    unit: Option<i64>,
+    year: Option<i32>,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    q: String,
+    page: Option<i64>,
+    mpage: Option<i64>,
+    #[serde(default)]
+    verified: String,
+}
+
+/// `GET /commitments?unit=&year=&status=&q=&page=&mpage=`
+///
+/// Anyone who may read the unit (admins, reviewers, viewers in scope): the
+/// commitments of its subtree and the party members without one for the
+/// year; the verdict buttons only where the caller may verify. Out of scope,
+/// and members without a read grant: 404 (theirs are on `/my`).
+pub async fn board(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(bq): Query<BoardQuery>,
+) -> PageResult<Html<String>> {
+    let unit = unit_of(&state, &caller, bq.unit).await?;
+    let year = match bq.year {
+        Some(y) => qizhi_core::tasks::parse_year(&y.to_string()).map_err(AppError::BadRequest)?,
+        None => state.store.latest_year(unit.id, "commitments.").await?.map_or(this_year(), |y| y.min(this_year())),
+    };
+    let status = match bq.status.trim() {
+        "" => None,
+        s => Some(Status::parse(s).map_err(AppError::BadRequest)?),
+    };
+    let query = CommitmentQuery {
+        q: bq.q.clone(),
+        year: Some(year),
+        status,
+        page: bq.page.unwrap_or(1).max(1),
+        per_page: PER_PAGE,
+    };
+    let (total, items) = state.store.commitments(&unit, &caller.scope, &query).await?;
+    let mpage = bq.mpage.unwrap_or(1).max(1);
+    let (missing_total, missing) =
+        state.store.members_without_commitment(&unit, &caller.scope, year, mpage, PER_PAGE).await?;
+    let mut rows = vec![];
+    for c in items {
+        let path = state.store.unit(c.commitment.unit_id).await?.path;
+        let can = may_verify(&caller, &c.commitment, &path);
+        rows.push(row(&c.commitment, c.person_name, c.unit_name, can));
+    }
+    let figures = state.store.figures(unit.id, Span { from: year, to: year }).await?;
+    let mut page_chrome = chrome(&caller, "commitments", &format!("/commitments?unit={}", unit.id));
+    if !bq.verified.is_empty() {
+        page_chrome.flash = Some(caller.lang.t("commitments.verified").to_string());
+    }
+    render(&CommitmentBoardPage {
+        chrome: page_chrome,
+        unit: UnitRef::from(&unit),
+        unit_nav: super::unit_nav(&state, &caller, &unit, "/commitments").await?,
+        year,
+        status: status.map(|s| s.code().to_string()).unwrap_or_default(),
+        q: bq.q,
+        statuses: commitment_status_choices(),
+        rows,
+        page: query.page,
+        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        total,
+        missing: missing
+            .iter()
+            .map(|p| MissingRow {
+                name: p.person.fields.name.clone(),
+                unit_name: p.unit_name.clone(),
+                post: p.person.fields.post.clone().unwrap_or_default(),
+            })
+            .collect(),
+        missing_total,
+        missing_page: mpage,
+        missing_pages: (missing_total + PER_PAGE - 1) / PER_PAGE,
+        tiles: tiles_of(&figures, &["commitments."]),
+    })
+}
+
+/// `POST /commitments/{id}/verify` (form: `csrf`, `result` = fulfilled |
+/// unfulfilled, `comment`, `back`)
+///
+/// Unit admins and reviewers of the commitment's unit (and system admins),
+/// not on their own commitment. Viewers in scope, and anyone verifying their
+/// own: 403. Out of scope: 404. Invalid verdict (not fulfilled without a
+/// comment): 422.
+pub async fn verify(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    caller.check_csrf(form.opt("csrf").as_deref())?;
+    let c = state.store.commitment(CommitmentId(id)).await?;
+    let unit = state.store.unit(c.unit_id).await?;
+    if !caller.can_read(&unit.path) {
+        return Err(caller.deny(&state, "commitment", id, Some(&unit.path), AppError::not_found()).await.into());
+    }
+    if !may_verify(&caller, &c, &unit.path) {
+        return Err(caller.deny(&state, "commitment", id, Some(&unit.path), AppError::forbidden()).await.into());
+    }
+    let (status, comment) = VerifyInput { result: form.text("result"), comment: form.opt("comment") }.validate()?;
+    let by = caller.user.display_name.clone();
+    caller.store(&state).verify_commitment(c.id, status, comment.as_deref(), &by, today()).await?;
+    let back = back_to(&form.text("back"), &format!("/commitments?unit={}", unit.id));
+    Ok(see_other(&with_param(&back, "verified=1")))
+}
+
+// ---------------------------------------------------------------------------
+// A member's own page
+
+#[derive(Deserialize, Default)]
+pub struct MyQuery {
+    #[serde(default)]
+    done: String,
+}
+
+async fn my_page(
+    state: &AppState,
+    caller: &Caller,
+    form: CommitmentForm,
+    errors: Vec<String>,
+) -> Result<MyPage, AppError> {
+    let year = this_year();
+    let mut page = MyPage {
+        chrome: chrome(caller, "my", "/my"),
+        person_name: None,
+        unit_name: String::new(),
+        year,
+        tasks: vec![],
+        commitments: vec![],
+        categories: category_choices(),
+        form,
+        errors,
+        is_member: false,
+    };
+    let Some(person) = own_person(state, caller).await? else { return Ok(page) };
+    let unit = state.store.unit(person.unit_id).await?;
+    page.person_name = Some(person.fields.name.clone());
+    page.unit_name = unit.short_name.clone().unwrap_or_else(|| unit.name.clone());
+    page.is_member = person.fields.category.is_member();
+    page.tasks = state.store.tasks_of_person(person.id, 100).await?.iter().map(task_row).collect();
+    page.commitments = state
+        .store
+        .commitments_of(person.id, None)
+        .await?
+        .iter()
+        .take(20)
+        .map(|c| row(c, person.fields.name.clone(), page.unit_name.clone(), false))
+        .collect();
+    Ok(page)
+}
+
+/// The person the caller's account belongs to, if linked.
+async fn own_person(state: &AppState, caller: &Caller) -> Result<Option<Person>, AppError> {
+    match caller.user.person_id {
+        Some(p) => Ok(Some(state.store.person(p).await?)),
+        None => Ok(None),
+    }
+}
+
+/// `GET /my`
+///
+/// Anyone signed in: the tasks their person answers for and their own
+/// commitments (an account not linked to a person sees how to get linked).
+pub async fn my(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(mq): Query<MyQuery>,
+) -> PageResult<Html<String>> {
+    let form = CommitmentForm { category: "work".into(), ..Default::default() };
+    let mut page = my_page(&state, &caller, form, vec![]).await?;
+    let flash = match mq.done.as_str() {
+        "created" => Some("my.created"),
+        "updated" => Some("my.updated"),
+        "withdrawn" => Some("my.withdrawn"),
+        _ => None,
+    };
+    page.chrome.flash = flash.map(|k| caller.lang.t(k).to_string());
+    render(&page)
+}
+
+fn read_form(form: &FormData) -> (CommitmentForm, CommitmentInput) {
+    let values = CommitmentForm {
+        text: form.text("text"),
+        category: form.text("category"),
+        due_on: form.text("due_on"),
+        progress_note: form.text("progress_note"),
+    };
+    let input = CommitmentInput {
+        year: form.text("year"),
+        text: values.text.clone(),
+        category: form.opt("category"),
+        due_on: form.opt("due_on"),
+        progress_note: form.opt("progress_note"),
+    };
+    (values, input)
+}
+
+/// `POST /my/commitments` (form: `csrf`, `year`, `text`, `category`, `due_on`)
+///
+/// A signed-in party member whose account is linked to their person: their
+/// own commitment. An account without a person: 403. A person who is not a
+/// party member, or invalid fields: the page again, 422.
+pub async fn my_create(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    caller.check_csrf(form.opt("csrf").as_deref())?;
+    let Some(person) = caller.user.person_id else {
+        return Err(caller.deny(&state, "commitment", "new", None, AppError::forbidden()).await.into());
+    };
+    let (values, input) = read_form(&form);
+    let result = match input.validate() {
+        Ok(fields) => caller.store(&state).create_commitment(person, &fields).await.map(|_| ()).map_err(AppError::from),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(()) => Ok(see_other("/my?done=created#commitments")),
+        Err(e) => {
+            let errors = messages(e)?;
+            Ok(unprocessable(render(&my_page(&state, &caller, values, errors).await?)?))
+        }
+    }
+}
+
+/// The caller's own commitment: 404 for anyone else's (whoever they are).
+async fn own_commitment(state: &AppState, caller: &Caller, id: i64) -> Result<Commitment, AppError> {
+    let c = state.store.commitment(CommitmentId(id)).await?;
+    if caller.user.person_id == Some(c.person_id) {
+        Ok(c)
+    } else {
+        let path = state.store.unit(c.unit_id).await?.path;
+        Err(caller.deny(state, "commitment", id, Some(&path), AppError::not_found()).await)
+    }
+}
+
+/// `POST /my/commitments/{id}` (form: `csrf`, `year`, `text`, `category`,
+/// `due_on`, `progress_note`)
+///
+/// Only the member who made it, while it is pending; a verified one: 422.
+/// Anyone else (admins included; they verify, not rewrite): 404.
+pub async fn my_update(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    caller.check_csrf(form.opt("csrf").as_deref())?;
+    let c = own_commitment(&state, &caller, id).await?;
+    let (values, input) = read_form(&form);
+    let result = match input.validate() {
+        Ok(fields) => caller.store(&state).update_commitment(c.id, &fields).await.map(|_| ()).map_err(AppError::from),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(()) => Ok(see_other("/my?done=updated#commitments")),
+        Err(e) => {
+            let errors = messages(e)?;
+            Ok(unprocessable(render(&my_page(&state, &caller, values, errors).await?)?))
+        }
+    }
+}
+
+/// `POST /my/commitments/{id}/delete` (form: `csrf`)
+///
+/// Only the member who made it, while it is pending; a verified one: 422.
+/// Anyone else: 404.
+pub async fn my_delete(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    caller.check_csrf(form.opt("csrf").as_deref())?;
+    let c = own_commitment(&state, &caller, id).await?;
+    match caller.store(&state).delete_commitment(c.id).await {
+        Ok(_) => Ok(see_other("/my?done=withdrawn#commitments")),
+        Err(e) => {
+            let errors = messages(e.into())?;
+            Ok(unprocessable(render(&my_page(&state, &caller, CommitmentForm::default(), errors).await?)?))
+        }
+    }
+}

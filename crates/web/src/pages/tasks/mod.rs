@@ -1,0 +1,714 @@
+//! Pages of the task ledger (任务台账): lists per unit subtree with filters,
+//! charts and bulk edit; one task with its progress ledger, where its
+//! responsible people report progress from a phone; the task form. The
+//! other records of this capability have their own modules: fortresses and
+//! flags, teams, member commitments (with the member's own page).
+//!
+//! Who may call what is written on each handler: "in scope" means the
+//! task's unit lies in a subtree the caller holds a grant over.
+
+pub mod commitments;
+pub mod fortresses;
+pub mod teams;
+
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use qizhi_core::figures::Span;
+use qizhi_core::file::FileKind;
+use qizhi_core::ids::{FortressId, PersonId, TaskId, TeamId};
+use qizhi_core::org::Unit;
+use qizhi_core::tasks::{EntryInput, Priority, Task, TaskInput, TaskKind, TaskStatus};
+use qizhi_store::people::PeopleQuery;
+use qizhi_store::tasks::{BulkChange, NewFile, TaskListed, TaskQuery};
+use qizhi_store::{Scope, today};
+use serde::Deserialize;
+
+use super::{chrome, editable_unit, readable_unit, render, scope_root, short_ref, this_year};
+use crate::AppState;
+use crate::auth::{Caller, PageCaller};
+use crate::error::{AppError, PageResult};
+use crate::views::UnitRef;
+use crate::views::tasks::{
+    Choice, EntryForm, EntryRow, TaskDetail, TaskFilter, TaskForm, TaskFormPage, TaskListPage, TaskPage, TaskRow,
+    kind_chart_json, kind_choices, overdue_chart_json, priority_choices, status_choices, tiles_of,
+};
+
+pub const PER_PAGE: i64 = 20;
+
+// ---------------------------------------------------------------------------
+// Helpers shared by this capability's pages
+
+/// A form as sent, repeated keys kept (multi-selects, checkboxes).
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    /// The first value of `key`, trimmed; empty when absent.
+    pub fn text(&self, key: &str) -> String {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
+    }
+
+    /// The first value of `key`, or `None` when absent or empty.
+    pub fn opt(&self, key: &str) -> Option<String> {
+        Some(self.text(key)).filter(|v| !v.is_empty())
+    }
+
+    /// Every non-empty value of `key`, in order.
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, v)| k == key && !v.trim().is_empty()).map(|(_, v)| v.trim().to_string()).collect()
+    }
+
+    /// An id field: `None` when empty; a bad request when not a number.
+    pub fn id(&self, key: &str) -> Result<Option<i64>, AppError> {
+        self.opt(key)
+            .map(|v| v.parse().map_err(|_| AppError::BadRequest(format!("{key}: “{v}” 不是编号 (not an id)"))))
+            .transpose()
+    }
+
+    pub fn ids(&self, key: &str) -> Result<Vec<i64>, AppError> {
+        self.all(key)
+            .iter()
+            .map(|v| v.parse().map_err(|_| AppError::BadRequest(format!("{key}: “{v}” 不是编号 (not an id)"))))
+            .collect()
+    }
+}
+
+/// The unit a list is of: the one asked for (404 outside the caller's
+/// scope), else the caller's scope root.
+pub(crate) async fn unit_of(state: &AppState, caller: &Caller, unit: Option<i64>) -> Result<Unit, AppError> {
+    match unit {
+        Some(id) => readable_unit(state, caller, id).await,
+        None => scope_root(state, caller).await.map_err(|e| e.0)?.ok_or_else(AppError::not_found),
+    }
+}
+
+/// A redirect after a successful form post (303: the browser follows with GET).
+pub(crate) fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// A local path to come back to, or `default` (never another site).
+pub(crate) fn back_to(back: &str, default: &str) -> String {
+    let ok = back.starts_with('/') && !back.starts_with("//") && !back.contains(['\\', '\r', '\n', '\t']);
+    if ok { back.to_string() } else { default.to_string() }
+}
+
+/// `to` with `key=value` added to its query.
+pub(crate) fn with_param(to: &str, kv: &str) -> String {
+    let (path, anchor) = to.split_once('#').map_or((to, None), |(p, a)| (p, Some(a)));
+    let sep = if path.contains('?') { '&' } else { '?' };
+    match anchor {
+        Some(a) => format!("{path}{sep}{kv}#{a}"),
+        None => format!("{path}{sep}{kv}"),
+    }
+}
+
+/// People a record of `unit` may name (its subtree, at most 300, and the
+/// people in `keep`), as choices labelled with their unit.
+pub(crate) async fn people_choices(state: &AppState, unit: &Unit, keep: &[PersonId]) -> Result<Vec<Choice>, AppError> {
+    let q = PeopleQuery { per_page: 300, page: 1, ..Default::default() };
+    let (_, people) = state.store.people(unit, &Scope::All, &q).await?;
+    let mut out: Vec<Choice> = people
+        .iter()
+        .map(|p| {
+            let label = format!("{}（{}）", p.person.fields.name, p.unit_name);
+            Choice { value: p.person.id.0.to_string(), zh: label.clone(), en: label }
+        })
+        .collect();
+    for id in keep {
+        if !out.iter().any(|c| c.value == id.0.to_string())
+            && let Ok(p) = state.store.person(*id).await
+        {
+            out.push(Choice::new(id.0.to_string(), p.fields.name.clone(), p.fields.name.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// The messages of a validation or store error, for a form sent back.
+pub(crate) fn messages(e: AppError) -> Result<Vec<String>, AppError> {
+    match e {
+        AppError::Invalid(fields) => Ok(fields.into_iter().map(|f| f.message).collect()),
+        e => Err(e),
+    }
+}
+
+/// A page answered with 422 (a form sent back with its errors).
+pub(crate) fn unprocessable(html: Html<String>) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
+}
+
+/// The parent and children of `unit` the caller may read, for a list's links.
+pub(crate) async fn unit_nav(
+    state: &AppState,
+    caller: &Caller,
+    unit: &Unit,
+    base: &'static str,
+) -> Result<crate::views::tasks::UnitNav, AppError> {
+    let parent = match unit.parent_id {
+        Some(p) => Some(state.store.unit(p).await?).filter(|u| caller.can_read(&u.path)).map(|u| short_ref(&u)),
+        None => None,
+    };
+    let children = state
+        .store
+        .children(unit.id)
+        .await?
+        .iter()
+        .filter(|c| caller.can_read(&c.unit.path))
+        .map(|c| short_ref(&c.unit))
+        .collect();
+    Ok(crate::views::tasks::UnitNav { parent, children, base })
+}
+
+/// The year figures of `unit` are shown for: the latest year its subtree has
+/// tasks in (not after this year), else this year.
+pub(crate) async fn figures_year(state: &AppState, unit: &Unit) -> Result<i32, AppError> {
+    let latest = state.store.latest_year(unit.id, "tasks.").await?;
+    Ok(latest.map_or(this_year(), |y| y.min(this_year())))
+}
+
+/// A task as a list row, flagged as of today.
+pub(crate) fn task_row(t: &TaskListed) -> TaskRow {
+    let today = today();
+    let f = &t.task.fields;
+    TaskRow {
+        id: t.task.id.0,
+        code: t.task.code.clone(),
+        name: f.name.clone(),
+        kind: f.kind,
+        status: f.status,
+        priority: f.priority,
+        unit_name: t.unit_name.clone(),
+        responsible: t.responsible.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join("、"),
+        due: f.due_on.map(qizhi_core::date::iso).unwrap_or_default(),
+        year: f.year,
+        progress: t.task.progress,
+        overdue: t.task.is_overdue(today),
+        stalled: t.task.is_stalled(today),
+        fortress: t.fortress.clone(),
+        team: t.team.clone(),
+        latest_note: t.latest_note.clone().unwrap_or_default(),
+    }
+}
+
+/// A task the caller may read: one of its responsible people (their own
+/// record), or anyone who may read its unit. Anyone else: 404.
+pub(crate) async fn readable_task(state: &AppState, caller: &Caller, id: i64) -> Result<(Task, Unit, bool), AppError> {
+    let task = state.store.task(TaskId(id)).await?;
+    let unit = state.store.unit(task.unit_id).await?;
+    let responsible = caller.user.person_id.is_some_and(|p| task.fields.responsible.contains(&p));
+    if responsible || caller.can_read(&unit.path) {
+        Ok((task, unit, responsible))
+    } else {
+        Err(caller.deny(state, "task", id, Some(&unit.path), AppError::not_found()).await)
+    }
+}
+
+fn parse_opt<T>(v: &str, f: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, AppError> {
+    if v.trim().is_empty() { Ok(None) } else { f(v).map(Some).map_err(AppError::BadRequest) }
+}
+
+// ---------------------------------------------------------------------------
+// The list
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    unit: Option<i64>,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    due_from: String,
+    #[serde(default)]
+    due_to: String,
+    #[serde(default)]
+    overdue: String,
+    #[serde(default)]
+    stalled: String,
+    #[serde(default)]
+    fortress: String,
+    #[serde(default)]
+    team: String,
+    page: Option<i64>,
+    /// Tasks changed by a bulk edit just made.
+    bulk: Option<i64>,
+}
+
+/// `GET /tasks?unit=&q=&kind=&status=&year=&due_from=&due_to=&overdue=1&stalled=1&fortress=&team=&page=`
+///
+/// Anyone who may read the unit (admins, reviewers, viewers in scope): the
+/// tasks of its subtree. Out of scope: 404. Members without a read grant:
+/// 404 (their tasks are on `/my`).
+pub async fn list(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(lq): Query<ListQuery>,
+) -> PageResult<Html<String>> {
+    let unit = unit_of(&state, &caller, lq.unit).await?;
+    let mut query = TaskQuery::new(today());
+    query.q = lq.q.clone();
+    query.kind = parse_opt(&lq.kind, TaskKind::parse)?;
+    query.status = parse_opt(&lq.status, TaskStatus::parse)?;
+    query.year = parse_opt(&lq.year, qizhi_core::tasks::parse_year)?;
+    query.due_from = parse_opt(&lq.due_from, qizhi_core::date::parse)?;
+    query.due_to = parse_opt(&lq.due_to, qizhi_core::date::parse)?;
+    query.overdue = !lq.overdue.is_empty();
+    query.stalled = !lq.stalled.is_empty();
+    query.fortress = parse_opt(&lq.fortress, |v| v.parse::<i64>().map(FortressId).map_err(|e| e.to_string()))?;
+    query.team = parse_opt(&lq.team, |v| v.parse::<i64>().map(TeamId).map_err(|e| e.to_string()))?;
+    query.page = lq.page.unwrap_or(1).max(1);
+    query.per_page = PER_PAGE;
+    let (total, tasks) = state.store.tasks(&unit, &caller.scope, &query).await?;
+
+    let year = match query.year {
+        Some(y) => y,
+        None => figures_year(&state, &unit).await?,
+    };
+    let span = Span { from: year, to: year };
+    let figures = state.store.figures(unit.id, span).await?;
+    let mut by_unit = vec![];
+    let kids = state.store.children(unit.id).await?;
+    for c in kids.iter().filter(|c| caller.can_read(&c.unit.path)) {
+        let f = state.store.figures(c.unit.id, span).await?;
+        by_unit.push((short_ref(&c.unit).name, f["tasks.overdue"].count().unwrap_or(0)));
+    }
+    let fortresses = state.store.fortress_choices(&unit, 300).await?;
+    let teams = state.store.team_choices(&unit, 300).await?;
+    let mut page_chrome = chrome(&caller, "tasks", &format!("/tasks?unit={}", unit.id));
+    if let Some(n) = lq.bulk {
+        page_chrome.flash = Some(caller.lang.tn("tasks.bulk_done", n));
+    }
+    let page = TaskListPage {
+        chrome: page_chrome,
+        unit: UnitRef::from(&unit),
+        unit_nav: unit_nav(&state, &caller, &unit, "/tasks").await?,
+        filter: TaskFilter {
+            q: lq.q,
+            kind: query.kind.map(|k| k.code().to_string()).unwrap_or_default(),
+            status: query.status.map(|s| s.code().to_string()).unwrap_or_default(),
+            year: query.year.map(|y| y.to_string()).unwrap_or_default(),
+            due_from: lq.due_from,
+            due_to: lq.due_to,
+            overdue: query.overdue,
+            stalled: query.stalled,
+            fortress: lq.fortress,
+            team: lq.team,
+        },
+        rows: tasks.iter().map(task_row).collect(),
+        page: query.page,
+        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        total,
+        can_edit: caller.can_edit(&unit.path),
+        kinds: kind_choices(),
+        statuses: status_choices(),
+        priorities: priority_choices(),
+        fortresses: fortresses.iter().map(|(id, c, n)| Choice::record(id.0, c, n)).collect(),
+        teams: teams.iter().map(|(id, c, n)| Choice::record(id.0, c, n)).collect(),
+        year,
+        tiles: tiles_of(&figures, &["tasks."]),
+        kind_chart: kind_chart_json(caller.lang, &figures),
+        overdue_chart: overdue_chart_json(caller.lang, &by_unit),
+        overdue_chart_height: crate::views::chart_height(by_unit.len()),
+    };
+    render(&page)
+}
+
+/// `POST /tasks/bulk` (form: `csrf`, `ids`…, `status`, `priority`, `due_on`,
+/// `year`, `team`, `fortress`, `back`)
+///
+/// Unit admins (and system admins) whose scope holds every chosen task; one
+/// task outside it: 404 (outside the caller's reading scope) or 403 (readable
+/// but not editable), and nothing changes. Viewers, reviewers, members: 403.
+pub async fn bulk(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    caller.check_csrf(form.opt("csrf").as_deref())?;
+    let ids = form.ids("ids")?;
+    let back = back_to(&form.text("back"), "/tasks");
+    if ids.is_empty() {
+        return Err(AppError::BadRequest(caller.lang.t("tasks.bulk_none").to_string()).into());
+    }
+    let mut change = BulkChange {
+        status: parse_opt(&form.text("status"), TaskStatus::parse)?,
+        priority: parse_opt(&form.text("priority"), Priority::parse)?,
+        due_on: parse_opt(&form.text("due_on"), qizhi_core::date::parse)?.map(Some),
+        year: parse_opt(&form.text("year"), qizhi_core::tasks::parse_year)?,
+        ..Default::default()
+    };
+    for (key, slot) in [("team", 0), ("fortress", 1)] {
+        let v = form.text(key);
+        let value = match v.as_str() {
+            "" => continue,
+            "none" => None,
+            id => Some(id.parse::<i64>().map_err(|_| AppError::BadRequest(format!("{key}: {id}")))?),
+        };
+        if slot == 0 {
+            change.team_id = Some(value.map(TeamId));
+        } else {
+            change.fortress_id = Some(value.map(FortressId));
+        }
+    }
+    if change.is_empty() {
+        return Err(AppError::BadRequest(caller.lang.t("tasks.bulk_hint").to_string()).into());
+    }
+    let mut task_ids = vec![];
+    for id in ids {
+        let (task, unit, _) = readable_task(&state, &caller, id).await?;
+        if !caller.can_edit(&unit.path) {
+            return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
+        }
+        task_ids.push(task.id);
+    }
+    let changed = caller.store(&state).bulk_update_tasks(&task_ids, &change).await?;
+    Ok(see_other(&with_param(&back, &format!("bulk={}", changed.len()))))
+}
+
+// ---------------------------------------------------------------------------
+// One task and its ledger
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    saved: String,
+    #[serde(default)]
+    posted: String,
+}
+
+async fn task_page(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    form: EntryForm,
+    errors: Vec<String>,
+) -> Result<TaskPage, AppError> {
+    let (task, unit, mine) = readable_task(state, caller, id).await?;
+    let listed = state.store.task_listed(task.id).await?;
+    let entries = state.store.entries(task.id).await?;
+    let can_edit = caller.can_edit(&unit.path);
+    let f = &task.fields;
+    let target = match (f.target, f.target_unit.as_deref()) {
+        (Some(t), Some(u)) => format!("{t} {u}"),
+        (Some(t), None) => t.to_string(),
+        _ => String::new(),
+    };
+    Ok(TaskPage {
+        chrome: chrome(caller, if mine && !can_edit { "my" } else { "tasks" }, &format!("/tasks/{id}")),
+        task: TaskDetail {
+            row: task_row(&listed),
+            unit: UnitRef::from(&unit),
+            description: f.description.clone().unwrap_or_default(),
+            target,
+            start: f.start_on.map(qizhi_core::date::iso).unwrap_or_default(),
+            last_entry: task.last_entry_on.map(qizhi_core::date::iso).unwrap_or_default(),
+            fortress_id: f.fortress_id.map(|x| x.0),
+            team_id: f.team_id.map(|x| x.0),
+            brand_id: f.brand_id,
+        },
+        entries: entries
+            .into_iter()
+            .map(|e| EntryRow {
+                date: qizhi_core::date::iso(e.entry.fields.entry_on),
+                progress: e.entry.fields.progress,
+                note: e.entry.fields.note.clone().unwrap_or_default(),
+                by: e.person_name.clone().unwrap_or_else(|| e.entry.created_by.clone()),
+                files: e.files.iter().map(|f| (f.id, f.name.clone(), f.kind.is_image())).collect(),
+            })
+            .collect(),
+        can_post: mine || can_edit,
+        can_edit,
+        mine,
+        today: qizhi_core::date::iso(today()),
+        form,
+        errors,
+    })
+}
+
+/// `GET /tasks/{id}`
+///
+/// Its responsible people (their own record, wherever it is) and anyone who
+/// may read its unit (admins, reviewers, viewers in scope). Anyone else: 404.
+pub async fn show(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    Query(sq): Query<ShowQuery>,
+) -> PageResult<Html<String>> {
+    let form = EntryForm { entry_on: qizhi_core::date::iso(today()), ..Default::default() };
+    let mut page = task_page(&state, &caller, id, form, vec![]).await?;
+    if !sq.posted.is_empty() {
+        page.chrome.flash = Some(caller.lang.t("tasks.posted").to_string());
+    } else if !sq.saved.is_empty() {
+        page.chrome.flash = Some(caller.lang.t("tasks.saved").to_string());
+    }
+    render(&page)
+}
+
+/// `POST /tasks/{id}/entries` (multipart: `csrf`, `progress`, `entry_on`,
+/// `note`, `evidence` files)
+///
+/// Its responsible people (posting as themselves) and unit admins in scope.
+/// Viewers and reviewers in scope, and members not responsible for it whose
+/// grant covers it: 403. Anyone else: 404.
+pub async fn post_entry(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> PageResult<Response> {
+    let (mut csrf, mut form, mut files) = (None, EntryForm::default(), vec![]);
+    let mut errors = vec![];
+    while let Some(field) =
+        multipart.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?
+    {
+        match field.name().unwrap_or_default() {
+            "csrf" => csrf = field.text().await.ok(),
+            "progress" => form.progress = field.text().await.unwrap_or_default(),
+            "entry_on" => form.entry_on = field.text().await.unwrap_or_default(),
+            "note" => form.note = field.text().await.unwrap_or_default(),
+            "evidence" if field.file_name().is_some_and(|n| !n.is_empty()) => {
+                match crate::files::read_upload(field, &FileKind::ALL).await {
+                    Ok(u) => files.push(NewFile { name: u.name, kind: u.kind, bytes: u.bytes }),
+                    Err(e) => errors.extend(messages(e)?),
+                }
+            }
+            _ => {}
+        }
+    }
+    caller.check_csrf(csrf.as_deref())?;
+    let (task, unit, mine) = readable_task(&state, &caller, id).await?;
+    if !mine && !caller.can_edit(&unit.path) {
+        return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
+    }
+    let input = EntryInput {
+        entry_on: Some(form.entry_on.clone()),
+        progress: form.progress.clone(),
+        note: Some(form.note.clone()),
+    };
+    let fields = match input.validate(today()) {
+        Ok(f) if errors.is_empty() => f,
+        Ok(_) => return send_back(&state, &caller, id, form, errors).await,
+        Err(e) => {
+            errors.extend(e.errors.into_iter().map(|f| f.message));
+            return send_back(&state, &caller, id, form, errors).await;
+        }
+    };
+    let person = if mine { caller.user.person_id } else { None };
+    caller.store(&state).post_entry(task.id, &fields, person, &files).await?;
+    Ok(see_other(&format!("/tasks/{id}?posted=1#ledger")))
+}
+
+async fn send_back(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    form: EntryForm,
+    errors: Vec<String>,
+) -> PageResult<Response> {
+    let page = task_page(state, caller, id, form, errors).await?;
+    Ok(unprocessable(render(&page)?))
+}
+
+// ---------------------------------------------------------------------------
+// The task form
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    unit: Option<i64>,
+}
+
+async fn form_page(
+    state: &AppState,
+    caller: &Caller,
+    unit: &Unit,
+    task: Option<&Task>,
+    form: TaskForm,
+    errors: Vec<String>,
+) -> Result<TaskFormPage, AppError> {
+    let keep: Vec<PersonId> = form.responsible.iter().filter_map(|v| v.parse().ok()).map(PersonId).collect();
+    let fortresses = state.store.fortress_choices(unit, 300).await?;
+    let teams = state.store.team_choices(unit, 300).await?;
+    let (action, cancel) = match task {
+        Some(t) => (format!("/tasks/{}", t.id), format!("/tasks/{}", t.id)),
+        None => ("/tasks".to_string(), format!("/tasks?unit={}", unit.id)),
+    };
+    Ok(TaskFormPage {
+        chrome: chrome(caller, "tasks", &action),
+        unit: UnitRef::from(unit),
+        action,
+        cancel,
+        is_new: task.is_none(),
+        form,
+        errors,
+        kinds: kind_choices(),
+        statuses: status_choices(),
+        priorities: priority_choices(),
+        people: people_choices(state, unit, &keep).await?,
+        fortresses: fortresses.iter().map(|(id, c, n)| Choice::record(id.0, c, n)).collect(),
+        teams: teams.iter().map(|(id, c, n)| Choice::record(id.0, c, n)).collect(),
+    })
+}
+
+fn form_of(task: &Task) -> TaskForm {
+    let f = &task.fields;
+    TaskForm {
+        code: task.code.clone(),
+        kind: f.kind.code().into(),
+        name: f.name.clone(),
+        description: f.description.clone().unwrap_or_default(),
+        target: f.target.map(|t| t.to_string()).unwrap_or_default(),
+        target_unit: f.target_unit.clone().unwrap_or_default(),
+        year: f.year.to_string(),
+        start_on: f.start_on.map(qizhi_core::date::iso).unwrap_or_default(),
+        due_on: f.due_on.map(qizhi_core::date::iso).unwrap_or_default(),
+        status: f.status.code().into(),
+        priority: f.priority.code().into(),
+        responsible: f.responsible.iter().map(|p| p.0.to_string()).collect(),
+        fortress: f.fortress_id.map(|x| x.0.to_string()).unwrap_or_default(),
+        team: f.team_id.map(|x| x.0.to_string()).unwrap_or_default(),
+        brand: f.brand_id.map(|x| x.to_string()).unwrap_or_default(),
+    }
+}
+
+/// The form as sent, and its input for validation.
+fn read_form(form: &FormData) -> Result<(TaskForm, TaskInput), AppError> {
+    let values = TaskForm {
+        code: form.text("code"),
+        kind: form.text("kind"),
+        name: form.text("name"),
+        description: form.text("description"),
+        target: form.text("target"),
+        target_unit: form.text("target_unit"),
+        year: form.text("year"),
+        start_on: form.text("start_on"),
+        due_on: form.text("due_on"),
+        status: form.text("status"),
+        priority: form.text("priority"),
+        responsible: form.all("responsible"),
+        fortress: form.text("fortress"),
+        team: form.text("team"),
+        brand: form.text("brand"),
+    };
+    let input = TaskInput {
+        code: form.opt("code"),
+        kind: values.kind.clone(),
+        name: values.name.clone(),
+        description: form.opt("description"),
+        fortress_id: form.id("fortress")?,
+        team_id: form.id("team")?,
+        brand_id: form.id("brand")?,
+        responsible: form.ids("responsible")?,
+        target: form.opt("target"),
+        target_unit: form.opt("target_unit"),
+        year: form.opt("year"),
+        start_on: form.opt("start_on"),
+        due_on: form.opt("due_on"),
+        status: form.opt("status"),
+        priority: form.opt("priority"),
+    };
+    Ok((values, input))
+}
+
+/// `GET /tasks/new?unit=`
+///
+/// Unit admins of the unit (and system admins). Viewers, reviewers and
+/// members in scope: 403. Out of scope: 404.
+pub async fn new_form(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(nq): Query<NewQuery>,
+) -> PageResult<Html<String>> {
+    let unit = unit_of(&state, &caller, nq.unit).await?;
+    let unit = editable_unit(&state, &caller, unit.id.0).await?;
+    let form = TaskForm {
+        kind: TaskKind::Target.code().into(),
+        status: TaskStatus::NotStarted.code().into(),
+        priority: Priority::Normal.code().into(),
+        year: this_year().to_string(),
+        ..Default::default()
+    };
+    render(&form_page(&state, &caller, &unit, None, form, vec![]).await?)
+}
+
+/// `POST /tasks` (form: `csrf`, `unit`, the task's fields)
+///
+/// Unit admins of `unit` (and system admins). Viewers, reviewers and members
+/// in scope: 403. Out of scope: 404. Invalid fields: the form again, 422.
+pub async fn create(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    caller.check_csrf(form.opt("csrf").as_deref())?;
+    let unit_id = form.id("unit")?.ok_or_else(AppError::not_found)?;
+    let unit = editable_unit(&state, &caller, unit_id).await?;
+    let (values, input) = read_form(&form)?;
+    let result = match input.validate() {
+        Ok((code, fields)) => {
+            caller.store(&state).create_task(unit.id, code.as_deref(), &fields).await.map_err(AppError::from)
+        }
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(t) => Ok(see_other(&format!("/tasks/{}?saved=1", t.id))),
+        Err(e) => {
+            let errors = messages(e)?;
+            Ok(unprocessable(render(&form_page(&state, &caller, &unit, None, values, errors).await?)?))
+        }
+    }
+}
+
+/// `GET /tasks/{id}/edit`
+///
+/// Unit admins of its unit (and system admins). Responsible people, viewers,
+/// reviewers in scope: 403. Anyone else: 404.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+) -> PageResult<Html<String>> {
+    let (task, unit, _) = readable_task(&state, &caller, id).await?;
+    if !caller.can_edit(&unit.path) {
+        return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
+    }
+    render(&form_page(&state, &caller, &unit, Some(&task), form_of(&task), vec![]).await?)
+}
+
+/// `POST /tasks/{id}` (form: `csrf`, the task's fields)
+///
+/// Unit admins of its unit (and system admins). Responsible people, viewers,
+/// reviewers in scope: 403. Anyone else: 404. Invalid: the form again, 422.
+pub async fn update(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    caller.check_csrf(form.opt("csrf").as_deref())?;
+    let (task, unit, _) = readable_task(&state, &caller, id).await?;
+    if !caller.can_edit(&unit.path) {
+        return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
+    }
+    let (values, input) = read_form(&form)?;
+    let result = match input.validate() {
+        Ok((code, fields)) => {
+            caller.store(&state).update_task(task.id, code.as_deref(), &fields).await.map_err(AppError::from)
+        }
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/tasks/{id}?saved=1"))),
+        Err(e) => {
+            let errors = messages(e)?;
+            Ok(unprocessable(render(&form_page(&state, &caller, &unit, Some(&task), values, errors).await?)?))
+        }
+    }
+}

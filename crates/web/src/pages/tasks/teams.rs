@@ -1,0 +1,332 @@
+//! Pages of teams (突击队、先锋队、服务队、志愿服务队、专家团、青年团): the
+//! list of a unit's subtree, one team with its members and the tasks it took
+//! on, founding one, editing it, setting its members.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{Html, Response};
+use qizhi_core::figures::Span;
+use qizhi_core::ids::{PersonId, TeamId};
+use qizhi_core::org::Unit;
+use qizhi_core::teams::{Team, TeamInput, TeamKind};
+use qizhi_store::tasks::TaskQuery;
+use qizhi_store::teams::{TeamListed, TeamQuery};
+use qizhi_store::{Scope, today};
+use serde::Deserialize;
+
+use super::{FormData, PER_PAGE, messages, people_choices, see_other, task_row, unit_of, unprocessable};
+use crate::AppState;
+use crate::auth::{Caller, PageCaller};
+use crate::error::{AppError, PageResult};
+use crate::pages::{chrome, editable_unit, render, this_year};
+use crate::views::UnitRef;
+use crate::views::tasks::{
+    MemberRow, TeamForm, TeamFormPage, TeamListPage, TeamPage, TeamRow, team_kind_choices, tiles_of,
+};
+
+fn row(t: &TeamListed) -> TeamRow {
+    let f = &t.team.fields;
+    TeamRow {
+        id: t.team.id.0,
+        code: f.code.clone(),
+        name: f.name.clone(),
+        kind: f.kind,
+        unit_name: t.unit_name.clone(),
+        founded: f.founded_on.map(qizhi_core::date::iso).unwrap_or_default(),
+        disbanded: f.disbanded_on.map(qizhi_core::date::iso).unwrap_or_default(),
+        leader: t.leader_name.clone().unwrap_or_default(),
+        party: t.party_members,
+        league: t.league_members,
+        other: t.other_members,
+        tasks: t.tasks,
+        tasks_done: t.tasks_done,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    unit: Option<i64>,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    active: String,
+    page: Option<i64>,
+}
+
+/// `GET /teams?unit=&q=&kind=&active=1&page=`
+///
+/// Anyone who may read the unit (admins, reviewers, viewers in scope). Out of
+/// scope, and members without a read grant: 404.
+pub async fn list(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(lq): Query<ListQuery>,
+) -> PageResult<Html<String>> {
+    let unit = unit_of(&state, &caller, lq.unit).await?;
+    let kind = match lq.kind.trim() {
+        "" => None,
+        k => Some(TeamKind::parse(k).map_err(AppError::BadRequest)?),
+    };
+    let query = TeamQuery {
+        id: None,
+        q: lq.q.clone(),
+        kind,
+        active: !lq.active.is_empty(),
+        page: lq.page.unwrap_or(1).max(1),
+        per_page: PER_PAGE,
+    };
+    let (total, items) = state.store.teams(&unit, &caller.scope, &query).await?;
+    let year = this_year();
+    let figures = state.store.figures(unit.id, Span { from: year, to: year }).await?;
+    render(&TeamListPage {
+        chrome: chrome(&caller, "teams", &format!("/teams?unit={}", unit.id)),
+        unit: UnitRef::from(&unit),
+        unit_nav: super::unit_nav(&state, &caller, &unit, "/teams").await?,
+        q: lq.q,
+        kind: kind.map(|k| k.code().to_string()).unwrap_or_default(),
+        active: query.active,
+        kinds: team_kind_choices(),
+        rows: items.iter().map(row).collect(),
+        page: query.page,
+        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        total,
+        can_edit: caller.can_edit(&unit.path),
+        year,
+        tiles: tiles_of(&figures, &["teams."]),
+    })
+}
+
+/// A team the caller may read, with its unit; anyone else: 404.
+async fn readable(state: &AppState, caller: &Caller, id: i64) -> Result<(Team, Unit), AppError> {
+    let t = state.store.team(TeamId(id)).await?;
+    let unit = state.store.unit(t.unit_id).await?;
+    if caller.can_read(&unit.path) {
+        Ok((t, unit))
+    } else {
+        Err(caller.deny(state, "team", id, Some(&unit.path), AppError::not_found()).await)
+    }
+}
+
+/// A team the caller may change: 404 outside their scope, 403 inside it without the right.
+async fn editable(state: &AppState, caller: &Caller, id: i64) -> Result<(Team, Unit), AppError> {
+    let (t, unit) = readable(state, caller, id).await?;
+    if caller.can_edit(&unit.path) {
+        Ok((t, unit))
+    } else {
+        Err(caller.deny(state, "team", id, Some(&unit.path), AppError::forbidden()).await)
+    }
+}
+
+fn read_form(form: &FormData) -> Result<(TeamForm, TeamInput), AppError> {
+    let values = TeamForm {
+        code: form.text("code"),
+        name: form.text("name"),
+        kind: form.text("kind"),
+        founded_on: form.text("founded_on"),
+        disbanded_on: form.text("disbanded_on"),
+        leader: form.text("leader"),
+        description: form.text("description"),
+        members: form.all("members"),
+    };
+    let input = TeamInput {
+        code: values.code.clone(),
+        name: values.name.clone(),
+        kind: values.kind.clone(),
+        founded_on: form.opt("founded_on"),
+        disbanded_on: form.opt("disbanded_on"),
+        leader_id: form.id("leader")?,
+        description: form.opt("description"),
+    };
+    Ok((values, input))
+}
+
+async fn team_page(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    form: Option<TeamForm>,
+    errors: Vec<String>,
+) -> Result<TeamPage, AppError> {
+    let (t, unit) = readable(state, caller, id).await?;
+    let q = TeamQuery { id: Some(t.id), page: 1, per_page: 1, ..Default::default() };
+    let (_, listed) = state.store.teams(&unit, &Scope::All, &q).await?;
+    let listed = listed.into_iter().next().ok_or_else(AppError::not_found)?;
+    let members = state.store.team_members(t.id).await?;
+    let mut tq = TaskQuery::new(today());
+    tq.team = Some(t.id);
+    tq.per_page = 200;
+    let root = state.store.lineage_units(&unit).await?.into_iter().next().unwrap_or_else(|| unit.clone());
+    let (_, tasks) = state.store.tasks(&root, &caller.scope, &tq).await?;
+    let keep: Vec<PersonId> = members.iter().map(|(p, _)| p.id).chain(t.fields.leader_id).collect();
+    let f = &t.fields;
+    let form = form.unwrap_or_else(|| TeamForm {
+        code: f.code.clone(),
+        name: f.name.clone(),
+        kind: f.kind.code().into(),
+        founded_on: f.founded_on.map(qizhi_core::date::iso).unwrap_or_default(),
+        disbanded_on: f.disbanded_on.map(qizhi_core::date::iso).unwrap_or_default(),
+        leader: f.leader_id.map(|p| p.0.to_string()).unwrap_or_default(),
+        description: f.description.clone().unwrap_or_default(),
+        members: members.iter().map(|(p, _)| p.id.0.to_string()).collect(),
+    });
+    Ok(TeamPage {
+        chrome: chrome(caller, "teams", &format!("/teams/{id}")),
+        team: row(&listed),
+        unit: UnitRef::from(&unit),
+        description: f.description.clone().unwrap_or_default(),
+        members: members
+            .iter()
+            .map(|(p, unit_name)| MemberRow {
+                name: p.fields.name.clone(),
+                category_code: p.fields.category.code(),
+                category_zh: p.fields.category.zh(),
+                category_en: p.fields.category.en(),
+                unit_name: unit_name.clone(),
+            })
+            .collect(),
+        tasks: tasks.iter().map(task_row).collect(),
+        can_edit: caller.can_edit(&unit.path),
+        form,
+        kinds: team_kind_choices(),
+        people: people_choices(state, &unit, &keep).await?,
+        errors,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    saved: String,
+}
+
+/// `GET /teams/{id}`
+///
+/// Anyone who may read its unit (admins, reviewers, viewers in scope).
+/// Anyone else: 404.
+pub async fn show(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    Query(sq): Query<ShowQuery>,
+) -> PageResult<Html<String>> {
+    let mut page = team_page(&state, &caller, id, None, vec![]).await?;
+    if !sq.saved.is_empty() {
+        page.chrome.flash = Some(caller.lang.t("tasks.saved").to_string());
+    }
+    render(&page)
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    unit: Option<i64>,
+}
+
+/// `GET /teams/new?unit=`
+///
+/// Unit admins of the unit (and system admins). Viewers, reviewers, members
+/// in scope: 403. Out of scope: 404.
+pub async fn new_form(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(nq): Query<NewQuery>,
+) -> PageResult<Html<String>> {
+    let unit = unit_of(&state, &caller, nq.unit).await?;
+    let unit = editable_unit(&state, &caller, unit.id.0).await?;
+    let form = TeamForm {
+        kind: TeamKind::Commando.code().into(),
+        founded_on: qizhi_core::date::iso(today()),
+        ..Default::default()
+    };
+    render(&TeamFormPage {
+        chrome: chrome(&caller, "teams", "/teams/new"),
+        unit: UnitRef::from(&unit),
+        form,
+        kinds: team_kind_choices(),
+        people: people_choices(&state, &unit, &[]).await?,
+        errors: vec![],
+    })
+}
+
+/// `POST /teams` (form: `csrf`, `unit`, the team's fields, `members`…)
+///
+/// Unit admins of `unit` (and system admins). Viewers, reviewers, members in
+/// scope: 403. Out of scope: 404. Invalid: the form again, 422.
+pub async fn create(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    caller.check_csrf(form.opt("csrf").as_deref())?;
+    let unit = editable_unit(&state, &caller, form.id("unit")?.ok_or_else(AppError::not_found)?).await?;
+    let (values, input) = read_form(&form)?;
+    let members: Vec<PersonId> = form.ids("members")?.into_iter().map(PersonId).collect();
+    let result = match input.validate() {
+        Ok(fields) => caller.store(&state).create_team(unit.id, &fields, &members).await.map_err(AppError::from),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(t) => Ok(see_other(&format!("/teams/{}?saved=1", t.id))),
+        Err(e) => {
+            let errors = messages(e)?;
+            let page = TeamFormPage {
+                chrome: chrome(&caller, "teams", "/teams/new"),
+                unit: UnitRef::from(&unit),
+                form: values,
+                kinds: team_kind_choices(),
+                people: people_choices(&state, &unit, &members).await?,
+                errors,
+            };
+            Ok(unprocessable(render(&page)?))
+        }
+    }
+}
+
+/// `POST /teams/{id}` (form: `csrf`, the team's fields)
+///
+/// Unit admins of its unit (and system admins). Viewers, reviewers, members
+/// in scope: 403. Anyone else: 404. Invalid: the page again, 422.
+pub async fn update(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    caller.check_csrf(form.opt("csrf").as_deref())?;
+    let (t, _) = editable(&state, &caller, id).await?;
+    let (values, input) = read_form(&form)?;
+    let result = match input.validate() {
+        Ok(fields) => caller.store(&state).update_team(t.id, &fields).await.map(|_| ()).map_err(AppError::from),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/teams/{id}?saved=1"))),
+        Err(e) => {
+            let errors = messages(e)?;
+            Ok(unprocessable(render(&team_page(&state, &caller, id, Some(values), errors).await?)?))
+        }
+    }
+}
+
+/// `POST /teams/{id}/members` (form: `csrf`, `members`…)
+///
+/// Unit admins of its unit (and system admins). Viewers, reviewers, members
+/// in scope: 403. Anyone else: 404. A person off the unit's line: the page
+/// again, 422.
+pub async fn members(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    caller.check_csrf(form.opt("csrf").as_deref())?;
+    let (t, _) = editable(&state, &caller, id).await?;
+    let members: Vec<PersonId> = form.ids("members")?.into_iter().map(PersonId).collect();
+    match caller.store(&state).set_team_members(t.id, &members).await {
+        Ok(_) => Ok(see_other(&format!("/teams/{id}?saved=1"))),
+        Err(e) => {
+            let errors = messages(e.into())?;
+            Ok(unprocessable(render(&team_page(&state, &caller, id, None, errors).await?)?))
+        }
+    }
+}
