@@ -24,6 +24,8 @@
 mod common;
 // -- the capabilities' rows and requests
 mod brands;
+mod stars;
+mod tasks;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -148,6 +150,8 @@ const AREAS: &[(&str, &str)] = &[
     ("core", MATRIX),
     // -- the capabilities
     ("brands", brands::MATRIX),
+    ("stars", stars::MATRIX),
+    ("tasks", tasks::MATRIX),
 ];
 
 fn rows() -> Vec<Row> {
@@ -226,6 +230,12 @@ fn person_body(unit: i64, name: &str, id_number: &str) -> serde_json::Value {
 /// token (empty for the anonymous caller).
 async fn request_for(w: &World, row: &Row, role: &str, session: Option<&Session>) -> Req {
     if let Some(req) = brands::request(w, row, role, session).await {
+        return req;
+    }
+    if let Some(req) = stars::request(w, row, role, session).await {
+        return req;
+    }
+    if let Some(req) = tasks::request(w, row, role, session).await {
         return req;
     }
     let csrf = session.map_or("", |s| s.csrf.as_str());
