@@ -59,6 +59,10 @@ enum Command {
         /// Folder for a new SQLite database (instead of --db).
         #[arg(long)]
         data: Option<std::path::PathBuf>,
+        /// `group` only: leave out the five years of tasks, ledgers and commitments
+        /// (about 2,000,000 tasks) that the benchmarks measure.
+        #[arg(long)]
+        no_volume: bool,
     },
     /// Run the benchmark suite against a database (generate one with `qizhi gen`); prints a table.
     Bench(bench::BenchArgs),
@@ -150,7 +154,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             serve(store, &config, addr.as_deref().unwrap_or(config::DEFAULT_ADDR)).await
         }
-        Command::Gen { scale, data } => {
+        Command::Gen { scale, data, no_volume } => {
             let scale = match scale.as_str() {
                 "group" => qizhi_seed::Scale::Group,
                 "province" => qizhi_seed::Scale::Province,
@@ -171,6 +175,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 qizhi_store::redact(&url)
             );
             demo::load(&store, scale).await?;
+            if scale == qizhi_seed::Scale::Group && !no_volume {
+                demo::load_volume(&store).await?;
+            }
             println!("已生成 (generated): {}", qizhi_store::redact(&url));
             Ok(())
         }

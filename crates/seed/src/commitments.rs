@@ -70,7 +70,7 @@ fn category(rng: &mut Rng) -> Category {
     ])
 }
 
-fn fields(rng: &mut Rng, year: i32, note: Option<&str>) -> CommitmentFields {
+pub(crate) fn fields(rng: &mut Rng, year: i32, note: Option<&str>) -> CommitmentFields {
     let c = category(rng);
     CommitmentFields {
         year,

@@ -82,6 +82,7 @@ mod split;
 pub mod stars;
 mod tasks;
 mod teams;
+pub mod volume;
 mod world;
 
 pub use brand::{MATURE_BRANDS, SeedBrand, SeedBrands, SeedHonor, SeedStandard};

@@ -177,6 +177,19 @@ fn ledger(
         return vec![];
     }
     let n = rng.range(1, 4) as usize;
+    ledger_of(rng, kind, start, last_day, last_progress, by, n)
+}
+
+/// A ledger of `n` entries rising to `last_progress`, dated from `start` to `last_day`.
+pub(crate) fn ledger_of(
+    rng: &mut Rng,
+    kind: TaskKind,
+    start: Date,
+    last_day: Date,
+    last_progress: i32,
+    by: &[String],
+    n: usize,
+) -> Vec<SeedEntry> {
     let first = (start + Duration::days(7)).min(last_day);
     let mut days: Vec<Date> = (0..n).map(|_| day_between(rng, first, last_day)).collect();
     days.sort();
@@ -193,7 +206,7 @@ fn ledger(
         .collect()
 }
 
-fn note(rng: &mut Rng, kind: TaskKind, progress: i32) -> String {
+pub(crate) fn note(rng: &mut Rng, kind: TaskKind, progress: i32) -> String {
     if progress >= 100 {
         return rng
             .pick(&["全部完成，已通过验收", "任务完成，台账资料已归档", "按期完成，成效已报送", "已完成并销号"])
@@ -211,7 +224,7 @@ fn note(rng: &mut Rng, kind: TaskKind, progress: i32) -> String {
 }
 
 /// What a generated task is about: its name and measurable target.
-fn subject(rng: &mut Rng, kind: TaskKind) -> (String, Option<f64>, Option<String>) {
+pub(crate) fn subject(rng: &mut Rng, kind: TaskKind) -> (String, Option<f64>, Option<String>) {
     let n = |rng: &mut Rng, lo, hi| rng.range(lo, hi) as f64;
     match kind {
         TaskKind::Target => {
@@ -298,7 +311,7 @@ fn subject(rng: &mut Rng, kind: TaskKind) -> (String, Option<f64>, Option<String
 /// A task with its ledger: `status` and `last_progress` as it stands on its
 /// last entry (`last_day`).
 #[allow(clippy::too_many_arguments)]
-fn task(
+pub(crate) fn task(
     rng: &mut Rng,
     code: String,
     unit: &str,
@@ -345,7 +358,7 @@ fn task(
 }
 
 /// One or two responsible people among a branch's members, the first `lead` when given.
-fn responsible(rng: &mut Rng, members: &[&SeedPerson], lead: Option<usize>) -> Vec<String> {
+pub(crate) fn responsible(rng: &mut Rng, members: &[&SeedPerson], lead: Option<usize>) -> Vec<String> {
     if members.is_empty() {
         return vec![];
     }

@@ -90,11 +90,13 @@ impl Store {
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // WAL lets readers run beside the single writer; NORMAL sync is
-                            // durable across application crashes in WAL mode.
+                            // durable across application crashes in WAL mode. An 8 MiB page
+                            // cache per connection bounds the server's memory (8 connections);
+                            // the operating system caches the file beyond that.
                             conn.execute(
                                 "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; \
                                  PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; \
-                                 PRAGMA cache_size=-32000;",
+                                 PRAGMA cache_size=-8000;",
                             )
                             .await?;
                             Ok(())

@@ -135,6 +135,8 @@ where
 #[derive(Debug, Clone)]
 pub struct TaskListed {
     pub task: Task,
+    /// The path of the task's unit (for access checks).
+    pub unit_path: String,
     pub unit_code: String,
     pub unit_name: String,
     /// Responsible people in order, with names.
@@ -862,21 +864,31 @@ impl Store {
         mut each: impl FnMut(TaskListed) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         const PAGE: i64 = 1000;
-        let mut after: Option<(String, String)> = None;
+        // Pages walk the (unit_path, due_key, id) index from where the last
+        // one stopped: each page costs the same however far the export is.
+        let mut after: Option<(String, String, i64)> = None;
         loop {
             let mut sql = list_select();
-            sql.push(" WHERE ");
-            subtree_filter(&mut sql, "t.unit_path", &root.path);
-            if let Some((path, code)) = &after {
-                sql.push(" AND (t.unit_path > ").bind(Bind::Text(path.clone()));
-                sql.push(" OR (t.unit_path = ").bind(Bind::Text(path.clone()));
-                sql.push(" AND t.code > ").bind(Bind::Text(code.clone())).push("))");
-            }
-            sql.push(" ORDER BY t.unit_path, t.code LIMIT ").bind(Bind::Int(PAGE));
+            // The lower bound is the subtree's start, then where the last page
+            // stopped — one bound, so the index range starts there.
+            let (lo, hi) = qizhi_core::org::subtree_range(&root.path);
+            match &after {
+                None => sql.push(" WHERE t.unit_path >= ").bind(Bind::Text(lo)),
+                Some((path, due, id)) => {
+                    sql.push(" WHERE (t.unit_path, t.due_key, t.id) > (").bind(Bind::Text(path.clone()));
+                    sql.push(", ").bind(Bind::Text(due.clone())).push(", ").bind(Bind::Int(*id)).push(")")
+                }
+            };
+            sql.push(" AND t.unit_path < ").bind(Bind::Text(hi));
+            sql.push(" ORDER BY t.unit_path, t.due_key, t.id LIMIT ").bind(Bind::Int(PAGE));
             let rows = sql.query(self.backend).fetch_all(&self.pool).await?;
             let n = rows.len() as i64;
             let last = match rows.last() {
-                Some(r) => Some((r.try_get::<String, _>("unit_path")?, r.try_get::<String, _>("code")?)),
+                Some(r) => Some((
+                    r.try_get::<String, _>("unit_path")?,
+                    r.try_get::<String, _>("due_key")?,
+                    r.try_get::<i64, _>("id")?,
+                )),
                 None => None,
             };
             for t in listed(self, rows).await? {
@@ -934,7 +946,7 @@ impl Store {
 /// `SELECT` of tasks with their unit, fortress, team and latest note.
 fn list_select() -> Sql {
     Sql::new(&format!(
-        "SELECT {}, t.unit_path, u.code AS unit_code, u.name AS unit_name, f.code AS fortress_code, f.name AS fortress_name, \
+        "SELECT {}, t.unit_path, t.due_key, u.code AS unit_code, u.name AS unit_name, f.code AS fortress_code, f.name AS fortress_name, \
          m.code AS team_code, m.name AS team_name, \
          (SELECT e.note FROM task_entries e WHERE e.task_id = t.id ORDER BY e.entry_on DESC, e.id DESC LIMIT 1) AS latest_note \
          FROM tasks t JOIN units u ON u.id = t.unit_id LEFT JOIN fortresses f ON f.id = t.fortress_id \
@@ -958,6 +970,7 @@ async fn listed(store: &Store, rows: Vec<AnyRow>) -> StoreResult<Vec<TaskListed>
             };
             Ok(TaskListed {
                 task: task(r, responsible.iter().map(|(p, _)| *p).collect())?,
+                unit_path: r.try_get("unit_path")?,
                 unit_code: r.try_get("unit_code")?,
                 unit_name: r.try_get("unit_name")?,
                 responsible,

@@ -19,9 +19,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use qizhi_core::figures::Span;
-use qizhi_core::ids::PersonId;
+use qizhi_core::ids::{PersonId, TaskId};
 use qizhi_core::org::Unit;
+use qizhi_core::tasks::{TaskKind, TaskStatus};
 use qizhi_store::people::PeopleQuery;
+use qizhi_store::tasks::TaskQuery;
 use qizhi_store::{Scope, Store};
 use sqlx::Row;
 
@@ -101,6 +103,11 @@ where
 }
 
 /// The units the suite reads: the root, the largest provincial unit, a branch in it.
+async fn ids_of(store: &Store, sql: &str) -> anyhow::Result<Vec<i64>> {
+    let rows = sqlx::query(sql).fetch_all(store.pool()).await?;
+    Ok(rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?)
+}
+
 async fn targets(store: &Store) -> anyhow::Result<(Unit, Unit, Unit)> {
     let root_id: i64 = sqlx::query("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
         .fetch_one(store.pool())
@@ -179,18 +186,62 @@ pub async fn run(db: &str, args: &BenchArgs) -> anyhow::Result<()> {
     let fifty =
         times(300, |_| async { store.people(&branch, &Scope::All, &page).await.map(|_| ()).map_err(Into::into) })
             .await?;
-    report.timing(format!("50 people of a branch ({}) (store)", branch.code), fifty, "≤ 1 ms");
+    report.timing(format!("50 people of a branch ({}) (store)", branch.code), fifty, "—");
+
+    // Tasks: one by id, a branch's 50 by due date, a province's filtered list.
+    let task_ids = ids_of(&store, "SELECT id FROM tasks ORDER BY id LIMIT 5000").await?;
+    let open_ids =
+        ids_of(&store, "SELECT id FROM tasks WHERE status = 'in_progress' ORDER BY id DESC LIMIT 5000").await?;
+    let tasks: i64 = sqlx::query("SELECT COUNT(*) FROM tasks").fetch_one(store.pool()).await?.try_get(0)?;
+    let entries: i64 = sqlx::query("SELECT COUNT(*) FROM task_entries").fetch_one(store.pool()).await?.try_get(0)?;
+    report.value(
+        "tasks and ledger entries in the database",
+        format!("{tasks} tasks, {entries} entries"),
+        "2,000,000 / 6,000,000",
+    );
+    if !task_ids.is_empty() {
+        let one = times(1000, |i| {
+            let id = task_ids[i * 7919 % task_ids.len()];
+            let store = &store;
+            async move { store.task(TaskId(id)).await.map(|_| ()).map_err(Into::into) }
+        })
+        .await?;
+        report.timing("one task by id (store)", one, "—");
+        let today = qizhi_store::tasks::today();
+        let mut q = TaskQuery::new(today);
+        q.per_page = 50;
+        let fifty =
+            times(300, |_| async { store.tasks(&branch, &Scope::All, &q).await.map(|_| ()).map_err(Into::into) })
+                .await?;
+        report.timing(format!("50 tasks of a branch ({}) by due date (store)", branch.code), fifty, "≤ 1 ms");
+        let mut f = TaskQuery::new(today);
+        f.kind = Some(TaskKind::Tackling);
+        f.status = Some(TaskStatus::InProgress);
+        f.year = Some(2024);
+        f.per_page = 50;
+        let filtered =
+            times(100, |_| async { store.tasks(&province, &Scope::All, &f).await.map(|_| ()).map_err(Into::into) })
+                .await?;
+        report.timing(
+            format!("a province's ({}) tackling tasks of 2024 in progress, first 50 (store)", province.code),
+            filtered,
+            "—",
+        );
+    }
 
     // -- HTTP, a separate server process ----------------------------------------
     if !args.no_http {
-        http_part(db, &store, args, &mut report, (&root, &branch), &ids).await?;
+        http_part(db, &store, args, &mut report, (&root, &branch), (&ids, &task_ids, &open_ids)).await?;
     }
 
     // -- import and export -----------------------------------------------------
     if !args.no_import {
         import_part(db, &mut report).await?;
     }
-    export_part(db, &root, &mut report)?;
+    export_part(db, &root, "people", &mut report)?;
+    if tasks > 0 {
+        export_part(db, &root, "tasks", &mut report)?;
+    }
 
     let md = report.markdown(&header);
     if let Some(path) = &args.out {
@@ -222,7 +273,7 @@ async fn http_part(
     args: &BenchArgs,
     report: &mut Report,
     (root, branch): (&Unit, &Unit),
-    ids: &[i64],
+    (ids, task_ids, open_ids): (&[i64], &[i64], &[i64]),
 ) -> anyhow::Result<()> {
     // An account for the suite, with a token and a session.
     let name = format!("bench-{}", std::process::id());
@@ -269,6 +320,19 @@ async fn http_part(
             Call::get(format!("{base}/api/v1/people/{}", ids[(i as usize * 7919) % ids.len()]), bearer.clone())
         })
     };
+    // A task by id when the world has tasks (the record the load reads), else a person.
+    let record: Arc<dyn Fn(u64) -> Call + Send + Sync> = if task_ids.is_empty() {
+        person.clone()
+    } else {
+        let (base, bearer, ids) = (base.clone(), bearer.clone(), Arc::new(task_ids.to_vec()));
+        Arc::new(move |i: u64| {
+            Call::get(format!("{base}/api/v1/tasks/{}", ids[(i as usize * 7919) % ids.len()]), bearer.clone())
+        })
+    };
+    let fifty_tasks = {
+        let (base, bearer, id) = (base.clone(), bearer.clone(), branch.id);
+        Arc::new(move |_| Call::get(format!("{base}/api/v1/units/{id}/tasks?per_page=50"), bearer.clone()))
+    };
     let figures = {
         let (base, bearer, code) = (base.clone(), bearer.clone(), root.code.clone());
         Arc::new(move |_| Call::get(format!("{base}/api/v1/figures?org={code}&from=2024"), bearer.clone()))
@@ -281,6 +345,8 @@ async fn http_part(
     // Sequential latency, one connection.
     for (what, next, target) in [
         ("HTTP: one person by id (API)", person.clone() as Arc<dyn Fn(u64) -> Call + Send + Sync>, "≤ 0.5 ms"),
+        ("HTTP: one task by id (API)", record.clone(), "≤ 0.5 ms"),
+        ("HTTP: 50 tasks of a branch by due date (API)", fifty_tasks, "—"),
         ("HTTP: group figures (API)", figures.clone(), "—"),
         ("HTTP: a branch's unit page", unit_page.clone(), "—"),
     ] {
@@ -294,17 +360,37 @@ async fn http_part(
         report.timing(what, samples, target);
     }
 
-    // Load, with writes going on: a person's phone changed 20 times a second.
+    // Load, with writes going on 20 times a second: progress entries posted
+    // to open tasks (a person's phone changed when the world has no tasks).
     let stop = Arc::new(AtomicBool::new(false));
     let peak = machine::sample_peak(pid, stop.clone());
     let writer = {
         let (client, base, bearer, ids, stop) =
             (client.clone(), base.clone(), bearer.clone(), ids.clone(), stop.clone());
+        let open = open_ids.to_vec();
         let store = store.clone();
         tokio::spawn(async move {
             let mut n = 0u64;
             let mut ok = 0u64;
             while !stop.load(Ordering::Relaxed) {
+                if !open.is_empty() {
+                    let id = open[(n as usize * 104_729) % open.len()];
+                    let body = serde_json::json!({ "progress": 10 + (n % 80), "note": "基准测试进展" });
+                    let mut headers = bearer.clone();
+                    headers.push(("content-type", "application/json".into()));
+                    let call = Call {
+                        method: http::Method::POST,
+                        url: format!("{base}/api/v1/tasks/{id}/entries"),
+                        headers,
+                        body: Some(bytes::Bytes::from(body.to_string())),
+                    };
+                    if client::send(&client, &call).await.is_ok_and(|s| s < 400) {
+                        ok += 1;
+                    }
+                    n += 1;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
                 let id = ids[(n as usize * 104_729) % ids.len()];
                 if let Ok(p) = store.person(PersonId(id)).await {
                     let f = &p.fields;
@@ -334,7 +420,7 @@ async fn http_part(
     };
     let duration = Duration::from_secs(args.seconds);
     for (what, next, target) in [
-        ("load: one person by id", person as Arc<dyn Fn(u64) -> Call + Send + Sync>, "≥ 5,000 req/s"),
+        ("load: one record (task) by id", record, "≥ 5,000 req/s"),
         ("load: a branch's unit page", unit_page, "—"),
         ("load: group figures", figures, "≥ 200 req/s"),
     ] {
@@ -346,7 +432,7 @@ async fn http_part(
     stop.store(true, Ordering::Relaxed);
     let writes = writer.await.unwrap_or(0);
     let peak = peak.join().unwrap_or(0);
-    report.value("writes during the load (person updates via the API)", format!("{writes} ok"), "—");
+    report.value("writes during the load (ledger entries via the API)", format!("{writes} ok"), "—");
     report.value("server peak RSS under load", format!("{:.1} MiB", peak as f64 / 1024.0), "≤ 150 MiB");
     drop(server);
     Ok(())
@@ -425,13 +511,15 @@ async fn import_part(db: &str, report: &mut Report) -> anyhow::Result<()> {
     result
 }
 
-/// Exports every person of the root's subtree as .xlsx from a child process,
+/// Exports every record of `kind` in the root's subtree from a child
+/// process (.xlsx for people; CSV for tasks, which outgrow a worksheet),
 /// sampling its memory: a streamed export keeps it flat.
-fn export_part(db: &str, root: &Unit, report: &mut Report) -> anyhow::Result<()> {
-    let file = std::env::temp_dir().join(format!("qizhi-bench-export-{}.xlsx", std::process::id()));
+fn export_part(db: &str, root: &Unit, kind: &str, report: &mut Report) -> anyhow::Result<()> {
+    let ext = if kind == "people" { "xlsx" } else { "csv" };
+    let file = std::env::temp_dir().join(format!("qizhi-bench-export-{}.{ext}", std::process::id()));
     let t = Instant::now();
     let child = Command::new(std::env::current_exe()?)
-        .args(["--db", db, "export", "people"])
+        .args(["--db", db, "export", kind])
         .arg(&file)
         .args(["--org", &root.code])
         .env("QIZHI_LOG", "warn")
@@ -447,7 +535,7 @@ fn export_part(db: &str, root: &Unit, report: &mut Report) -> anyhow::Result<()>
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     let _ = std::fs::remove_file(&file);
     report.value(
-        format!("export of every person as .xlsx ({:.1} MB)", size as f64 / 1e6),
+        format!("export of every record of `{kind}` as .{ext} ({:.1} MB)", size as f64 / 1e6),
         format!("{:.1} s, peak RSS {:.1} MiB", t.elapsed().as_secs_f64(), peak as f64 / 1024.0),
         "flat memory",
     );

@@ -195,10 +195,15 @@ pub(crate) fn task_row(t: &TaskListed) -> TaskRow {
 
 /// A task the caller may read: one of its responsible people (their own
 /// record), or anyone who may read its unit. Anyone else: 404.
+/// Whether the caller is one of the task's responsible people.
+pub(crate) fn is_responsible(caller: &Caller, task: &Task) -> bool {
+    caller.user.person_id.is_some_and(|p| task.fields.responsible.contains(&p))
+}
+
 pub(crate) async fn readable_task(state: &AppState, caller: &Caller, id: i64) -> Result<(Task, Unit, bool), AppError> {
     let task = state.store.task(TaskId(id)).await?;
     let unit = state.store.unit(task.unit_id).await?;
-    let responsible = caller.user.person_id.is_some_and(|p| task.fields.responsible.contains(&p));
+    let responsible = is_responsible(caller, &task);
     if responsible || caller.can_read(&unit.path) {
         Ok((task, unit, responsible))
     } else {
