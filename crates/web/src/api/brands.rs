@@ -112,10 +112,13 @@ pub struct BrandsQuery {
     per_page: Option<i64>,
 }
 
+/// The unit named by `org` (404 when unknown; outside the caller's read
+/// scope 404 too, recorded as `denied`), else the caller's first scope root.
 async fn unit_of_org(state: &AppState, caller: &Caller, org: Option<&str>) -> AppResult<Unit> {
     match org {
         Some(code) => {
-            state.store.unit_by_code(code).await?.filter(|u| caller.can_read(&u.path)).ok_or_else(AppError::not_found)
+            let unit = state.store.unit_by_code(code).await?.ok_or_else(AppError::not_found)?;
+            readable_unit(state, caller, unit.id.0).await
         }
         None => {
             Ok(state.store.scope_roots(&caller.scope).await?.into_iter().next().ok_or_else(AppError::not_found)?.unit)
@@ -765,7 +768,6 @@ pub async fn standards(
     Query(q): Query<OrgQuery>,
 ) -> AppResult<Json<StandardsView>> {
     let unit = unit_of_org(&state, &caller, Some(&q.org)).await?;
-    let unit = readable_unit(&state, &caller, unit.id.0).await?;
     let issued = match state.store.standard_issued_by(unit.id).await? {
         Some(s) => Some(standard_view(&state, &s).await?),
         None => None,

@@ -17,7 +17,7 @@ use super::units::csrf_of;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::pages::editable_unit;
+use crate::pages::{editable_unit, readable_unit};
 
 #[derive(Serialize, ToSchema)]
 pub struct HonorView {
@@ -82,10 +82,13 @@ pub struct HonorsQuery {
     per_page: Option<i64>,
 }
 
+/// The unit named by `org` (404 when unknown; outside the caller's read
+/// scope 404 too, recorded as `denied`), else the caller's first scope root.
 async fn scope_unit(state: &AppState, caller: &Caller, org: Option<&str>) -> AppResult<Unit> {
     match org {
         Some(code) => {
-            state.store.unit_by_code(code).await?.filter(|u| caller.can_read(&u.path)).ok_or_else(AppError::not_found)
+            let unit = state.store.unit_by_code(code).await?.ok_or_else(AppError::not_found)?;
+            readable_unit(state, caller, unit.id.0).await
         }
         None => {
             Ok(state.store.scope_roots(&caller.scope).await?.into_iter().next().ok_or_else(AppError::not_found)?.unit)
