@@ -76,11 +76,16 @@ impl FormData {
 }
 
 /// The unit a list is of: the one asked for (404 outside the caller's
-/// scope), else the caller's scope root.
+/// scope), else the caller's scope root. A caller who may read no unit at
+/// all (a member, whose own records are on `/my`) is refused with 404, and
+/// the refusal is recorded like any other.
 pub(crate) async fn unit_of(state: &AppState, caller: &Caller, unit: Option<i64>) -> Result<Unit, AppError> {
     match unit {
         Some(id) => readable_unit(state, caller, id).await,
-        None => scope_root(state, caller).await.map_err(|e| e.0)?.ok_or_else(AppError::not_found),
+        None => match scope_root(state, caller).await.map_err(|e| e.0)? {
+            Some(root) => Ok(root),
+            None => Err(caller.deny(state, "unit", "scope", None, AppError::not_found()).await),
+        },
     }
 }
 
