@@ -445,7 +445,7 @@ async fn members_make_commitments_and_the_branch_verifies_them_never_its_own() {
         w.send(verify(&v, "fulfilled", "")).await.expect(StatusCode::FORBIDDEN);
         let n = w.login("nmadmin").await;
         w.send(verify(&n, "fulfilled", "")).await.expect(StatusCode::NOT_FOUND);
-        w.send(verify(&m, "fulfilled", "")).await.expect(StatusCode::NOT_FOUND);
+        w.send(verify(&m, "fulfilled", "")).await.expect(StatusCode::FORBIDDEN);
         let r = w
             .send(
                 post(&format!("/api/v1/commitments/{id}/verify"))

@@ -194,9 +194,11 @@ pub const USERS: &[(&str, &str, Role, Option<&str>)] = &[
 ];
 
 /// The matrix accounts linked to people of FJ01-001: (username, index among
-/// that branch's fixture people).
+/// that branch's fixture people). Each is a party member (full or
+/// probationary, see `CATEGORIES`), so that every account has records of its
+/// own to act on: commitments, which only party members make.
 pub const MATRIX_PEOPLE: &[(&str, usize)] =
-    &[("admin", 1), ("m_admin", 2), ("m_reviewer", 3), ("m_member", 4), ("m_viewer", 5)];
+    &[("admin", 1), ("m_admin", 2), ("m_reviewer", 10), ("m_member", 6), ("m_viewer", 5)];
 
 /// The argon2 hash of [`PASSWORD`], computed once per test binary (argon2 is
 /// slow on purpose, and slower still in a debug build).

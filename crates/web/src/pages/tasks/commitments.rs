@@ -147,7 +147,8 @@ pub async fn verify(
     caller.check_csrf(form.opt("csrf").as_deref())?;
     let c = state.store.commitment(CommitmentId(id)).await?;
     let unit = state.store.unit(c.unit_id).await?;
-    if !caller.can_read(&unit.path) {
+    // Its own member knows it exists: their verdict is refused (403), not hidden.
+    if caller.user.person_id != Some(c.person_id) && !caller.can_read(&unit.path) {
         return Err(caller.deny(&state, "commitment", id, Some(&unit.path), AppError::not_found()).await.into());
     }
     if !may_verify(&caller, &c, &unit.path) {

@@ -246,8 +246,8 @@ pub struct NewQuery {
 
 /// `GET /fortresses/new?unit=`
 ///
-/// Unit admins of the unit (and system admins). Viewers, reviewers, members
-/// in scope: 403. Out of scope: 404.
+/// Unit admins of the unit (and system admins). Viewers and reviewers in
+/// scope: 403. Out of scope, and members (no read grant): 404.
 pub async fn new_form(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -270,8 +270,8 @@ pub async fn new_form(
 
 /// `POST /fortresses` (form: `csrf`, `unit`, the fortress's fields)
 ///
-/// Unit admins of `unit` (and system admins). Viewers, reviewers, members in
-/// scope: 403. Out of scope: 404. Invalid: the form again, 422.
+/// Unit admins of `unit` (and system admins). Viewers and reviewers in
+/// scope: 403. Out of scope, and members (no read grant): 404. Invalid: the form again, 422.
 pub async fn create(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -306,8 +306,8 @@ pub async fn create(
 
 /// `POST /fortresses/{id}` (form: `csrf`, the fortress's fields)
 ///
-/// Unit admins of its unit (and system admins). Viewers, reviewers, members
-/// in scope: 403. Anyone else: 404. Invalid: the page again, 422.
+/// Unit admins of its unit (and system admins). Viewers and reviewers in
+/// scope: 403. Anyone else (members included): 404. Invalid: the page again, 422.
 pub async fn update(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -332,8 +332,8 @@ pub async fn update(
 
 /// `POST /fortresses/{id}/flag` (form: `csrf`, `name`, `planted_on`, `leader`)
 ///
-/// Unit admins of its unit (and system admins). Viewers, reviewers, members
-/// in scope: 403. Anyone else: 404. Invalid: the page again, 422.
+/// Unit admins of its unit (and system admins). Viewers and reviewers in
+/// scope: 403. Anyone else (members included): 404. Invalid: the page again, 422.
 pub async fn flag(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,

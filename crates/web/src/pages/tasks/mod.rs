@@ -76,11 +76,16 @@ impl FormData {
 }
 
 /// The unit a list is of: the one asked for (404 outside the caller's
-/// scope), else the caller's scope root.
+/// scope), else the caller's scope root. A caller who may read no unit at
+/// all (a member, whose own records are on `/my`) is refused with 404, and
+/// the refusal is recorded like any other.
 pub(crate) async fn unit_of(state: &AppState, caller: &Caller, unit: Option<i64>) -> Result<Unit, AppError> {
     match unit {
         Some(id) => readable_unit(state, caller, id).await,
-        None => scope_root(state, caller).await.map_err(|e| e.0)?.ok_or_else(AppError::not_found),
+        None => match scope_root(state, caller).await.map_err(|e| e.0)? {
+            Some(root) => Ok(root),
+            None => Err(caller.deny(state, "unit", "scope", None, AppError::not_found()).await),
+        },
     }
 }
 
@@ -330,7 +335,8 @@ pub async fn list(
 ///
 /// Unit admins (and system admins) whose scope holds every chosen task; one
 /// task outside it: 404 (outside the caller's reading scope) or 403 (readable
-/// but not editable), and nothing changes. Viewers, reviewers, members: 403.
+/// but not editable), and nothing changes. Viewers and reviewers in scope,
+/// and members on a task they answer for: 403; members on any other: 404.
 pub async fn bulk(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -461,8 +467,8 @@ pub async fn show(
 /// `note`, `evidence` files)
 ///
 /// Its responsible people (posting as themselves) and unit admins in scope.
-/// Viewers and reviewers in scope, and members not responsible for it whose
-/// grant covers it: 403. Anyone else: 404.
+/// Viewers and reviewers in scope: 403. Anyone else (members not responsible
+/// for it included: they may not read it): 404.
 pub async fn post_entry(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -624,8 +630,8 @@ fn read_form(form: &FormData) -> Result<(TaskForm, TaskInput), AppError> {
 
 /// `GET /tasks/new?unit=`
 ///
-/// Unit admins of the unit (and system admins). Viewers, reviewers and
-/// members in scope: 403. Out of scope: 404.
+/// Unit admins of the unit (and system admins). Viewers and reviewers in
+/// scope: 403. Out of scope, and members (no read grant): 404.
 pub async fn new_form(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -645,8 +651,9 @@ pub async fn new_form(
 
 /// `POST /tasks` (form: `csrf`, `unit`, the task's fields)
 ///
-/// Unit admins of `unit` (and system admins). Viewers, reviewers and members
-/// in scope: 403. Out of scope: 404. Invalid fields: the form again, 422.
+/// Unit admins of `unit` (and system admins). Viewers and reviewers in scope:
+/// 403. Out of scope, and members (no read grant): 404. Invalid fields: the
+/// form again, 422.
 pub async fn create(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,

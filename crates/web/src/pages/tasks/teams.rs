@@ -224,8 +224,8 @@ pub struct NewQuery {
 
 /// `GET /teams/new?unit=`
 ///
-/// Unit admins of the unit (and system admins). Viewers, reviewers, members
-/// in scope: 403. Out of scope: 404.
+/// Unit admins of the unit (and system admins). Viewers and reviewers in
+/// scope: 403. Out of scope, and members (no read grant): 404.
 pub async fn new_form(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -250,8 +250,8 @@ pub async fn new_form(
 
 /// `POST /teams` (form: `csrf`, `unit`, the team's fields, `members`…)
 ///
-/// Unit admins of `unit` (and system admins). Viewers, reviewers, members in
-/// scope: 403. Out of scope: 404. Invalid: the form again, 422.
+/// Unit admins of `unit` (and system admins). Viewers and reviewers in
+/// scope: 403. Out of scope, and members (no read grant): 404. Invalid: the form again, 422.
 pub async fn create(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -284,8 +284,8 @@ pub async fn create(
 
 /// `POST /teams/{id}` (form: `csrf`, the team's fields)
 ///
-/// Unit admins of its unit (and system admins). Viewers, reviewers, members
-/// in scope: 403. Anyone else: 404. Invalid: the page again, 422.
+/// Unit admins of its unit (and system admins). Viewers and reviewers in
+/// scope: 403. Anyone else (members included): 404. Invalid: the page again, 422.
 pub async fn update(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -310,8 +310,8 @@ pub async fn update(
 
 /// `POST /teams/{id}/members` (form: `csrf`, `members`…)
 ///
-/// Unit admins of its unit (and system admins). Viewers, reviewers, members
-/// in scope: 403. Anyone else: 404. A person off the unit's line: the page
+/// Unit admins of its unit (and system admins). Viewers and reviewers in
+/// scope: 403. Anyone else (members included): 404. A person off the unit's line: the page
 /// again, 422.
 pub async fn members(
     State(state): State<AppState>,
