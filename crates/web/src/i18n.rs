@@ -125,6 +125,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     // dashboard
     ("home.title", "工作台", "Dashboard"),
     ("home.year", "{n} 年度", "Year {n}"),
+    ("home.more", "详情", "More"),
     ("home.children_title", "下级组织概况", "Units below"),
     ("home.open_unit", "查看组织详情", "Open unit"),
     ("home.no_children", "暂无下级组织", "No units below"),

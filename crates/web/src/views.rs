@@ -36,22 +36,18 @@ pub struct NavItem {
 #[rustfmt::skip]
 pub const NAV: &[NavItem] = &[
     NavItem { key: "home", href: "/", zh: "首页", en: "Home", icon: icon::HOME },
+    NavItem { key: "my", href: "/my", zh: "我的任务", en: "My tasks", icon: tasks::icon::MINE },
     NavItem { key: "org", href: "/org", zh: "组织", en: "Organization", icon: icon::ORG },
     NavItem { key: "people", href: "/people", zh: "人员", en: "People", icon: icon::PEOPLE },
-    // -- brands (issue 4)
     NavItem { key: "brands", href: "/brands", zh: "党建品牌", en: "Brands", icon: icon::FLAG },
-    NavItem { key: "imports", href: "/imports", zh: "导入导出", en: "Import / Export", icon: icon::IMPORTS },
-    // accounts and audit
-    NavItem { key: "accounts", href: "/accounts", zh: "账号权限", en: "Accounts", icon: icon::ACCOUNTS },
-    NavItem { key: "audit", href: "/audit", zh: "审计日志", en: "Audit trail", icon: icon::AUDIT },
-    // stars
     NavItem { key: "stars", href: "/stars", zh: "星级评定", en: "Star ratings", icon: icon::STAR },
-    // -- fortresses, tasks, commitments, teams (issue 6) --
     NavItem { key: "tasks", href: "/tasks", zh: "任务台账", en: "Tasks", icon: icon::TASKS },
     NavItem { key: "fortresses", href: "/fortresses", zh: "堡垒插旗", en: "Fortresses", icon: tasks::icon::FORTRESS },
     NavItem { key: "teams", href: "/teams", zh: "队伍", en: "Teams", icon: tasks::icon::TEAM },
     NavItem { key: "commitments", href: "/commitments", zh: "党员承诺", en: "Commitments", icon: tasks::icon::PLEDGE },
-    NavItem { key: "my", href: "/my", zh: "我的任务", en: "My tasks", icon: tasks::icon::MINE },
+    NavItem { key: "imports", href: "/imports", zh: "导入导出", en: "Import / Export", icon: icon::IMPORTS },
+    NavItem { key: "accounts", href: "/accounts", zh: "账号权限", en: "Accounts", icon: icon::ACCOUNTS },
+    NavItem { key: "audit", href: "/audit", zh: "审计日志", en: "Audit trail", icon: icon::AUDIT },
 ];
 
 /// Navigation icons (SVG path data, 24×24, stroked), including some for the
@@ -187,6 +183,70 @@ impl FigureTile {
     pub fn new(def: &'static FigureDef, value: Value) -> Self {
         FigureTile { key: def.key, zh: def.zh, en: def.en, value: format_value(value) }
     }
+}
+
+/// The areas figures are shown by: (key, zh, en, the area's page, the key
+/// prefixes it takes, its headline figures for the dashboard).
+#[rustfmt::skip]
+pub const FIGURE_AREAS: &[(&str, &str, &str, &str, &[&str], &[&str])] = &[
+    ("org", "组织与覆盖", "Organization and coverage", "/org", &["org.", "grids.", "scenarios."],
+        &["org.units", "org.branches", "org.members", "org.people", "grids.coverage_rate", "scenarios.total"]),
+    ("brands", "党建品牌", "Party-building brands", "/brands", &["brands.", "honors."],
+        &["brands.total", "brands.mature_or_better", "brands.standard_met", "honors.total"]),
+    ("stars", "星级党支部", "Star-rated branches", "/stars", &["stars."],
+        &["stars.evaluated", "stars.at_least_rate.3", "stars.at_least_rate.4", "stars.exact.5", "stars.exact.6"]),
+    ("tasks", "堡垒与任务", "Fortresses and tasks", "/tasks", &["fortresses.", "flags.", "tasks."],
+        &["fortresses.total", "flags.total", "tasks.target.count", "tasks.target.avg_progress", "tasks.tackling.done", "tasks.overdue"]),
+    ("commitments", "承诺与队伍", "Commitments and teams", "/commitments", &["commitments.", "teams."],
+        &["commitments.members", "commitments.total", "commitments.fulfilled_rate", "teams.total"]),
+];
+
+/// The figures of one area, as a titled group of tiles.
+#[derive(Debug, Clone)]
+pub struct FigureSection {
+    pub key: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub href: &'static str,
+    pub tiles: Vec<FigureTile>,
+}
+
+/// The dashboard's figures: each area's headline figures.
+pub fn headline_sections(figures: &Figures) -> Vec<FigureSection> {
+    FIGURE_AREAS
+        .iter()
+        .map(|&(key, zh, en, href, _, headline)| FigureSection {
+            key,
+            zh,
+            en,
+            href,
+            tiles: headline
+                .iter()
+                .filter_map(|k| qizhi_core::figures::figure(k).zip(figures.get(k)).map(|(d, v)| FigureTile::new(d, *v)))
+                .collect(),
+        })
+        .filter(|s| !s.tiles.is_empty())
+        .collect()
+}
+
+/// Every figure, grouped by area in the registry's order; figures of no
+/// listed area come last under "其他".
+pub fn figure_sections(figures: &Figures) -> Vec<FigureSection> {
+    let area_of = |key: &str| FIGURE_AREAS.iter().position(|a| a.4.iter().any(|p| key.starts_with(p)));
+    let mut sections: Vec<FigureSection> = FIGURE_AREAS
+        .iter()
+        .map(|&(key, zh, en, href, _, _)| FigureSection { key, zh, en, href, tiles: vec![] })
+        .collect();
+    let mut other = FigureSection { key: "other", zh: "其他", en: "Other", href: "", tiles: vec![] };
+    for tile in tiles(figures) {
+        match area_of(tile.key) {
+            Some(i) => sections[i].tiles.push(tile),
+            None => other.tiles.push(tile),
+        }
+    }
+    sections.push(other);
+    sections.retain(|s| !s.tiles.is_empty());
+    sections
 }
 
 /// Tiles for every published figure, in the registry's order.
@@ -373,7 +433,8 @@ pub struct HomePage {
     pub chrome: Chrome,
     /// None when the user has no scope (an account not yet assigned a unit).
     pub root: Option<UnitRef>,
-    pub figures: Vec<FigureTile>,
+    /// Each area's headline figures.
+    pub sections: Vec<FigureSection>,
     pub year: i32,
     pub children: Vec<HomeChild>,
 }
@@ -447,7 +508,7 @@ pub struct UnitPage {
     pub children: Vec<TreeNode>,
     /// People in the unit's subtree.
     pub people_count: i64,
-    pub figures: Vec<FigureTile>,
+    pub sections: Vec<FigureSection>,
     pub year_from: i32,
     pub year_to: i32,
     /// ECharts option JSON (see [`children_chart_json`]); empty for no chart.

@@ -8,15 +8,18 @@ use super::{children_counts, chrome, render, scope_root, this_year};
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::PageResult;
-use crate::views::{HomePage, UnitRef, tiles};
+use crate::views::{HomePage, UnitRef, headline_sections};
 
 pub async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller) -> PageResult<Html<String>> {
-    let year = this_year();
-    let span = Span { from: year, to: year };
     let root = scope_root(&state, &caller).await?;
+    let year = match &root {
+        Some(root) => super::default_year(&state, root.id).await?,
+        None => this_year(),
+    };
+    let span = Span { from: year, to: year };
     let (figures, children) = match &root {
         Some(root) => {
-            let figures = tiles(&state.store.figures(root.id, span).await?);
+            let figures = headline_sections(&state.store.figures(root.id, span).await?);
             let kids = state.store.children(root.id).await?;
             let children = children_counts(&state, &kids, span).await?;
             (figures, children)
@@ -26,7 +29,7 @@ pub async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller)
     render(&HomePage {
         chrome: chrome(&caller, "home", "/"),
         root: root.as_ref().map(UnitRef::from),
-        figures,
+        sections: figures,
         year,
         children,
     })

@@ -136,6 +136,14 @@ pub(crate) fn chrome_with_flash(caller: &Caller, nav: &'static str, path: &str, 
     c
 }
 
+/// The year pages show figures for unless asked: the latest year up to this
+/// one with records in the unit's subtree (the demo world describes 2024),
+/// or this year when there are none.
+pub(crate) async fn default_year(state: &AppState, unit: qizhi_core::ids::UnitId) -> Result<i32, AppError> {
+    let now = this_year();
+    Ok(state.store.latest_year_with_records(unit, now).await?.unwrap_or(now))
+}
+
 pub(crate) fn this_year() -> i32 {
     time::OffsetDateTime::now_utc().year()
 }

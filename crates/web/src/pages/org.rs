@@ -5,11 +5,13 @@ use axum::response::Html;
 use qizhi_core::figures::Span;
 use serde::Deserialize;
 
-use super::{children_counts, chrome, readable_unit, render, this_year};
+use super::{children_counts, chrome, readable_unit, render};
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::PageResult;
-use crate::views::{OrgTreePage, TreeChildren, TreeNode, UnitHit, UnitPage, UnitRef, children_chart_json, tiles};
+use crate::views::{
+    OrgTreePage, TreeChildren, TreeNode, UnitHit, UnitPage, UnitRef, children_chart_json, figure_sections,
+};
 
 fn node(n: &qizhi_store::units::UnitNode) -> TreeNode {
     TreeNode { unit: UnitRef::from(&n.unit), has_children: n.child_count > 0, child_count: n.child_count }
@@ -68,7 +70,8 @@ pub async fn unit(
     Query(sq): Query<SpanQuery>,
 ) -> PageResult<Html<String>> {
     let unit = readable_unit(&state, &caller, id).await?;
-    let span = Span::new(sq.from, sq.to, this_year()).map_err(crate::error::AppError::BadRequest)?;
+    let span = Span::new(sq.from, sq.to, super::default_year(&state, unit.id).await?)
+        .map_err(crate::error::AppError::BadRequest)?;
     let figures = state.store.figures(unit.id, span).await?;
     let people_count = figures["org.people"].count().unwrap_or(0);
     let lineage = state.store.lineage_units(&unit).await?;
@@ -90,7 +93,7 @@ pub async fn unit(
         status_en: if unit.status == qizhi_core::org::UnitStatus::Active { "Active" } else { "Dissolved" },
         children: kids.iter().map(node).collect(),
         people_count,
-        figures: tiles(&figures),
+        sections: figure_sections(&figures),
         year_from: span.from,
         year_to: span.to,
         chart_json,
