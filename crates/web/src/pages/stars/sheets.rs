@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use qizhi_core::access::Role;
 use qizhi_core::stars::campaign::{self, ScoreStage};
 use qizhi_sheet::scores::{ScoreRow, results_sheet, score_cells, score_rows, scores_sheet};
 use qizhi_sheet::{CellError, FileErrors, Format, Row, Sheet, Writer};
@@ -17,7 +18,7 @@ use qizhi_store::stars::{Campaign, Entry, EntryFilter, EntryListed, ImportRow};
 use qizhi_store::{Scope, Store};
 
 use super::campaigns::{EntriesQuery, campaign_page};
-use super::{may_review, may_self_assess, readable_campaign};
+use super::{may_review, may_self_assess, readable_campaign, require};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
@@ -218,6 +219,24 @@ pub(crate) fn may_score(caller: &Caller, c: &Campaign, entry: &Entry, stage: Sco
     }
 }
 
+/// Whether `caller` holds a role that scores at `stage` somewhere in the
+/// campaign: unit admins over or under its unit for `self`, reviewers over
+/// or under it for `review1`, reviewers of its unit for `review2`. Which
+/// rows they may score is then decided branch by branch ([`may_score`]).
+pub(crate) fn scores_in(caller: &Caller, c: &Campaign, stage: ScoreStage) -> bool {
+    let role = |r: Role| if stage.level().is_some() { r.may_review() } else { r.may_edit_records() };
+    match stage.level() {
+        Some(2) => caller.can_review(&c.unit_path),
+        _ => {
+            caller.can(&c.unit_path, role)
+                || caller
+                    .grants
+                    .iter()
+                    .any(|g| role(g.role) && g.unit_path.as_deref().is_some_and(|p| p.starts_with(&c.unit_path)))
+        }
+    }
+}
+
 /// `GET /stars/campaigns/{id}/sheets/{file}` (`template|self|review1|review2|results`
 /// `.xlsx|.csv`) — whoever may read the campaign; the rows are the branches
 /// in their scope.
@@ -235,10 +254,11 @@ pub async fn download(
 }
 
 /// `POST /stars/campaigns/{id}/scores` (multipart: csrf, stage, file) —
-/// whoever may read the campaign; every row must be a branch the caller
-/// may score at that stage (its admins for `self`, its parent's reviewers
-/// for `review1`, the campaign unit's reviewers for `review2`), else that
-/// row is reported and nothing is written.
+/// whoever scores at that stage in the campaign ([`scores_in`]; 404 outside
+/// scope, 403 without the right, both recorded); every row must be a
+/// branch the caller may score at that stage (its admins for `self`, its
+/// parent's reviewers for `review1`, the campaign unit's reviewers for
+/// `review2`), else that row is reported and nothing is written.
 pub async fn upload(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -264,6 +284,7 @@ pub async fn upload(
     caller.check_csrf(csrf.as_deref())?;
     let c = readable_campaign(&state, &caller, id).await?;
     let stage = ScoreStage::parse(stage.as_deref().unwrap_or("")).map_err(AppError::BadRequest)?;
+    require(&state, &caller, scores_in(&caller, &c, stage), "star_campaign", id, &c.unit_path).await?;
     let (name, bytes) = file
         .filter(|(_, b)| !b.is_empty())
         .ok_or_else(|| AppError::BadRequest("请选择要导入的文件 (choose a file)".into()))?;
