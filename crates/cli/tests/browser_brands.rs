@@ -137,6 +137,8 @@ async fn walk(c: &Client, base: &str, out: &Path) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("no approve button at step {}", step + 1))?;
         approve.click().await?;
+        // The previous step's message is still on the old page: wait for the new one.
+        wait_stale(&approve).await.with_context(|| format!("approval {} did not load a new page", step + 1))?;
         wait_css(c, ".alert-success").await.with_context(|| format!("approval {} not confirmed", step + 1))?;
     }
     ensure!(c.find(Locator::Css("form.decide")).await.is_err(), "still under review after 命名");
@@ -178,6 +180,16 @@ async fn wait_css(c: &Client, css: &str) -> anyhow::Result<Element> {
         .for_element(Locator::Css(css))
         .await
         .with_context(|| format!("waiting {STEP:?} for {css}"))
+}
+
+/// Waits until `el` belongs to a page that has been replaced.
+async fn wait_stale(el: &Element) -> anyhow::Result<()> {
+    let until = std::time::Instant::now() + STEP;
+    while el.tag_name().await.is_ok() {
+        ensure!(std::time::Instant::now() < until, "waited {STEP:?} for the page to change");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
 }
 
 async fn wait_xpath(c: &Client, xpath: &str) -> anyhow::Result<Element> {

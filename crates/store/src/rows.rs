@@ -1,6 +1,6 @@
-//! Row ↔ domain conversions, and a small SQL builder that numbers `$n`
-//! placeholders the same way for both backends (sqlx's own builder writes
-//! `?` under the `Any` driver, which PostgreSQL rejects).
+//! Row ↔ domain conversions, and a small SQL builder that writes each
+//! backend's placeholders from one text (sqlx's own builder writes `?` under
+//! the `Any` driver, which PostgreSQL rejects).
 
 use qizhi_core::grid::{Grid, Scenario, ScenarioFields};
 use qizhi_core::ids::{GridId, PersonId, ScenarioId, UnitId};

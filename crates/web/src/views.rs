@@ -185,20 +185,36 @@ impl FigureTile {
     }
 }
 
-/// The areas figures are shown by: (key, zh, en, the area's page, the key
-/// prefixes it takes, its headline figures for the dashboard).
+/// An area figures are shown by.
+pub struct FigureArea {
+    pub key: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    /// The area's page.
+    pub href: &'static str,
+    /// The figure keys it takes, by prefix.
+    pub prefixes: &'static [&'static str],
+    /// Its headline figures, for the dashboard.
+    pub headline: &'static [&'static str],
+}
+
 #[rustfmt::skip]
-pub const FIGURE_AREAS: &[(&str, &str, &str, &str, &[&str], &[&str])] = &[
-    ("org", "组织与覆盖", "Organization and coverage", "/org", &["org.", "grids.", "scenarios."],
-        &["org.units", "org.branches", "org.members", "org.people", "grids.coverage_rate", "scenarios.total"]),
-    ("brands", "党建品牌", "Party-building brands", "/brands", &["brands.", "honors."],
-        &["brands.total", "brands.mature_or_better", "brands.standard_met", "honors.total"]),
-    ("stars", "星级党支部", "Star-rated branches", "/stars", &["stars."],
-        &["stars.evaluated", "stars.at_least_rate.3", "stars.at_least_rate.4", "stars.exact.5", "stars.exact.6"]),
-    ("tasks", "堡垒与任务", "Fortresses and tasks", "/tasks", &["fortresses.", "flags.", "tasks."],
-        &["fortresses.total", "flags.total", "tasks.target.count", "tasks.target.avg_progress", "tasks.tackling.done", "tasks.overdue"]),
-    ("commitments", "承诺与队伍", "Commitments and teams", "/commitments", &["commitments.", "teams."],
-        &["commitments.members", "commitments.total", "commitments.fulfilled_rate", "teams.total"]),
+pub const FIGURE_AREAS: &[FigureArea] = &[
+    FigureArea { key: "org", zh: "组织与覆盖", en: "Organization and coverage", href: "/org",
+        prefixes: &["org.", "grids.", "scenarios."],
+        headline: &["org.units", "org.branches", "org.members", "org.people", "grids.coverage_rate", "scenarios.total"] },
+    FigureArea { key: "brands", zh: "党建品牌", en: "Party-building brands", href: "/brands",
+        prefixes: &["brands.", "honors."],
+        headline: &["brands.total", "brands.mature_or_better", "brands.standard_met", "honors.total"] },
+    FigureArea { key: "stars", zh: "星级党支部", en: "Star-rated branches", href: "/stars",
+        prefixes: &["stars."],
+        headline: &["stars.evaluated", "stars.at_least_rate.3", "stars.at_least_rate.4", "stars.exact.5", "stars.exact.6"] },
+    FigureArea { key: "tasks", zh: "堡垒与任务", en: "Fortresses and tasks", href: "/tasks",
+        prefixes: &["fortresses.", "flags.", "tasks."],
+        headline: &["fortresses.total", "flags.total", "tasks.target.count", "tasks.target.avg_progress", "tasks.tackling.done", "tasks.overdue"] },
+    FigureArea { key: "commitments", zh: "承诺与队伍", en: "Commitments and teams", href: "/commitments",
+        prefixes: &["commitments.", "teams."],
+        headline: &["commitments.members", "commitments.total", "commitments.fulfilled_rate", "teams.total"] },
 ];
 
 /// The figures of one area, as a titled group of tiles.
@@ -215,12 +231,13 @@ pub struct FigureSection {
 pub fn headline_sections(figures: &Figures) -> Vec<FigureSection> {
     FIGURE_AREAS
         .iter()
-        .map(|&(key, zh, en, href, _, headline)| FigureSection {
-            key,
-            zh,
-            en,
-            href,
-            tiles: headline
+        .map(|a| FigureSection {
+            key: a.key,
+            zh: a.zh,
+            en: a.en,
+            href: a.href,
+            tiles: a
+                .headline
                 .iter()
                 .filter_map(|k| qizhi_core::figures::figure(k).zip(figures.get(k)).map(|(d, v)| FigureTile::new(d, *v)))
                 .collect(),
@@ -232,13 +249,18 @@ pub fn headline_sections(figures: &Figures) -> Vec<FigureSection> {
 /// Every figure, grouped by area in the registry's order; figures of no
 /// listed area come last under "其他".
 pub fn figure_sections(figures: &Figures) -> Vec<FigureSection> {
-    let area_of = |key: &str| FIGURE_AREAS.iter().position(|a| a.4.iter().any(|p| key.starts_with(p)));
+    group_tiles(tiles(figures))
+}
+
+/// Tiles grouped under the area whose key prefixes they carry.
+fn group_tiles(tiles: Vec<FigureTile>) -> Vec<FigureSection> {
+    let area_of = |key: &str| FIGURE_AREAS.iter().position(|a| a.prefixes.iter().any(|p| key.starts_with(p)));
     let mut sections: Vec<FigureSection> = FIGURE_AREAS
         .iter()
-        .map(|&(key, zh, en, href, _, _)| FigureSection { key, zh, en, href, tiles: vec![] })
+        .map(|a| FigureSection { key: a.key, zh: a.zh, en: a.en, href: a.href, tiles: vec![] })
         .collect();
     let mut other = FigureSection { key: "other", zh: "其他", en: "Other", href: "", tiles: vec![] };
-    for tile in tiles(figures) {
+    for tile in tiles {
         match area_of(tile.key) {
             Some(i) => sections[i].tiles.push(tile),
             None => other.tiles.push(tile),
@@ -695,8 +717,8 @@ pub(crate) mod tests {
         FigureTile::new(qizhi_core::figures::figure(key).unwrap(), value)
     }
 
-    pub(crate) fn sample_figures() -> Vec<FigureTile> {
-        vec![
+    pub(crate) fn sample_sections() -> Vec<FigureSection> {
+        group_tiles(vec![
             tile("org.units", Value::Count(236)),
             tile("org.branches", Value::Count(179)),
             tile("org.members", Value::Count(4312)),
@@ -705,7 +727,7 @@ pub(crate) mod tests {
             tile("grids.covered", Value::Count(1711)),
             tile("grids.coverage_rate", Value::Rate(1.0)),
             tile("scenarios.total", Value::Count(20)),
-        ]
+        ])
     }
 
     pub(crate) fn home(lang: Lang) -> HomePage {
@@ -722,7 +744,7 @@ pub(crate) mod tests {
         HomePage {
             chrome: chrome(lang, "home"),
             root: Some(unit(1, "G", "集团党组", UnitKind::Leadership)),
-            figures: sample_figures(),
+            sections: sample_sections(),
             year: 2024,
             children: provinces
                 .iter()
@@ -797,7 +819,7 @@ pub(crate) mod tests {
             status_en: "Active",
             children,
             people_count: 11_870,
-            figures: sample_figures(),
+            sections: sample_sections(),
             year_from: 2021,
             year_to: 2024,
             chart_json: children_chart_json(lang, &chart),
