@@ -71,8 +71,8 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(user::UserCommand),
-    /// Import a ledger (units, people, grids, scenarios; brands, brand_elements, honors; or a star
-    /// campaign's scores) from .xlsx or .csv; all rows or none.
+    /// Import a ledger (units, people, grids, scenarios; brands, brand_elements, honors; tasks; or a
+    /// star campaign's scores) from .xlsx or .csv; all rows or none.
     Import {
         kind: String,
         file: std::path::PathBuf,
@@ -178,6 +178,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if scale == qizhi_seed::Scale::Group && !no_volume {
                 demo::load_volume(&store).await?;
             }
+            store.analyze().await?;
             println!("已生成 (generated): {}", qizhi_store::redact(&url));
             Ok(())
         }

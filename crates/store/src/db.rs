@@ -138,6 +138,16 @@ impl Store {
         })
     }
 
+    /// Refreshes PostgreSQL's planner statistics after a bulk load, which its
+    /// autovacuum would reach only minutes later. SQLite is left alone: the
+    /// plans measured in BENCHMARKS.md come from its indexes without statistics.
+    pub async fn analyze(&self) -> StoreResult<()> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("ANALYZE").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }

@@ -111,21 +111,29 @@ async fn responsible_of<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let mut out: HashMap<i64, Vec<(PersonId, String)>> = HashMap::new();
     if ids.is_empty() {
-        return Ok(out);
+        return Ok(HashMap::new());
     }
-    let mut sql = Sql::new(
-        "SELECT tp.task_id, tp.person_id, p.name FROM task_people tp JOIN people p ON p.id = tp.person_id WHERE tp.task_id IN (",
-    );
+    let mut sql = Sql::new(RESPONSIBLE);
+    sql.push(" WHERE tp.task_id IN (");
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
         }
         sql.bind(Bind::Int(*id));
     }
-    sql.push(") ORDER BY tp.task_id, tp.position");
-    for r in sql.query(backend).fetch_all(exec).await? {
+    sql.push(")").push(RESPONSIBLE_ORDER);
+    responsible_rows(&sql.query(backend).fetch_all(exec).await?)
+}
+
+const RESPONSIBLE: &str =
+    "SELECT tp.task_id, tp.person_id, p.name FROM task_people tp JOIN people p ON p.id = tp.person_id";
+const RESPONSIBLE_ORDER: &str = " ORDER BY tp.task_id, tp.position";
+
+/// Rows of [`RESPONSIBLE`] by task, in order.
+fn responsible_rows(rows: &[AnyRow]) -> StoreResult<HashMap<i64, Vec<(PersonId, String)>>> {
+    let mut out: HashMap<i64, Vec<(PersonId, String)>> = HashMap::new();
+    for r in rows {
         out.entry(r.try_get(0)?).or_default().push((PersonId(r.try_get(1)?), r.try_get(2)?));
     }
     Ok(out)
@@ -760,10 +768,22 @@ impl Store {
 
     /// One task with the names lists show.
     pub async fn task_listed(&self, id: TaskId) -> StoreResult<TaskListed> {
-        let mut sql = list_select();
-        sql.push(" WHERE t.id = ").bind(Bind::Int(id.0));
+        // One read (a task is the record most often opened): its row comes
+        // once per responsible person, in their order.
+        let mut sql = list_select_with(
+            ", tp.person_id AS rp_id, rp.name AS rp_name",
+            " LEFT JOIN task_people tp ON tp.task_id = t.id LEFT JOIN people rp ON rp.id = tp.person_id",
+        );
+        sql.push(" WHERE t.id = ").bind(Bind::Int(id.0)).push(" ORDER BY tp.position");
         let rows = sql.query(self.backend).fetch_all(&self.pool).await?;
-        listed(self, rows).await?.pop().ok_or_else(|| StoreError::not_found(format!("task {id}")))
+        let first = rows.first().ok_or_else(|| StoreError::not_found(format!("task {id}")))?;
+        let mut responsible = vec![];
+        for r in &rows {
+            if let Some(p) = r.try_get::<Option<i64>, _>("rp_id")? {
+                responsible.push((PersonId(p), r.try_get("rp_name")?));
+            }
+        }
+        listed_row(first, responsible)
     }
 
     /// Tasks of the subtree of `root` (and in `scope`) matching `query`, one
@@ -780,13 +800,19 @@ impl Store {
         };
         let mut count = Sql::new("SELECT COUNT(*) FROM tasks t");
         conditions(&mut count);
-        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
-        let mut list = list_select();
+        // The page's ids first (an index gives them in order), then what lists
+        // show for those fifty only, not for every task of the subtree.
+        let mut list = Sql::new(&format!("{}(SELECT t.id FROM tasks t", list_head("")));
         conditions(&mut list);
         list.push(" ORDER BY t.due_key, t.id LIMIT ");
         list.bind(Bind::Int(per_page)).push(" OFFSET ").bind(Bind::Int((page - 1) * per_page));
-        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
-        Ok((total, listed(self, rows).await?))
+        list.push(&format!(") pick JOIN tasks t ON t.id = pick.id{LIST_JOINS} ORDER BY t.due_key, t.id"));
+        // The count and the page are independent reads: on two connections at once.
+        let (total, rows) = tokio::try_join!(
+            count.query(self.backend).fetch_one(&self.pool),
+            list.query(self.backend).fetch_all(&self.pool),
+        )?;
+        Ok((total.try_get(0)?, listed(self, rows).await?))
     }
 
     /// The tasks `person` is responsible for, open ones first (a member's "my tasks").
@@ -945,15 +971,26 @@ impl Store {
 
 /// `SELECT` of tasks with their unit, fortress, team and latest note.
 fn list_select() -> Sql {
-    Sql::new(&format!(
+    list_select_with("", "")
+}
+
+/// The select of task lists, with more columns and joins.
+fn list_select_with(columns: &str, joins: &str) -> Sql {
+    Sql::new(&format!("{}tasks t{LIST_JOINS}{joins}", list_head(columns)))
+}
+
+/// What lists show beside a task `t`, up to `FROM `.
+fn list_head(columns: &str) -> String {
+    format!(
         "SELECT {}, t.unit_path, t.due_key, u.code AS unit_code, u.name AS unit_name, f.code AS fortress_code, f.name AS fortress_name, \
          m.code AS team_code, m.name AS team_name, \
-         (SELECT e.note FROM task_entries e WHERE e.task_id = t.id ORDER BY e.entry_on DESC, e.id DESC LIMIT 1) AS latest_note \
-         FROM tasks t JOIN units u ON u.id = t.unit_id LEFT JOIN fortresses f ON f.id = t.fortress_id \
-         LEFT JOIN teams m ON m.id = t.team_id",
+         (SELECT e.note FROM task_entries e WHERE e.task_id = t.id ORDER BY e.entry_on DESC, e.id DESC LIMIT 1) AS latest_note{columns} FROM ",
         prefixed(TASK_COLS, "t")
-    ))
+    )
 }
+
+const LIST_JOINS: &str = " JOIN units u ON u.id = t.unit_id LEFT JOIN fortresses f ON f.id = t.fortress_id \
+                          LEFT JOIN teams m ON m.id = t.team_id";
 
 async fn listed(store: &Store, rows: Vec<AnyRow>) -> StoreResult<Vec<TaskListed>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
@@ -961,23 +998,27 @@ async fn listed(store: &Store, rows: Vec<AnyRow>) -> StoreResult<Vec<TaskListed>
     rows.iter()
         .map(|r| {
             let id: i64 = r.try_get("id")?;
-            let responsible = people.remove(&id).unwrap_or_default();
-            let pair = |c: &str, n: &str| -> StoreResult<Option<(String, String)>> {
-                Ok(match (r.try_get::<Option<String>, _>(c)?, r.try_get::<Option<String>, _>(n)?) {
-                    (Some(c), Some(n)) => Some((c, n)),
-                    _ => None,
-                })
-            };
-            Ok(TaskListed {
-                task: task(r, responsible.iter().map(|(p, _)| *p).collect())?,
-                unit_path: r.try_get("unit_path")?,
-                unit_code: r.try_get("unit_code")?,
-                unit_name: r.try_get("unit_name")?,
-                responsible,
-                fortress: pair("fortress_code", "fortress_name")?,
-                team: pair("team_code", "team_name")?,
-                latest_note: r.try_get("latest_note")?,
-            })
+            listed_row(r, people.remove(&id).unwrap_or_default())
         })
         .collect()
+}
+
+/// A row of [`list_select`] with the task's responsible people.
+fn listed_row(r: &AnyRow, responsible: Vec<(PersonId, String)>) -> StoreResult<TaskListed> {
+    let pair = |c: &str, n: &str| -> StoreResult<Option<(String, String)>> {
+        Ok(match (r.try_get::<Option<String>, _>(c)?, r.try_get::<Option<String>, _>(n)?) {
+            (Some(c), Some(n)) => Some((c, n)),
+            _ => None,
+        })
+    };
+    Ok(TaskListed {
+        task: task(r, responsible.iter().map(|(p, _)| *p).collect())?,
+        unit_path: r.try_get("unit_path")?,
+        unit_code: r.try_get("unit_code")?,
+        unit_name: r.try_get("unit_name")?,
+        responsible,
+        fortress: pair("fortress_code", "fortress_name")?,
+        team: pair("team_code", "team_name")?,
+        latest_note: r.try_get("latest_note")?,
+    })
 }

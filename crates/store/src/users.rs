@@ -39,6 +39,7 @@ pub struct Grant {
 #[derive(Debug, Clone)]
 pub struct Session {
     pub user: User,
+    pub grants: Vec<Grant>,
     pub csrf: String,
     pub created_at: i64,
     pub last_seen: i64,
@@ -46,6 +47,25 @@ pub struct Session {
 
 const USER_COLS: &str = "u.id, u.username, u.display_name, u.password_hash, u.person_id, u.disabled, \
                          u.must_change_password, u.password_changed_at";
+
+/// A grant's columns (`g` the grant, `gu` its unit), named apart from a user's.
+const GRANT_COLS: &str = "g.id AS grant_id, g.role AS grant_role, g.unit_id AS grant_unit_id, \
+                          gu.path AS grant_unit_path, gu.name AS grant_unit_name, gu.code AS grant_unit_code";
+const GRANT_JOIN: &str = "LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN units gu ON gu.id = g.unit_id";
+
+/// The grant of a row of [`GRANT_COLS`]; none when a left join found none.
+fn grant(r: &AnyRow) -> StoreResult<Option<Grant>> {
+    let Some(id) = r.try_get::<Option<i64>, _>("grant_id")? else { return Ok(None) };
+    let role: String = r.try_get("grant_role")?;
+    Ok(Some(Grant {
+        role: Role::parse(&role).map_err(|e| StoreError::Db(sqlx::Error::Decode(e.into())))?,
+        unit_id: r.try_get::<Option<i64>, _>("grant_unit_id")?.map(UnitId),
+        unit_path: r.try_get("grant_unit_path")?,
+        unit_name: r.try_get("grant_unit_name")?,
+        id,
+        unit_code: r.try_get("grant_unit_code")?,
+    }))
+}
 
 fn user(r: &AnyRow) -> StoreResult<User> {
     Ok(User {
@@ -212,25 +232,13 @@ impl Store {
     }
 
     pub async fn grants(&self, user: UserId) -> StoreResult<Vec<Grant>> {
-        let rows = sqlx::query(
-            "SELECT g.role, g.unit_id, u.path, u.name, g.id, u.code FROM grants g LEFT JOIN units u ON u.id = g.unit_id WHERE g.user_id = $1 ORDER BY g.id",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {GRANT_COLS} FROM grants g LEFT JOIN units gu ON gu.id = g.unit_id WHERE g.user_id = $1 ORDER BY g.id"
+        ))
         .bind(user.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let role: String = r.try_get(0)?;
-                Ok(Grant {
-                    role: Role::parse(&role).map_err(|e| StoreError::Db(sqlx::Error::Decode(e.into())))?,
-                    unit_id: r.try_get::<Option<i64>, _>(1)?.map(UnitId),
-                    unit_path: r.try_get(2)?,
-                    unit_name: r.try_get(3)?,
-                    id: r.try_get(4)?,
-                    unit_code: r.try_get(5)?,
-                })
-            })
-            .collect()
+        rows.iter().filter_map(|r| grant(r).transpose()).collect()
     }
 
     pub async fn create_session(&self, token_hash: &str, user: UserId, csrf: &str) -> StoreResult<()> {
@@ -247,22 +255,24 @@ impl Store {
         Ok(())
     }
 
+    /// A session with its account and the account's grants: one read, as
+    /// every request with a cookie makes it.
     pub async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
-        let r = sqlx::query(&format!(
-            "SELECT {USER_COLS}, s.csrf, s.created_at, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLS}, s.csrf, s.created_at, s.last_seen, {GRANT_COLS} FROM sessions s \
+             JOIN users u ON u.id = s.user_id {GRANT_JOIN} WHERE s.token_hash = $1 ORDER BY g.id"
         ))
         .bind(token_hash)
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        r.map(|r| {
-            Ok(Session {
-                user: user(&r)?,
-                csrf: r.try_get("csrf")?,
-                created_at: r.try_get("created_at")?,
-                last_seen: r.try_get("last_seen")?,
-            })
-        })
-        .transpose()
+        let Some(r) = rows.first() else { return Ok(None) };
+        Ok(Some(Session {
+            user: user(r)?,
+            grants: rows.iter().filter_map(|r| grant(r).transpose()).collect::<StoreResult<_>>()?,
+            csrf: r.try_get("csrf")?,
+            created_at: r.try_get("created_at")?,
+            last_seen: r.try_get("last_seen")?,
+        }))
     }
 
     pub async fn touch_session(&self, token_hash: &str) -> StoreResult<()> {
@@ -296,14 +306,19 @@ impl Store {
     }
 
     /// The user of a live (not revoked) API token.
-    pub async fn user_by_token(&self, token_hash: &str) -> StoreResult<Option<User>> {
-        let r = sqlx::query(&format!(
-            "SELECT {USER_COLS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+    /// The account of a live API token, with its grants: one read, as every
+    /// API request makes it.
+    pub async fn user_by_token(&self, token_hash: &str) -> StoreResult<Option<(User, Vec<Grant>)>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLS}, {GRANT_COLS} FROM api_tokens t JOIN users u ON u.id = t.user_id {GRANT_JOIN} \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL ORDER BY g.id"
         ))
         .bind(token_hash)
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        r.as_ref().map(user).transpose()
+        let Some(r) = rows.first() else { return Ok(None) };
+        let grants = rows.iter().filter_map(|r| grant(r).transpose()).collect::<StoreResult<_>>()?;
+        Ok(Some((user(r)?, grants)))
     }
 }
 

@@ -198,9 +198,9 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
-    let (user, csrf, session_hash) = if let Some(token) = bearer {
+    let (user, grants, csrf, session_hash) = if let Some(token) = bearer {
         match state.store.user_by_token(&token_hash(token)).await? {
-            Some(u) => (u, None, None),
+            Some((u, grants)) => (u, grants, None, None),
             None => return Ok(None),
         }
     } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
@@ -217,14 +217,13 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
         if now - s.last_seen > 60_000 {
             state.store.touch_session(&hash).await?;
         }
-        (s.user, Some(s.csrf), Some(hash))
+        (s.user, s.grants, Some(s.csrf), Some(hash))
     } else {
         return Ok(None);
     };
     if user.disabled {
         return Ok(None);
     }
-    let grants = state.store.grants(user.id).await?;
     let ip = client_ip(parts);
     let mut caller = Caller { user, grants, scope: Scope::All, csrf, lang, ip, session_hash };
     caller.scope = caller.read_scope();
