@@ -111,29 +111,21 @@ async fn responsible_of<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
+    let mut out: HashMap<i64, Vec<(PersonId, String)>> = HashMap::new();
     if ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(out);
     }
-    let mut sql = Sql::new(RESPONSIBLE);
-    sql.push(" WHERE tp.task_id IN (");
+    let mut sql = Sql::new(
+        "SELECT tp.task_id, tp.person_id, p.name FROM task_people tp JOIN people p ON p.id = tp.person_id WHERE tp.task_id IN (",
+    );
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
         }
         sql.bind(Bind::Int(*id));
     }
-    sql.push(")").push(RESPONSIBLE_ORDER);
-    responsible_rows(&sql.query(backend).fetch_all(exec).await?)
-}
-
-const RESPONSIBLE: &str =
-    "SELECT tp.task_id, tp.person_id, p.name FROM task_people tp JOIN people p ON p.id = tp.person_id";
-const RESPONSIBLE_ORDER: &str = " ORDER BY tp.task_id, tp.position";
-
-/// Rows of [`RESPONSIBLE`] by task, in order.
-fn responsible_rows(rows: &[AnyRow]) -> StoreResult<HashMap<i64, Vec<(PersonId, String)>>> {
-    let mut out: HashMap<i64, Vec<(PersonId, String)>> = HashMap::new();
-    for r in rows {
+    sql.push(") ORDER BY tp.task_id, tp.position");
+    for r in sql.query(backend).fetch_all(exec).await? {
         out.entry(r.try_get(0)?).or_default().push((PersonId(r.try_get(1)?), r.try_get(2)?));
     }
     Ok(out)

@@ -305,8 +305,7 @@ impl Store {
         Ok(id)
     }
 
-    /// The user of a live (not revoked) API token.
-    /// The account of a live API token, with its grants: one read, as every
+    /// The account of a live (not revoked) API token, with its grants: one read, as every
     /// API request makes it.
     pub async fn user_by_token(&self, token_hash: &str) -> StoreResult<Option<(User, Vec<Grant>)>> {
         let rows = sqlx::query(&format!(

@@ -261,6 +261,7 @@ async fn lists_filter_in_sql_and_bulk_edits_are_all_or_nothing() {
             let who: &[PersonId] = match i {
                 2 => &[t.people[3]],
                 3 => &[t.people[4]],
+                0 => &[t.people[2], t.people[0]],
                 _ => &[t.people[0]],
             };
             let (_, mut f) = task_input(kind, &format!("任务{i}"), due, who).validate().unwrap();
@@ -309,6 +310,11 @@ async fn lists_filter_in_sql_and_bulk_edits_are_all_or_nothing() {
         assert_eq!((page2.0, page2.1.len()), (4, 1));
         let mine = store.tasks_of_person(t.people[0], 50).await.unwrap();
         assert_eq!(mine.len(), 2);
+        // A task's people come in their order, opened alone or in a list.
+        let people = |t: &qizhi_store::tasks::TaskListed| t.responsible.iter().map(|(p, _)| *p).collect::<Vec<_>>();
+        assert_eq!(people(&store.task_listed(ids[0]).await.unwrap()), [t.people[2], t.people[0]]);
+        assert_eq!(people(&store.tasks(cu, &Scope::All, &q(&|_| {})).await.unwrap().1[0]), [t.people[2], t.people[0]]);
+        assert_eq!(people(&store.task_listed(ids[3]).await.unwrap()), [t.people[4]]);
 
         // Bulk: one task the change does not fit (done below 100%) and nothing changes.
         let done = BulkChange { status: Some(TaskStatus::Done), ..Default::default() };
