@@ -15,6 +15,10 @@ struct File {
     db: Option<String>,
     addr: Option<String>,
     secure_cookies: Option<bool>,
+    trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    header_timeout_secs: Option<u64>,
+    request_timeout_secs: Option<u64>,
+    max_connections: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -22,6 +26,10 @@ pub struct Config {
     pub db: String,
     pub addr: Option<String>,
     pub secure_cookies: bool,
+    /// Reverse proxies whose forwarded address and protocol are believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Timeouts and the connection limit of the server loop.
+    pub limits: qizhi_web::server::Limits,
 }
 
 impl Config {
@@ -33,11 +41,24 @@ impl Config {
             None if Path::new("qizhi.toml").exists() => read(Path::new("qizhi.toml"))?,
             None => File::default(),
         };
+        let limits = limits(&file);
         Ok(Config {
             db: db.or(file.db).unwrap_or_else(|| DEFAULT_DB.to_string()),
             addr: file.addr,
             secure_cookies: file.secure_cookies.unwrap_or(false),
+            trusted_proxies: file.trusted_proxies.unwrap_or_default(),
+            limits,
         })
+    }
+}
+
+fn limits(file: &File) -> qizhi_web::server::Limits {
+    let default = qizhi_web::server::Limits::default();
+    let secs = std::time::Duration::from_secs;
+    qizhi_web::server::Limits {
+        header_timeout: file.header_timeout_secs.map_or(default.header_timeout, secs),
+        request_timeout: file.request_timeout_secs.map_or(default.request_timeout, secs),
+        max_connections: file.max_connections.unwrap_or(default.max_connections),
     }
 }
 

@@ -21,7 +21,7 @@ use crate::config::Config;
 #[derive(Parser)]
 #[command(name = "qizhi", version, about = "旗帜 Qizhi — 党建品牌与党建工作管理系统 (party-building management)")]
 struct Cli {
-    /// Configuration file (TOML with `db`, `addr`, `secure_cookies`); default ./qizhi.toml when present.
+    /// Configuration file (TOML with `db`, `addr`, `secure_cookies`, `trusted_proxies`); default ./qizhi.toml when present.
     #[arg(long, global = true, env = "QIZHI_CONFIG")]
     config: Option<std::path::PathBuf>,
     /// Database: sqlite://PATH or postgres://USER@HOST:PORT/DB. Default sqlite://./qizhi-data/qizhi.db.
@@ -236,17 +236,19 @@ async fn open(url: &str) -> anyhow::Result<Store> {
 }
 
 async fn serve(store: Store, config: &Config, addr: &str) -> anyhow::Result<()> {
-    let web = qizhi_web::WebConfig { secure_cookies: config.secure_cookies, ..Default::default() };
+    let web = qizhi_web::WebConfig {
+        secure_cookies: config.secure_cookies,
+        trusted_proxies: config.trusted_proxies.clone(),
+        ..Default::default()
+    };
     let app = qizhi_web::app(qizhi_web::AppState::new(store, web));
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("监听 (listening on) {addr}"))?;
     let local = listener.local_addr()?;
     println!("旗帜 Qizhi 已启动 (serving): http://{local}/");
-    // Connect info gives handlers the client's address (audit trail, sign-in throttling).
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    qizhi_web::server::serve(listener, app, config.limits.clone(), async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 

@@ -26,6 +26,7 @@ mod rows;
 pub mod scope;
 // stars
 pub mod stars;
+mod throttle;
 pub mod units;
 pub mod users;
 // -- brands (issue 4)

@@ -12,9 +12,9 @@ use qizhi_store::users::{Grant, User};
 use qizhi_store::{Scope, now_ms};
 use sha2::{Digest, Sha256};
 
-use crate::AppState;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::{AppState, WebConfig};
 
 pub const SESSION_COOKIE: &str = "qizhi_session";
 pub const LOGIN_CSRF_COOKIE: &str = "qizhi_login_csrf";
@@ -190,14 +190,16 @@ pub fn session_cookie(name: &'static str, value: String, secure: bool) -> Cookie
     Cookie::build((name, value)).http_only(true).same_site(SameSite::Lax).secure(secure).path("/").build()
 }
 
+/// The token of an `Authorization: Bearer …` header; the scheme's name is
+/// case-insensitive (RFC 9110).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>, AppError> {
     let lang = lang_of(&parts.headers);
-    let bearer = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+    let bearer = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer_token);
     let (user, grants, csrf, session_hash) = if let Some(token) = bearer {
         match state.store.user_by_token(&token_hash(token)).await? {
             Some((u, grants)) => (u, grants, None, None),
@@ -224,15 +226,51 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
     if user.disabled {
         return Ok(None);
     }
-    let ip = client_ip(parts);
+    let ip = client_ip(parts, &state.config);
     let mut caller = Caller { user, grants, scope: Scope::All, csrf, lang, ip, session_hash };
     caller.scope = caller.read_scope();
     Ok(Some(caller))
 }
 
-/// The peer address of the connection (set by `serve` with connect info).
-pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+fn peer(parts: &Parts) -> Option<std::net::IpAddr> {
+    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
+}
+
+/// The client's address: the peer of the connection, or — when the peer is
+/// a trusted proxy — the nearest address in `X-Forwarded-For` that is not
+/// itself a trusted proxy (earlier entries are the client's own claims).
+pub fn client_ip(parts: &Parts, config: &WebConfig) -> Option<String> {
+    let peer = peer(parts)?;
+    if !config.trusted_proxies.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let forwarded = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    let client = forwarded
+        .iter()
+        .rev()
+        .filter_map(|a| a.parse::<std::net::IpAddr>().ok())
+        .find(|a| !config.trusted_proxies.contains(a))
+        .unwrap_or(peer);
+    Some(client.to_string())
+}
+
+/// Whether cookies go out `Secure`: always when configured so, and for a
+/// request a trusted proxy says came over HTTPS.
+pub fn secure_cookies(parts: &Parts, config: &WebConfig) -> bool {
+    config.secure_cookies
+        || peer(parts).is_some_and(|p| config.trusted_proxies.contains(&p))
+            && parts
+                .headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
 }
 
 impl FromRequestParts<AppState> for Caller {

@@ -79,6 +79,12 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(_) => AppError::not_found(),
             StoreError::Conflict { field, message } => AppError::Invalid(vec![FieldError::new(field, message)]),
             StoreError::Invalid(i) => i.into(),
+            // PostgreSQL refuses NUL in text (SQLSTATE 22021). Requests are
+            // checked at the edge (`kit::input`); this catches what a future
+            // path would let through, as the user's error it is.
+            StoreError::Db(sqlx::Error::Database(d)) if d.code().as_deref() == Some("22021") => AppError::Invalid(
+                vec![FieldError::new("text", "含有不可见的控制字符，请删除后重试 (contains a control character)")],
+            ),
             e => AppError::Internal(e.into()),
         }
     }

@@ -11,12 +11,14 @@ pub mod auth;
 pub mod error;
 pub mod files;
 pub mod i18n;
+pub mod kit;
 pub mod ledgers;
 // -- brands (issue 4)
 pub mod ledgers_brands;
 pub mod pages;
 pub mod password;
 pub mod routes;
+pub mod server;
 pub mod task_ledger; // issue 6
 pub mod throttle;
 pub mod views;
@@ -31,6 +33,10 @@ use qizhi_store::Store;
 pub struct WebConfig {
     /// Mark cookies `Secure` (serve over HTTPS behind a proxy).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are
+    /// believed: the client's address (audit trail, sign-in throttling) and
+    /// HTTPS (`Secure` cookies) come from them.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// A session ends after this long without a request.
     pub idle_timeout_ms: i64,
     /// A session ends this long after login, however active.
@@ -39,7 +45,12 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: false, idle_timeout_ms: 30 * 60 * 1000, absolute_timeout_ms: 12 * 3600 * 1000 }
+        WebConfig {
+            secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            idle_timeout_ms: 30 * 60 * 1000,
+            absolute_timeout_ms: 12 * 3600 * 1000,
+        }
     }
 }
 
@@ -48,12 +59,11 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
-    pub throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
-        AppState { store, config: Arc::new(config), throttle: Default::default() }
+        AppState { store, config: Arc::new(config) }
     }
 }
 
@@ -61,8 +71,10 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     routes::router(routes::all())
         .layer(axum::middleware::from_fn(error::api_error_envelope))
-        // Uploads: files up to `file::MAX_BYTES` and ledgers of 150,000 rows.
-        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
+        .layer(axum::middleware::from_fn(kit::input::refuse_control_characters))
+        // Forms and JSON; upload routes set their own limit (`Route::uploads`).
+        .layer(axum::extract::DefaultBodyLimit::max(kit::input::FORM_LIMIT))
+        .layer(axum::middleware::from_fn(kit::headers::security_headers))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }

@@ -25,6 +25,20 @@ where
     Route { method, path, router: on(filter, handler) }
 }
 
+impl Route {
+    /// A route taking uploads: bodies up to `bytes` instead of the form limit.
+    pub fn uploads(mut self, bytes: usize) -> Route {
+        self.router = self.router.layer(axum::extract::DefaultBodyLimit::max(bytes));
+        self
+    }
+}
+
+/// The body limit of a route taking one file (`file::MAX_BYTES`) and its form.
+pub const FILE_UPLOAD: usize = qizhi_core::file::MAX_BYTES + 1024 * 1024;
+/// The body limit of a route taking a ledger: a spreadsheet of up to the
+/// reader's row limit.
+pub const LEDGER_UPLOAD: usize = 64 * 1024 * 1024;
+
 /// Every route: pages, the API, assets and the health check.
 pub fn all() -> Vec<Route> {
     let mut routes = crate::pages::routes();

@@ -10,7 +10,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use common::*;
 use qizhi_web::WebConfig;
-use qizhi_web::throttle::PER_ACCOUNT;
+use qizhi_web::throttle::PER_PAIR as PER_ACCOUNT;
 
 fn sent_to_login(r: &Resp) {
     assert!(

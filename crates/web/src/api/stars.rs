@@ -52,7 +52,7 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/api/v1/stars/entries/{id}", get_entry),
         route(M::PUT, "/api/v1/stars/entries/{id}/declaration", declare),
         route(M::PUT, "/api/v1/stars/entries/{id}/self", self_assess),
-        route(M::POST, "/api/v1/stars/entries/{id}/evidence", evidence),
+        route(M::POST, "/api/v1/stars/entries/{id}/evidence", evidence).uploads(crate::routes::FILE_UPLOAD),
         route(M::PUT, "/api/v1/stars/entries/{id}/review", review),
         route(M::POST, "/api/v1/stars/entries/{id}/return", return_entry),
         route(M::POST, "/api/v1/stars/entries/{id}/withdraw", withdraw),

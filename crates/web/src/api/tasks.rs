@@ -424,6 +424,11 @@ pub async fn post_entry(
     request: Request,
 ) -> AppResult<(StatusCode, Json<PostedView>)> {
     caller.check_csrf(csrf_of(request.headers()))?;
+    // Who may post is decided before the body is read.
+    let (task, unit, mine) = crate::pages::tasks::readable_task(&state, &caller, id).await?;
+    if !mine && !caller.can_edit(&unit.path) {
+        return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await);
+    }
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -437,7 +442,11 @@ pub async fn post_entry(
             match field.name().unwrap_or_default() {
                 "entry_on" => input.entry_on = field.text().await.ok(),
                 "progress" => input.progress = field.text().await.unwrap_or_default(),
-                "note" => input.note = field.text().await.ok(),
+                "note" => {
+                    let note = field.text().await.unwrap_or_default();
+                    crate::kit::input::check_field("note", &note)?;
+                    input.note = Some(note);
+                }
                 "evidence" => {
                     let u = crate::files::read_upload(field, &FileKind::ALL).await?;
                     files.push(NewFile { name: u.name, kind: u.kind, bytes: u.bytes });
@@ -451,10 +460,6 @@ pub async fn post_entry(
             Json::<EntryBody>::from_request(request, &state).await.map_err(|e| AppError::BadRequest(e.body_text()))?;
         (EntryInput { entry_on: body.entry_on, progress: body.progress.to_string(), note: body.note }, vec![])
     };
-    let (task, unit, mine) = crate::pages::tasks::readable_task(&state, &caller, id).await?;
-    if !mine && !caller.can_edit(&unit.path) {
-        return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await);
-    }
     let fields = input.validate(today())?;
     let person = if mine { caller.user.person_id } else { None };
     let (_, entry) = caller.store(&state).post_entry(task.id, &fields, person, &files).await?;

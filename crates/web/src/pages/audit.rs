@@ -139,11 +139,12 @@ pub async fn export(
     Query(f): Query<Filters>,
 ) -> PageResult<Response> {
     require_reader(&state, &caller).await?;
-    let (stem, ext) = file.split_once('.').ok_or_else(AppError::not_found)?;
+    let (stem, _) = file.split_once('.').ok_or_else(AppError::not_found)?;
     if stem != "export" {
         return Err(AppError::not_found().into());
     }
     let format = Format::from_name(&file).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let ext = format.extension();
     let (_, records) = state.store.audit_entries(&caller.audit_scope(), &query(&f, 1, EXPORT_MAX)?).await?;
     let mut w = qizhi_sheet::Writer::new(Vec::new(), format, &qizhi_sheet::AUDIT).map_err(anyhow::Error::from)?;
     for r in records {
@@ -162,10 +163,7 @@ pub async fn export(
         w.row(&cells).map_err(anyhow::Error::from)?;
     }
     let bytes = w.finish().map_err(anyhow::Error::from)?;
-    let disposition = format!(
-        "attachment; filename=\"audit.{ext}\"; filename*=UTF-8''{}",
-        crate::views::encode(&format!("审计日志.{ext}"))
-    );
+    let disposition = crate::kit::download::attachment(&format!("audit.{ext}"), &format!("审计日志.{ext}"));
     Ok(([(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response())
 }

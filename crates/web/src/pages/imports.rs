@@ -111,8 +111,9 @@ pub async fn download(
     Query(q): Query<ExportQuery>,
 ) -> PageResult<Response> {
     let sheet = ledgers::sheet_of(&kind).map_err(AppError::BadRequest)?;
-    let (what, ext) = file.split_once('.').ok_or_else(AppError::not_found)?;
+    let (what, _) = file.split_once('.').ok_or_else(AppError::not_found)?;
     let format = Format::from_name(&file).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let ext = format.extension();
     let (bytes, filename) = match what {
         "template" => (
             qizhi_sheet::template_to_vec(format, sheet).map_err(anyhow::Error::from)?,
@@ -129,8 +130,7 @@ pub async fn download(
         }
         _ => return Err(AppError::not_found().into()),
     };
-    let disposition =
-        format!("attachment; filename=\"{kind}.{ext}\"; filename*=UTF-8''{}", crate::views::encode(&filename));
+    let disposition = crate::kit::download::attachment(&format!("{kind}.{}", format.extension()), &filename);
     Ok(([(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response())
 }

@@ -14,8 +14,8 @@ use crate::auth::{
     self, Caller, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, random_token, session_cookie, token_hash,
 };
 use crate::error::{AppError, PageResult};
-use crate::password;
 use crate::views::LoginPage;
+use crate::{password, throttle};
 use qizhi_store::audit::{Actor, Entry};
 
 #[derive(Deserialize)]
@@ -39,19 +39,20 @@ fn safe_next(next: Option<&str>) -> String {
 
 pub async fn form(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    parts: axum::http::request::Parts,
     jar: CookieJar,
     Query(q): Query<Next>,
 ) -> PageResult<Response> {
+    let headers = &parts.headers;
     let csrf = random_token();
     let page = LoginPage {
-        lang: auth::lang_of(&headers),
+        lang: auth::lang_of(headers),
         error: None,
         username: String::new(),
         next: safe_next(q.next.as_deref()),
         csrf: csrf.clone(),
     };
-    let jar = jar.add(session_cookie(LOGIN_CSRF_COOKIE, csrf, state.config.secure_cookies));
+    let jar = jar.add(session_cookie(LOGIN_CSRF_COOKIE, csrf, auth::secure_cookies(&parts, &state.config)));
     Ok((jar, render(&page)?).into_response())
 }
 
@@ -86,6 +87,7 @@ pub async fn submit(
 ) -> PageResult<Response> {
     let lang = auth::lang_of(&headers);
     let next = safe_next(f.next.as_deref());
+    let secure = auth::secure_cookies(&parts, &state.config);
     let expected = auth::cookie(&headers, LOGIN_CSRF_COOKIE);
     let fail = |message: &str, jar: CookieJar| -> PageResult<Response> {
         let csrf = random_token();
@@ -96,15 +98,15 @@ pub async fn submit(
             next: next.clone(),
             csrf: csrf.clone(),
         };
-        let jar = jar.add(session_cookie(LOGIN_CSRF_COOKIE, csrf, state.config.secure_cookies));
+        let jar = jar.add(session_cookie(LOGIN_CSRF_COOKIE, csrf, secure));
         Ok((axum::http::StatusCode::UNAUTHORIZED, jar, render(&page)?).into_response())
     };
     if expected.as_deref() != Some(f.csrf.as_str()) {
         return fail(lang.t("auth.expired"), jar);
     }
-    let ip = auth::client_ip(&parts);
+    let ip = auth::client_ip(&parts, &state.config);
     let username = f.username.trim();
-    if let Err(minutes) = state.throttle.check(username, ip.as_deref()) {
+    if let Err(minutes) = throttle::check(&state.store, username, ip.as_deref()).await? {
         return fail(&lang.tn("auth.throttled", minutes), jar);
     }
     let user = state.store.user_by_username(username).await?;
@@ -118,7 +120,7 @@ pub async fn submit(
     let user = match user {
         Some(u) if ok && !u.disabled => u,
         _ => {
-            state.throttle.failed(username, ip.as_deref());
+            throttle::failed(&state.store, username, ip.as_deref()).await?;
             state
                 .store
                 .acting(actor)
@@ -127,7 +129,7 @@ pub async fn submit(
             return fail(lang.t("auth.bad_credentials"), jar);
         }
     };
-    state.throttle.succeeded(username);
+    throttle::succeeded(&state.store, username, ip.as_deref()).await?;
     state.store.acting(actor).audit(login_entry("login", "登录 (signed in)", unit_path)).await?;
     // A new session id at every login: a planted cookie never becomes a session.
     if let Some(old) = auth::cookie(&headers, SESSION_COOKIE) {
@@ -135,11 +137,7 @@ pub async fn submit(
     }
     let token = random_token();
     state.store.create_session(&token_hash(&token), user.id, &random_token()).await?;
-    let jar = jar.remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/")).add(session_cookie(
-        SESSION_COOKIE,
-        token,
-        state.config.secure_cookies,
-    ));
+    let jar = jar.remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/")).add(session_cookie(SESSION_COOKIE, token, secure));
     Ok((jar, Redirect::to(&next)).into_response())
 }
 

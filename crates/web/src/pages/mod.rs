@@ -40,7 +40,7 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/units/{id}", org::unit),
         route(M::GET, "/people", people::list),
         route(M::GET, "/imports", imports::page),
-        route(M::POST, "/imports/{kind}", imports::upload),
+        route(M::POST, "/imports/{kind}", imports::upload).uploads(crate::routes::LEDGER_UPLOAD),
         route(M::GET, "/imports/{kind}/{file}", imports::download),
         // accounts and audit
         route(M::GET, "/account", account::show),
@@ -69,7 +69,7 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/tasks/{id}", tasks::show),
         route(M::POST, "/tasks/{id}", tasks::update),
         route(M::GET, "/tasks/{id}/edit", tasks::edit_form),
-        route(M::POST, "/tasks/{id}/entries", tasks::post_entry),
+        route(M::POST, "/tasks/{id}/entries", tasks::post_entry).uploads(crate::routes::FILE_UPLOAD),
         route(M::GET, "/fortresses", tasks::fortresses::list),
         route(M::GET, "/fortresses/new", tasks::fortresses::new_form),
         route(M::POST, "/fortresses", tasks::fortresses::create),

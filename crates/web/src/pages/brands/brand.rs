@@ -184,9 +184,9 @@ pub async fn update(
     Path(id): Path<i64>,
     form: Multipart,
 ) -> PageResult<Response> {
+    let (b, unit) = editable_brand(&state, &caller, id).await?;
     let p = read_multipart(form).await?;
     caller.check_csrf(p.get("csrf"))?;
-    let (b, unit) = editable_brand(&state, &caller, id).await?;
     let mut values = form_values(&p);
     if values.code.is_empty() {
         values.code = b.fields.code.clone();

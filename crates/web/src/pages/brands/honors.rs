@@ -328,9 +328,9 @@ pub async fn update(
     Path(id): Path<i64>,
     form: Multipart,
 ) -> PageResult<Response> {
+    let (h, unit) = editable_honor(&state, &caller, id).await?;
     let p = read_multipart(form).await?;
     caller.check_csrf(p.get("csrf"))?;
-    let (h, unit) = editable_honor(&state, &caller, id).await?;
     let values = values_of(&p);
     let result = async {
         let fields = input_of(&values).validate()?;

@@ -43,11 +43,11 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/brands/tree", matrix::tree),
         route(M::GET, "/brands/reviews", matrix::reviews),
         route(M::GET, "/brands/new", brand::new_form),
-        route(M::POST, "/brands", brand::create),
+        route(M::POST, "/brands", brand::create).uploads(crate::routes::FILE_UPLOAD),
         route(M::GET, "/brands/{id}", brand::show),
         route(M::GET, "/brands/{id}/screen", brand::screen),
         route(M::GET, "/brands/{id}/edit", brand::edit_form),
-        route(M::POST, "/brands/{id}/edit", brand::update),
+        route(M::POST, "/brands/{id}/edit", brand::update).uploads(crate::routes::FILE_UPLOAD),
         route(M::POST, "/brands/{id}/delete", brand::delete),
         route(M::GET, "/brands/{id}/versions/{version}", brand::version),
         route(M::GET, "/brands/{id}/structure", structure::page),
@@ -59,18 +59,18 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/brands/{id}/apply", review::apply),
         route(M::POST, "/brands/{id}/decide", review::decide),
         route(M::POST, "/brands/{id}/demote", review::demote),
-        route(M::POST, "/brands/{id}/evidence", review::add_evidence),
+        route(M::POST, "/brands/{id}/evidence", review::add_evidence).uploads(crate::routes::FILE_UPLOAD),
         route(M::POST, "/brands/{id}/evidence/{evidence}/delete", review::delete_evidence),
         route(M::POST, "/brands/{id}/items/{item}/confirm", review::confirm),
         route(M::POST, "/brands/{id}/versions", review::save_version),
         route(M::GET, "/honors", honors::list),
         route(M::GET, "/honors/new", honors::new_form),
-        route(M::POST, "/honors", honors::create),
+        route(M::POST, "/honors", honors::create).uploads(crate::routes::FILE_UPLOAD),
         route(M::GET, "/honors/{id}/edit", honors::edit_form),
-        route(M::POST, "/honors/{id}/edit", honors::update),
+        route(M::POST, "/honors/{id}/edit", honors::update).uploads(crate::routes::FILE_UPLOAD),
         route(M::POST, "/honors/{id}/delete", honors::delete),
         route(M::GET, "/standards", standards::page),
-        route(M::POST, "/standards/{unit}", standards::issue),
+        route(M::POST, "/standards/{unit}", standards::issue).uploads(crate::routes::FILE_UPLOAD),
     ]
 }
 
@@ -170,7 +170,11 @@ pub(crate) async fn read_multipart(mut form: Multipart) -> AppResult<Posted> {
                 let bytes = field.bytes().await.map_err(failed)?;
                 posted.files.push((name, fname, bytes.to_vec()));
             }
-            None => posted.fields.push((name, field.text().await.map_err(failed)?)),
+            None => {
+                let text = field.text().await.map_err(failed)?;
+                crate::kit::input::check_field(&name, &text)?;
+                posted.fields.push((name, text));
+            }
         }
     }
     Ok(posted)

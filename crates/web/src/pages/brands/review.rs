@@ -236,9 +236,9 @@ pub async fn add_evidence(
     Path(id): Path<i64>,
     form: Multipart,
 ) -> PageResult<Response> {
+    let (b, _) = editable_brand(&state, &caller, id).await?;
     let p = read_multipart(form).await?;
     caller.check_csrf(p.get("csrf"))?;
-    let (b, _) = editable_brand(&state, &caller, id).await?;
     let result = async {
         let item: i64 = p.text("item").trim().parse().map_err(|_| AppError::BadRequest("item".into()))?;
         let upload = p.file("file", &FileKind::ALL)?;

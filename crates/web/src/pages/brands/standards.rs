@@ -102,9 +102,9 @@ pub async fn issue(
     Path(unit): Path<i64>,
     form: Multipart,
 ) -> PageResult<Response> {
+    let unit = editable_unit(&state, &caller, unit).await?;
     let p = read_multipart(form).await?;
     caller.check_csrf(p.get("csrf"))?;
-    let unit = editable_unit(&state, &caller, unit).await?;
     let (ids, titles, descriptions) = (p.all("item_id"), p.all("item_title"), p.all("item_description"));
     let items: Vec<StandardItemInput> = titles
         .iter()

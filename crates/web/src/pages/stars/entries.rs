@@ -296,6 +296,9 @@ pub async fn self_assess(
     Path(id): Path<i64>,
     mut form: Multipart,
 ) -> PageResult<Response> {
+    // Who may assess is decided before the files are read.
+    let d = readable_entry(&state, &caller, id).await?;
+    require(&state, &caller, may_self_assess(&caller, &d.entry), "star_entry", id, &d.entry.unit_path).await?;
     let mut pairs: Vec<(String, String)> = vec![];
     let mut uploads = vec![];
     let mut errors = vec![];
@@ -318,13 +321,12 @@ pub async fn self_assess(
         } else {
             let text =
                 field.text().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?;
+            crate::kit::input::check_field(&name, &text)?;
             pairs.push((name, text));
         }
     }
     let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
     caller.check_csrf(csrf)?;
-    let d = readable_entry(&state, &caller, id).await?;
-    require(&state, &caller, may_self_assess(&caller, &d.entry), "star_entry", id, &d.entry.unit_path).await?;
     let submit = pairs.iter().any(|(k, v)| k == "action" && v == "submit");
     let scores: Vec<SelfScore> = scores_of(&pairs, &mut errors)
         .into_iter()

@@ -248,7 +248,7 @@ pub async fn download(
     let c = readable_campaign(&state, &caller, id).await?;
     let (what, format) = sheet_file(&file).ok_or_else(AppError::not_found)?;
     let (bytes, filename) = export(&state.store, &c, what, &caller.scope, format).await?;
-    let disposition = format!("attachment; filename=\"{file}\"; filename*=UTF-8''{}", crate::views::encode(&filename));
+    let disposition = crate::kit::download::attachment(&file, &filename);
     Ok(([(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response())
 }

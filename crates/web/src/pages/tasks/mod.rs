@@ -475,6 +475,11 @@ pub async fn post_entry(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> PageResult<Response> {
+    // Who may post is decided before the files are read.
+    let (task, unit, mine) = readable_task(&state, &caller, id).await?;
+    if !mine && !caller.can_edit(&unit.path) {
+        return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
+    }
     let (mut csrf, mut form, mut files) = (None, EntryForm::default(), vec![]);
     let mut errors = vec![];
     while let Some(field) =
@@ -484,7 +489,10 @@ pub async fn post_entry(
             "csrf" => csrf = field.text().await.ok(),
             "progress" => form.progress = field.text().await.unwrap_or_default(),
             "entry_on" => form.entry_on = field.text().await.unwrap_or_default(),
-            "note" => form.note = field.text().await.unwrap_or_default(),
+            "note" => {
+                form.note = field.text().await.unwrap_or_default();
+                crate::kit::input::check_field("note", &form.note)?;
+            }
             "evidence" if field.file_name().is_some_and(|n| !n.is_empty()) => {
                 match crate::files::read_upload(field, &FileKind::ALL).await {
                     Ok(u) => files.push(NewFile { name: u.name, kind: u.kind, bytes: u.bytes }),
@@ -495,10 +503,6 @@ pub async fn post_entry(
         }
     }
     caller.check_csrf(csrf.as_deref())?;
-    let (task, unit, mine) = readable_task(&state, &caller, id).await?;
-    if !mine && !caller.can_edit(&unit.path) {
-        return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
-    }
     let input = EntryInput {
         entry_on: Some(form.entry_on.clone()),
         progress: form.progress.clone(),
