@@ -296,3 +296,13 @@ fn rows_built_in_code_still_read_as_given() {
     let row = Row::new(2, BTreeMap::from([("name", "张三".to_string()), ("post", String::new())]));
     assert_eq!((row.get("name"), row.get("post"), row.get("phone")), (Some("张三"), Some(""), None));
 }
+
+#[test]
+fn an_archive_declaring_too_many_parts_is_refused_before_its_directory_is_read() {
+    let mut file = xlsx(&sheet_xml("A1:C1", &[(1, HEADER)]));
+    let end = file.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    for at in [end + 8, end + 10] {
+        file[at..at + 2].copy_from_slice(&60_000u16.to_le_bytes());
+    }
+    assert_refused(&file, Format::Xlsx, &["60,000", "10,000"], 32);
+}

@@ -154,20 +154,52 @@ fn check_dimensions(d: Dimensions) -> Result<(), FileErrors> {
     Ok(())
 }
 
+fn too_many_parts(parts: u64) -> FileErrors {
+    FileErrors::file(format!(
+        "文件由 {} 个部件组成，超过了 .xlsx 台账最多 {} 个的上限，这不是一份普通的表格 \
+         (the archive has {} parts, more than the limit of {})",
+        thousands(parts),
+        thousands(MAX_PARTS as u64),
+        thousands(parts),
+        thousands(MAX_PARTS as u64),
+    ))
+}
+
+/// The most entries any end-of-central-directory record in the file
+/// declares: the zip reader takes its directory from one of them and keeps
+/// every entry it lists, so this is checked before the directory is read.
+fn declared_parts(bytes: &[u8]) -> u64 {
+    let u16_at = |at: usize| bytes.get(at..at + 2).map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])));
+    let u64_at = |at: usize| bytes.get(at..at + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])));
+    // The record is 22 bytes, followed by a comment of up to 64 KiB.
+    let tail = bytes.len().saturating_sub(22 + (1 << 16) + 4);
+    let mut most = 0;
+    let mut zip64 = false;
+    for at in (tail..bytes.len().saturating_sub(3)).filter(|&at| bytes[at..].starts_with(b"PK\x05\x06")) {
+        let (this_disk, total) = (u16_at(at + 8), u16_at(at + 10));
+        zip64 |= this_disk == 0xFFFF || total == 0xFFFF;
+        most = most.max(this_disk).max(total);
+    }
+    if zip64 {
+        // The counts are in a zip64 record, which may be anywhere before.
+        for at in (0..bytes.len().saturating_sub(3)).filter(|&at| bytes[at..].starts_with(b"PK\x06\x06")) {
+            most = most.max(u64_at(at + 24)).max(u64_at(at + 32));
+        }
+    }
+    most
+}
+
 /// Checks what the archive declares before anything is inflated.
 fn check_archive(bytes: &[u8]) -> Result<(), FileErrors> {
+    let declared = declared_parts(bytes);
+    if declared > MAX_PARTS as u64 {
+        return Err(too_many_parts(declared));
+    }
     let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         FileErrors::file(format!("无法打开 .xlsx 文件，文件可能已损坏：{e} (cannot open the workbook)"))
     })?;
     if zip.len() > MAX_PARTS {
-        return Err(FileErrors::file(format!(
-            "文件由 {} 个部件组成，超过了 .xlsx 台账最多 {} 个的上限，这不是一份普通的表格 \
-             (the archive has {} parts, more than the limit of {})",
-            thousands(zip.len() as u64),
-            thousands(MAX_PARTS as u64),
-            thousands(zip.len() as u64),
-            thousands(MAX_PARTS as u64),
-        )));
+        return Err(too_many_parts(zip.len() as u64));
     }
     let mut total: u64 = 0;
     let mut shared_strings = Vec::new();
