@@ -87,21 +87,36 @@ fn read_csv(bytes: &[u8], assembler: &mut Assembler) -> Result<(), FileErrors> {
     // The parser counts physical lines; Excel shows a quoted cell with line
     // breaks as one row, so those breaks are subtracted.
     let mut breaks_in_cells = 0;
+    // Line breaks are counted here, as Excel counts them (a lone CR is one
+    // too, which the parser's own line numbers leave out): up to `counted.0`
+    // the text has `counted.1` lines.
+    let mut counted = (0, 1);
+    let mut line_at = |byte: usize| {
+        let byte = byte.clamp(counted.0, text.len());
+        counted = (byte, counted.1 + breaks(text.as_bytes(), counted.0, byte));
+        counted.1
+    };
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return Ok(()),
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = e.position().map(|p| line_at(p.byte() as usize)).unwrap_or(0);
                 return Err(FileErrors::from(CellError {
-                    line,
+                    line: line.saturating_sub(breaks_in_cells).max(1),
                     ..CellError::file(format!("无法解析 CSV：{e} (malformed CSV)"))
                 }));
             }
         }
-        let physical = record.position().map(|p| start_line(text, p.byte() as usize, p.line() as usize)).unwrap_or(1);
+        let physical = record
+            .position()
+            .map(|p| {
+                let byte = p.byte() as usize;
+                start_line(text, byte, line_at(byte))
+            })
+            .unwrap_or(1);
         let line = physical.saturating_sub(breaks_in_cells).max(1);
-        breaks_in_cells += record.iter().map(|f| f.matches('\n').count()).sum::<usize>();
+        breaks_in_cells += record.iter().map(|f| breaks(f.as_bytes(), 0, f.len())).sum::<usize>();
         let texts = record.iter().map(|f| Ok(unguard(f.trim()).trim().to_string())).collect();
         assembler.push(line, texts)?;
     }
@@ -124,6 +139,12 @@ fn count_records(mut reader: csv::Reader<&[u8]>) -> usize {
 /// Whether UTF-8 text is only white space (beyond ASCII too, as `trim` sees it).
 fn is_blank(field: &[u8]) -> bool {
     std::str::from_utf8(field).is_ok_and(|t| t.trim().is_empty())
+}
+
+/// The line breaks in `bytes[from..to]`: LF, CR LF and a lone CR each count
+/// once (a CR is counted at its LF, which may lie past `to`).
+fn breaks(bytes: &[u8], from: usize, to: usize) -> usize {
+    (from..to).filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))).count()
 }
 
 /// The line a record starts on. The parser reports the position where it
@@ -417,6 +438,14 @@ mod tests {
         // Row 2 is empty; row 3 has a cell with a line break.
         assert_eq!(lines, [3, 4]);
         assert_eq!(rows[0].text("name"), "two\nlines");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_in_excel() {
+        let rows = csv("组织编码,组织名称,组织类别\rA,a,党委\r\rB,\"b\rc\",党支部\r[\nC,c,党支部\n").unwrap();
+        let lines: Vec<_> = rows.iter().map(|r| r.line).collect();
+        // Row 3 is empty, row 4 has a cell with a line break; "[" is row 5.
+        assert_eq!(lines, [2, 4, 5, 6]);
     }
 
     #[test]
