@@ -11,10 +11,11 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::cell::limited;
 use crate::columns::Sheet;
 use crate::error::{CellError, FileErrors, column_letter};
 use crate::format::Format;
-use crate::limits::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, thousands};
+use crate::limits::{MAX_COLUMNS, MAX_ROWS, thousands};
 use crate::row::{Layout, Row, offset};
 
 mod xlsx;
@@ -117,7 +118,7 @@ fn read_csv(bytes: &[u8], assembler: &mut Assembler) -> Result<(), FileErrors> {
             .unwrap_or(1);
         let line = physical.saturating_sub(breaks_in_cells).max(1);
         breaks_in_cells += record.iter().map(|f| breaks(f.as_bytes(), 0, f.len())).sum::<usize>();
-        let texts = record.iter().map(|f| Ok(unguard(f.trim()).trim().to_string())).collect();
+        let texts = record.iter().map(|f| limited(unguard(f.trim()).trim())).collect();
         assembler.push(line, texts)?;
     }
 }
@@ -284,7 +285,15 @@ impl<'s> Assembler<'s> {
         let mut layout = Layout::default();
         let expected = || sheet.columns.iter().map(|c| c.zh).collect::<Vec<_>>().join("、");
         for (i, cell) in cells.into_iter().enumerate() {
-            let text = cell.unwrap_or_else(|e| e);
+            let text = match cell {
+                Ok(text) => text,
+                Err(message) => {
+                    errors.push(CellError { line, column: column_letter(i), header: String::new(), message });
+                    keys.push(None);
+                    slots.push(None);
+                    continue;
+                }
+            };
             if text.is_empty() {
                 keys.push(None);
                 slots.push(None);
@@ -355,21 +364,8 @@ impl<'s> Assembler<'s> {
         for (i, cell) in cells.into_iter().enumerate() {
             let slot = header.slots.get(i).copied().flatten();
             match (header.keys.get(i).copied().flatten(), cell) {
-                (Some(key), Ok(text)) => {
-                    if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
-                        self.errors.push(CellError {
-                            line,
-                            column: column_letter(i),
-                            header: self.sheet.column(key).map(|c| c.zh).unwrap_or(key).to_string(),
-                            message: format!(
-                                "单元格有 {} 个字符，超过 Excel 单元格最多 {} 个字符的限制 \
-                                 (the cell holds more than {} characters)",
-                                thousands(text.chars().count() as u64),
-                                thousands(MAX_CELL_CHARS as u64),
-                                thousands(MAX_CELL_CHARS as u64),
-                            ),
-                        });
-                    } else if let Some(slot) = slot {
+                (Some(_), Ok(text)) => {
+                    if let Some(slot) = slot {
                         while self.ends.len() < slot {
                             self.ends.push(offset(self.text.len()));
                         }

@@ -306,3 +306,13 @@ fn an_archive_declaring_too_many_parts_is_refused_before_its_directory_is_read()
     }
     assert_refused(&file, Format::Xlsx, &["60,000", "10,000"], 32);
 }
+
+#[test]
+fn a_cell_too_long_for_excel_is_refused_without_repeating_it() {
+    let long = "x".repeat(100_000);
+    let header: &[(&str, &str)] = &[("A1", "所在组织编码"), ("B1", &long), ("C1", "人员类别")];
+    let e = read_bytes(&xlsx(&sheet_xml("A1:C1", &[(1, header)])), Format::Xlsx, &PEOPLE).unwrap_err();
+    let text = e.to_string();
+    assert!(text.starts_with("第 1 行 B 列：单元格有 100,000 个字符"), "{}", &text[..200.min(text.len())]);
+    assert!(text.len() < 1_000, "{} bytes", text.len());
+}
