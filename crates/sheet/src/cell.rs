@@ -3,28 +3,44 @@
 //! Excel stores numbers as floats and dates as serial numbers; a ledger wants
 //! `13800138000`, not `1.38e10`, and `2024-07-01`, not `45474`.
 
-use calamine::{Data, ExcelDateTime};
+use calamine::{DataRef, ExcelDateTime};
 use time::{Date, Month};
 
 use qizhi_core::date::{from_excel_serial, iso};
+
+use crate::limits::{MAX_CELL_CHARS, thousands};
 
 /// Excel keeps 15 significant digits: a whole number of 16 or more digits
 /// (an ID or bank card number typed as a number) has already lost its tail.
 const EXACT_LIMIT: f64 = 1e15;
 
 /// The trimmed text of a cell, or why it cannot be used.
-pub(crate) fn text(data: &Data) -> Result<String, String> {
+pub(crate) fn text(data: &DataRef<'_>) -> Result<String, String> {
     match data {
-        Data::Empty => Ok(String::new()),
-        Data::String(s) => Ok(s.trim().to_string()),
-        Data::Int(i) => Ok(i.to_string()),
-        Data::Float(f) => number(*f),
-        Data::Bool(b) => Ok(if *b { "TRUE" } else { "FALSE" }.to_string()),
-        Data::DateTime(dt) => datetime(dt),
-        Data::DateTimeIso(s) => Ok(iso_datetime(s.trim())),
-        Data::DurationIso(s) => Ok(s.trim().to_string()),
-        Data::Error(e) => Err(format!("单元格是错误值 {e}，请改为实际内容 (the cell holds an Excel error)")),
+        DataRef::Empty => Ok(String::new()),
+        DataRef::String(s) => limited(s.trim()),
+        DataRef::SharedString(s) => limited(s.trim()),
+        DataRef::Int(i) => Ok(i.to_string()),
+        DataRef::Float(f) => number(*f),
+        DataRef::Bool(b) => Ok(if *b { "TRUE" } else { "FALSE" }.to_string()),
+        DataRef::DateTime(dt) => datetime(dt),
+        DataRef::DateTimeIso(s) => Ok(iso_datetime(s.trim())),
+        DataRef::DurationIso(s) => limited(s.trim()),
+        DataRef::Error(e) => Err(format!("单元格是错误值 {e}，请改为实际内容 (the cell holds an Excel error)")),
     }
+}
+
+/// The text of a cell, or why it is too long for one: no copy is made of
+/// text past [`MAX_CELL_CHARS`], and no message repeats it.
+pub(crate) fn limited(text: &str) -> Result<String, String> {
+    if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
+        let chars = thousands(text.chars().count() as u64);
+        let max = thousands(MAX_CELL_CHARS as u64);
+        return Err(format!(
+            "单元格有 {chars} 个字符，超过 Excel 单元格最多 {max} 个字符的限制 (the cell holds {chars} characters, more than {max})"
+        ));
+    }
+    Ok(text.to_string())
 }
 
 /// A number without exponent and without Excel's binary noise.
@@ -117,6 +133,7 @@ mod tests {
         assert_eq!(datetime(&epoch_1904).unwrap(), "2024-07-01");
         assert_eq!(iso_datetime("2024-07-01T00:00:00"), "2024-07-01");
         assert_eq!(iso_datetime("2024-07-01T08:30:00"), "2024-07-01 08:30:00");
-        assert!(text(&Data::Error(calamine::CellErrorType::NA)).is_err());
+        assert!(text(&DataRef::Error(calamine::CellErrorType::NA)).is_err());
+        assert_eq!(text(&DataRef::SharedString(" 张三 ")).unwrap(), "张三");
     }
 }

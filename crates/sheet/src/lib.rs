@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod format;
 pub mod import;
+pub mod limits;
 pub mod read;
 pub mod row;
 // stars

@@ -3,19 +3,22 @@
 //! The first non-empty row is the header. Every header must name a column of
 //! the sheet and every required column must be present; otherwise nothing is
 //! read, since a misread header would put values into the wrong fields.
+//!
+//! Files are read a row at a time within the limits of [`crate::limits`],
+//! checked before the memory they guard is spent.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::Cursor;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use calamine::{Reader, Xlsx, open_workbook_from_rs};
-
-use crate::cell;
+use crate::cell::limited;
 use crate::columns::Sheet;
 use crate::error::{CellError, FileErrors, column_letter};
 use crate::format::Format;
-use crate::row::{Layout, Row};
+use crate::limits::{MAX_COLUMNS, MAX_ROWS, thousands};
+use crate::row::{Layout, Row, offset};
+
+mod xlsx;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -43,7 +46,7 @@ pub fn read_bytes(bytes: &[u8], format: Format, sheet: &Sheet) -> Result<Vec<Row
     }
     let mut assembler = Assembler::new(sheet);
     if bytes.starts_with(ZIP_MAGIC) {
-        read_xlsx(bytes, &mut assembler)?;
+        xlsx::read(bytes, &mut assembler)?;
     } else if format == Format::Xlsx {
         return Err(FileErrors::file(
             "不是有效的 .xlsx 文件，请在 Excel 或 WPS 中另存为 .xlsx 后再导入 \
@@ -53,32 +56,6 @@ pub fn read_bytes(bytes: &[u8], format: Format, sheet: &Sheet) -> Result<Vec<Row
         read_csv(bytes, &mut assembler)?;
     }
     assembler.finish()
-}
-
-fn read_xlsx(bytes: &[u8], assembler: &mut Assembler) -> Result<(), FileErrors> {
-    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
-        FileErrors::file(format!("无法打开 .xlsx 文件，文件可能已损坏：{e} (cannot open the workbook)"))
-    })?;
-    let range = match book.worksheet_range_at(0) {
-        None => {
-            return Err(FileErrors::file("工作簿中没有工作表 (the workbook has no worksheet)"));
-        }
-        Some(Err(e)) => {
-            return Err(FileErrors::file(format!("无法读取第一个工作表：{e} (cannot read the first worksheet)")));
-        }
-        Some(Ok(range)) => range,
-    };
-    let Some((first_row, first_col)) = range.start() else {
-        return Ok(());
-    };
-    for (i, cells) in range.rows().enumerate() {
-        // Pad the columns left of the used range so an index is the column's
-        // place in the worksheet, and letters come out right.
-        let mut texts = vec![Ok(String::new()); first_col as usize];
-        texts.extend(cells.iter().map(cell::text));
-        assembler.push(first_row as usize + i + 1, texts)?;
-    }
-    Ok(())
 }
 
 fn read_csv(bytes: &[u8], assembler: &mut Assembler) -> Result<(), FileErrors> {
@@ -97,30 +74,78 @@ fn read_csv(bytes: &[u8], assembler: &mut Assembler) -> Result<(), FileErrors> {
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     // Excel's "Unicode text" export is tab-separated.
     let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let builder = || {
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes())
+    };
+    // The records are counted first, which is quick, so a file of too many
+    // rows is refused before any is kept.
+    let records = count_records(builder());
+    if records > MAX_ROWS + 1 {
+        return Err(too_many_rows(records - 1));
+    }
+    let mut reader = builder();
     let mut record = csv::StringRecord::new();
     // The parser counts physical lines; Excel shows a quoted cell with line
     // breaks as one row, so those breaks are subtracted.
     let mut breaks_in_cells = 0;
+    // Line breaks are counted here, as Excel counts them (a lone CR is one
+    // too, which the parser's own line numbers leave out): up to `counted.0`
+    // the text has `counted.1` lines.
+    let mut counted = (0, 1);
+    let mut line_at = |byte: usize| {
+        let byte = byte.clamp(counted.0, text.len());
+        counted = (byte, counted.1 + breaks(text.as_bytes(), counted.0, byte));
+        counted.1
+    };
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return Ok(()),
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = e.position().map(|p| line_at(p.byte() as usize)).unwrap_or(0);
                 return Err(FileErrors::from(CellError {
-                    line,
+                    line: line.saturating_sub(breaks_in_cells).max(1),
                     ..CellError::file(format!("无法解析 CSV：{e} (malformed CSV)"))
                 }));
             }
         }
-        let physical = record.position().map(|p| start_line(text, p.byte() as usize, p.line() as usize)).unwrap_or(1);
+        let physical = record
+            .position()
+            .map(|p| {
+                let byte = p.byte() as usize;
+                start_line(text, byte, line_at(byte))
+            })
+            .unwrap_or(1);
         let line = physical.saturating_sub(breaks_in_cells).max(1);
-        breaks_in_cells += record.iter().map(|f| f.matches('\n').count()).sum::<usize>();
-        let texts = record.iter().map(|f| Ok(unguard(f.trim()).trim().to_string())).collect();
+        breaks_in_cells += record.iter().map(|f| breaks(f.as_bytes(), 0, f.len())).sum::<usize>();
+        let texts = record.iter().map(|f| limited(unguard(f.trim()).trim())).collect();
         assembler.push(line, texts)?;
     }
+}
+
+/// The records with any text, the header among them; counting stops at a
+/// malformed record, which reading then reports.
+fn count_records(mut reader: csv::Reader<&[u8]>) -> usize {
+    let mut record = csv::ByteRecord::new();
+    let mut n = 0;
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        // The text is UTF-8, so a field is blank exactly when its bytes are.
+        if record.iter().any(|f| !f.trim_ascii().is_empty() && !is_blank(f)) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Whether UTF-8 text is only white space (beyond ASCII too, as `trim` sees it).
+fn is_blank(field: &[u8]) -> bool {
+    std::str::from_utf8(field).is_ok_and(|t| t.trim().is_empty())
+}
+
+/// The line breaks in `bytes[from..to]`: LF, CR LF and a lone CR each count
+/// once (a CR is counted at its LF, which may lie past `to`).
+fn breaks(bytes: &[u8], from: usize, to: usize) -> usize {
+    (from..to).filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))).count()
 }
 
 /// The line a record starts on. The parser reports the position where it
@@ -154,6 +179,9 @@ struct Header {
     layout: Arc<Layout>,
     /// The column key of each file column; `None` for columns with an empty header.
     keys: Vec<Option<&'static str>>,
+    /// The slot of each file column in the rows' layout; `None` for columns
+    /// that are not part of it.
+    slots: Vec<Option<usize>>,
 }
 
 /// Turns the rows of a file, whatever its format, into `Row`s.
@@ -161,29 +189,91 @@ struct Assembler<'s> {
     sheet: &'s Sheet,
     header: Option<Header>,
     rows: Vec<Row>,
+    /// Data rows seen, kept or not: past [`MAX_ROWS`] they are only counted.
+    data_rows: usize,
     errors: FileErrors,
     /// Headerless columns already reported, so each is reported once.
     headerless: BTreeSet<usize>,
+    /// The text and slot ends of the row being built, reused for every row.
+    text: String,
+    ends: Vec<u32>,
 }
 
 type Cell = Result<String, String>;
 
+fn is_empty(cell: &Cell) -> bool {
+    matches!(cell, Ok(t) if t.is_empty())
+}
+
+/// The refusal of a file of more than [`MAX_ROWS`] data rows.
+fn too_many_rows(data_rows: usize) -> FileErrors {
+    FileErrors::file(format!(
+        "文件有 {} 行数据，超过了每次导入最多 {} 行的上限：请分成几个文件分别导入 \
+         (the file has {} data rows, more than the limit of {}: split it into several files)",
+        thousands(data_rows as u64),
+        thousands(MAX_ROWS as u64),
+        thousands(data_rows as u64),
+        thousands(MAX_ROWS as u64),
+    ))
+}
+
+/// The refusal of a cell with content right of the last column read.
+fn beyond_columns(line: usize, index: usize) -> FileErrors {
+    FileErrors::from(CellError {
+        line,
+        column: column_letter(index),
+        header: String::new(),
+        message: format!(
+            "超出了可读取的范围：台账最多读取 {MAX_COLUMNS} 列（A 到 {} 列），这是第 {} 列。\
+             台账的列都在此范围内，请删除此处多余的内容 \
+             (a cell in column {} (number {}): at most {MAX_COLUMNS} columns are read, up to {}; delete it)",
+            column_letter(MAX_COLUMNS - 1),
+            index + 1,
+            column_letter(index),
+            index + 1,
+            column_letter(MAX_COLUMNS - 1),
+        ),
+    })
+}
+
 impl<'s> Assembler<'s> {
     fn new(sheet: &'s Sheet) -> Self {
-        Self { sheet, header: None, rows: Vec::new(), errors: FileErrors::new(), headerless: BTreeSet::new() }
+        Self {
+            sheet,
+            header: None,
+            rows: Vec::new(),
+            data_rows: 0,
+            errors: FileErrors::new(),
+            headerless: BTreeSet::new(),
+            text: String::new(),
+            ends: Vec::new(),
+        }
     }
 
     /// Takes one row of the file; `line` is its Excel row number. Fails when
-    /// the header is wrong, which ends reading.
+    /// the header is wrong or a cell lies beyond [`MAX_COLUMNS`], which ends
+    /// reading.
     fn push(&mut self, line: usize, cells: Vec<Cell>) -> Result<(), FileErrors> {
-        if cells.iter().all(|c| matches!(c, Ok(t) if t.is_empty())) {
+        if cells.iter().all(is_empty) {
             return Ok(());
+        }
+        if let Some(i) = (MAX_COLUMNS..cells.len()).find(|&i| !is_empty(&cells[i])) {
+            return Err(beyond_columns(line, i));
         }
         if self.header.is_none() {
             self.header = Some(self.header_row(line, cells)?);
-        } else {
-            self.data_row(line, cells);
+            return Ok(());
         }
+        self.data_rows += 1;
+        if self.data_rows > MAX_ROWS {
+            // Only counted from here on, so the refusal can say how many.
+            if !self.rows.is_empty() {
+                self.rows = Vec::new();
+                self.errors = FileErrors::new();
+            }
+            return Ok(());
+        }
+        self.data_row(line, cells);
         Ok(())
     }
 
@@ -191,16 +281,27 @@ impl<'s> Assembler<'s> {
         let sheet = self.sheet;
         let mut errors = FileErrors::new();
         let mut keys = Vec::with_capacity(cells.len());
+        let mut slots = Vec::with_capacity(cells.len());
         let mut layout = Layout::default();
         let expected = || sheet.columns.iter().map(|c| c.zh).collect::<Vec<_>>().join("、");
         for (i, cell) in cells.into_iter().enumerate() {
-            let text = cell.unwrap_or_else(|e| e);
+            let text = match cell {
+                Ok(text) => text,
+                Err(message) => {
+                    errors.push(CellError { line, column: column_letter(i), header: String::new(), message });
+                    keys.push(None);
+                    slots.push(None);
+                    continue;
+                }
+            };
             if text.is_empty() {
                 keys.push(None);
+                slots.push(None);
                 continue;
             }
             let error = |message: String| CellError { line, column: column_letter(i), header: text.clone(), message };
             let matched = sheet.match_header(&text);
+            let mut slot = None;
             match matched {
                 None => errors.push(error(format!(
                     "无法识别的表头 “{text}”。{}表的列为：{} (unknown column)",
@@ -215,11 +316,13 @@ impl<'s> Assembler<'s> {
                             c.zh
                         )));
                     } else {
+                        slot = Some(layout.columns.len());
                         layout.columns.push((c.key, i));
                     }
                 }
             }
             keys.push(matched.map(|c| c.key));
+            slots.push(slot);
         }
         if layout.columns.is_empty() {
             // Nothing matched: listing every cell would bury the likely cause.
@@ -247,19 +350,27 @@ impl<'s> Assembler<'s> {
                 });
             }
         }
-        errors.into_result(Header { layout: Arc::new(layout), keys })
+        errors.into_result(Header { layout: Arc::new(layout), keys, slots })
     }
 
     fn data_row(&mut self, line: usize, cells: Vec<Cell>) {
         let Some(header) = &self.header else {
             return;
         };
-        let mut values = BTreeMap::new();
+        // The slots follow the file's column order, so the text of each is
+        // appended as its column comes.
+        self.text.clear();
+        self.ends.clear();
         for (i, cell) in cells.into_iter().enumerate() {
+            let slot = header.slots.get(i).copied().flatten();
             match (header.keys.get(i).copied().flatten(), cell) {
-                (Some(key), Ok(text)) => {
-                    if !text.is_empty() {
-                        values.insert(key, text);
+                (Some(_), Ok(text)) => {
+                    if let Some(slot) = slot {
+                        while self.ends.len() < slot {
+                            self.ends.push(offset(self.text.len()));
+                        }
+                        self.text.push_str(&text);
+                        self.ends.push(offset(self.text.len()));
                     }
                 }
                 (Some(key), Err(message)) => self.errors.push(CellError {
@@ -283,7 +394,10 @@ impl<'s> Assembler<'s> {
                 }
             }
         }
-        self.rows.push(Row::from_file(line, values, Arc::clone(&header.layout)));
+        while self.ends.len() < header.layout.columns.len() {
+            self.ends.push(offset(self.text.len()));
+        }
+        self.rows.push(Row::from_file(line, Arc::clone(&header.layout), &self.text, &self.ends));
     }
 
     fn finish(self) -> Result<Vec<Row>, FileErrors> {
@@ -292,6 +406,9 @@ impl<'s> Assembler<'s> {
                 "文件是空的：第一行应为表头（{}）(the file is empty)",
                 self.sheet.headers().join("、")
             )));
+        }
+        if self.data_rows > MAX_ROWS {
+            return Err(too_many_rows(self.data_rows));
         }
         self.errors.into_result(self.rows)
     }
@@ -317,6 +434,14 @@ mod tests {
         // Row 2 is empty; row 3 has a cell with a line break.
         assert_eq!(lines, [3, 4]);
         assert_eq!(rows[0].text("name"), "two\nlines");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_in_excel() {
+        let rows = csv("组织编码,组织名称,组织类别\rA,a,党委\r\rB,\"b\rc\",党支部\r[\nC,c,党支部\n").unwrap();
+        let lines: Vec<_> = rows.iter().map(|r| r.line).collect();
+        // Row 3 is empty, row 4 has a cell with a line break; "[" is row 5.
+        assert_eq!(lines, [2, 4, 5, 6]);
     }
 
     #[test]

@@ -304,8 +304,9 @@ mod tests {
         );
         let fields: Vec<_> = task_row(&bad).unwrap_err().errors.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["code", "progress", "kind", "year"]);
-        let mut over = good(4, "B");
-        over.cells.insert("progress", "120".into());
+        let mut cells: BTreeMap<_, _> = good(4, "B").cells().map(|(k, v)| (k, v.to_string())).collect();
+        cells.insert("progress", "120".into());
+        let over = Row::new(4, cells);
         let e = tasks(&[good(2, "A"), good(3, "A"), over]).unwrap_err();
         let found: Vec<(usize, &str)> = e.errors.iter().map(|e| (e.line, e.column.as_str())).collect();
         // Rows built in code take the sheet's letters: code is A, progress P.

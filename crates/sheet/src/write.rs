@@ -35,9 +35,12 @@ pub enum WriteError {
     Csv(#[from] csv::Error),
     #[error("第 {line} 行有 {got} 个单元格，应为 {expected} 个 (row {line} has {got} cells, expected {expected})")]
     Width { line: usize, expected: usize, got: usize },
+    /// An .xlsx worksheet holds 1,048,576 rows, the header among them.
     #[error(
-        "超过 .xlsx 每个工作表最多 1,048,576 行的限制：请改用 CSV，或按组织分批导出 \
-         (too many rows for .xlsx: use CSV or export per unit)"
+        "要导出的数据超过 1,048,575 行：一个 .xlsx 工作表最多 1,048,576 行（含表头）。\
+         请改为导出 CSV（没有行数限制），或只导出其中一个组织及其下级（网页上选择组织，命令行用 --org） \
+         (more than 1,048,575 rows: an .xlsx worksheet holds 1,048,576 with the header; \
+         export as CSV, which has no such limit, or a single unit and those under it with --org)"
     )]
     TooManyRows,
 }
@@ -119,12 +122,7 @@ impl<W: Write + Send> Writer<W> {
         }
         match &mut self.out {
             Out::Xlsx { book, .. } => {
-                let Ok(row) = u32::try_from(line - 1) else {
-                    return Err(WriteError::TooManyRows);
-                };
-                if row > LAST_ROW {
-                    return Err(WriteError::TooManyRows);
-                }
+                let row = xlsx_row(line)?;
                 let ws = book.worksheet_from_index(0)?;
                 for (col, text) in cells.iter().enumerate() {
                     let text = text.as_ref();
@@ -164,6 +162,14 @@ impl<W: Write + Send> Writer<W> {
                 Ok(target)
             }
         }
+    }
+}
+
+/// The 0-based worksheet row of Excel row `line`, if a worksheet has it.
+fn xlsx_row(line: usize) -> Result<u32, WriteError> {
+    match u32::try_from(line - 1) {
+        Ok(row) if row <= LAST_ROW => Ok(row),
+        _ => Err(WriteError::TooManyRows),
     }
 }
 
@@ -312,6 +318,17 @@ mod tests {
         assert_eq!(guard("+86 138 0013 8000"), "'+86 138 0013 8000");
         assert_eq!(guard("-5"), "-5");
         assert_eq!(guard("张三"), "张三");
+    }
+
+    #[test]
+    fn the_last_worksheet_row_is_written_and_the_next_refused_with_advice() {
+        assert_eq!(xlsx_row(2).unwrap(), 1);
+        assert_eq!(xlsx_row(1_048_576).unwrap(), LAST_ROW);
+        let e = xlsx_row(1_048_577).unwrap_err();
+        assert!(matches!(e, WriteError::TooManyRows));
+        let text = e.to_string();
+        assert!(text.contains("CSV") && text.contains("--org") && text.contains("1,048,575"), "{text}");
+        assert!(xlsx_row(usize::MAX).is_err());
     }
 
     #[test]

@@ -29,9 +29,16 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// A write refused because of what was asked, not a server fault: an export
+/// too long for one .xlsx worksheet. The user can fix it (CSV, one unit).
+fn asked_too_much(e: &anyhow::Error) -> Option<&qizhi_sheet::WriteError> {
+    e.downcast_ref::<qizhi_sheet::WriteError>().filter(|w| matches!(w, qizhi_sheet::WriteError::TooManyRows))
+}
+
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
+            AppError::Internal(e) if asked_too_much(e).is_some() => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -43,6 +50,7 @@ impl AppError {
 
     fn code(&self) -> &'static str {
         match self {
+            AppError::Internal(e) if asked_too_much(e).is_some() => "invalid",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
@@ -55,6 +63,9 @@ impl AppError {
     /// What the user may read: never the cause of a server fault.
     pub fn public_message(&self) -> String {
         match self {
+            AppError::Internal(e) if asked_too_much(e).is_some() => {
+                asked_too_much(e).map(ToString::to_string).unwrap_or_default()
+            }
             AppError::Internal(e) => {
                 tracing::error!("internal error: {e:#}");
                 "服务器内部错误，请稍后再试或联系管理员 (internal error)".into()
