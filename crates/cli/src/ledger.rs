@@ -32,6 +32,9 @@ pub async fn import(store: &Store, kind: &str, file: &Path) -> anyhow::Result<()
                 "导入完成 (imported): 新增 {} 条，更新 {} 条 ({} created, {} updated)",
                 s.created, s.updated, s.created, s.updated
             );
+            for w in ledgers::warnings(&s) {
+                println!("注意 (note): {w}");
+            }
             Ok(())
         }
         Err(e) => report(e),
@@ -40,7 +43,7 @@ pub async fn import(store: &Store, kind: &str, file: &Path) -> anyhow::Result<()
 
 fn report(e: ImportError) -> anyhow::Result<()> {
     match e {
-        ImportError::File(errors) => {
+        ImportError::File(errors) | ImportError::Refused { errors, .. } => {
             eprintln!("{errors}");
             anyhow::bail!("导入失败，未写入任何数据 (import failed, nothing was written)")
         }

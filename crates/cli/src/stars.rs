@@ -42,7 +42,7 @@ pub async fn import(store: &Store, file: &Path, id: Option<i64>, stage: Option<&
             println!("已导入 {n} 个党支部的{}评分 (imported): {}", stage.zh(), c.name);
             Ok(())
         }
-        Err(ImportError::File(errors)) => {
+        Err(ImportError::File(errors) | ImportError::Refused { errors, .. }) => {
             eprintln!("{errors}");
             anyhow::bail!("导入失败，未写入任何数据 (import failed, nothing was written)")
         }

@@ -19,5 +19,6 @@ pub mod person;
 pub mod stars;
 pub mod tasks;
 pub mod teams;
+pub mod text;
 
 pub use error::{FieldError, Invalid};

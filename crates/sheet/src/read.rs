@@ -253,7 +253,14 @@ impl<'s> Assembler<'s> {
     /// Takes one row of the file; `line` is its Excel row number. Fails when
     /// the header is wrong or a cell lies beyond [`MAX_COLUMNS`], which ends
     /// reading.
-    fn push(&mut self, line: usize, cells: Vec<Cell>) -> Result<(), FileErrors> {
+    fn push(&mut self, line: usize, mut cells: Vec<Cell>) -> Result<(), FileErrors> {
+        for cell in &mut cells {
+            if let Ok(text) = cell
+                && let Some(message) = qizhi_core::text::refusal(text)
+            {
+                *cell = Err(message);
+            }
+        }
         if cells.iter().all(is_empty) {
             return Ok(());
         }
@@ -421,6 +428,12 @@ mod tests {
 
     fn csv(text: &str) -> Result<Vec<Row>, FileErrors> {
         read_bytes(text.as_bytes(), Format::Csv, &UNITS)
+    }
+
+    #[test]
+    fn a_control_character_in_a_cell_is_named_by_row_and_column() {
+        let e = csv("组织编码,组织名称,组织类别\nFJ,福建\u{0}党委,党委\n").unwrap_err().to_string();
+        assert!(e.contains("第 2 行 B 列") && e.contains("控制字符"), "{e}");
     }
 
     #[test]

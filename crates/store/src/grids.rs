@@ -19,7 +19,7 @@ pub(crate) async fn upsert_grid(
     f: &GridFields,
     contact: Option<UnitId>,
     delta: &mut RollupDelta,
-) -> StoreResult<Grid> {
+) -> StoreResult<(Grid, Option<Grid>)> {
     let now = now_ms();
     let old = sqlx::query(&format!("SELECT {GRID_COLS} FROM grids WHERE code = $1"))
         .bind(f.code.as_str())
@@ -71,7 +71,7 @@ pub(crate) async fn upsert_grid(
         covered,
     };
     delta.add(&unit.lineage(), &grid_contributions(&grid), 1);
-    Ok(grid)
+    Ok((grid, old))
 }
 
 /// Inserts a scenario or, when its code exists, updates it.
@@ -80,7 +80,7 @@ pub(crate) async fn upsert_scenario(
     unit: &Unit,
     f: &ScenarioFields,
     delta: &mut RollupDelta,
-) -> StoreResult<Scenario> {
+) -> StoreResult<(Scenario, Option<Scenario>)> {
     let now = now_ms();
     let old = sqlx::query(&format!("SELECT {SCENARIO_COLS} FROM scenarios WHERE code = $1"))
         .bind(f.code.as_str())
@@ -116,13 +116,14 @@ pub(crate) async fn upsert_scenario(
         .try_get(0)?,
     };
     delta.add(&unit.lineage(), &scenario_contributions(), 1);
-    Ok(Scenario {
+    let new = Scenario {
         id: ScenarioId(id),
         unit_id: unit.id,
         code: f.code.clone(),
         name: f.name.clone(),
         description: f.description.clone(),
-    })
+    };
+    Ok((new, old))
 }
 
 impl Store {
@@ -134,7 +135,7 @@ impl Store {
             units::get(&mut tx, c).await?;
         }
         let mut delta = RollupDelta::default();
-        let g = upsert_grid(&mut tx, &unit, f, contact, &mut delta).await?;
+        let (g, _) = upsert_grid(&mut tx, &unit, f, contact, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
         let entry = Entry {
             action: "save",
@@ -154,7 +155,7 @@ impl Store {
         let mut tx = self.write().await?;
         let unit = units::get(&mut tx, unit).await?;
         let mut delta = RollupDelta::default();
-        let s = upsert_scenario(&mut tx, &unit, f, &mut delta).await?;
+        let (s, _) = upsert_scenario(&mut tx, &unit, f, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
         let entry = Entry {
             action: "save",

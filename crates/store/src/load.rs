@@ -97,6 +97,16 @@ impl From<sqlx::Error> for LoadError {
 pub struct LoadSummary {
     pub created: usize,
     pub updated: usize,
+    /// People created without an ID number: nothing matches them to a
+    /// person already stored, so importing the same rows again adds them again.
+    pub without_id_number: usize,
+}
+
+impl LoadSummary {
+    /// Counts one record written: an update when it existed before.
+    pub fn count(&mut self, existed: bool) {
+        if existed { self.updated += 1 } else { self.created += 1 }
+    }
 }
 
 const PEOPLE_CHUNK: usize = 400;
@@ -192,7 +202,10 @@ impl Store {
                     }
                     summary.updated += 1;
                 }
-                None => fresh.push((unit, &row.fields)),
+                None => {
+                    summary.without_id_number += usize::from(row.fields.id_number.is_none());
+                    fresh.push((unit, &row.fields));
+                }
             }
         }
         for chunk in fresh.chunks(PEOPLE_CHUNK) {
@@ -208,34 +221,36 @@ impl Store {
             progress(done.min(total), total);
         }
         for (row, unit, contact) in grid_rows {
-            let g = grids::upsert_grid(&mut tx, &unit, &row.fields, contact, &mut delta).await?;
+            let (g, old) = grids::upsert_grid(&mut tx, &unit, &row.fields, contact, &mut delta).await?;
             if let Some(t) = trail.as_mut() {
+                let (action, verb) = if old.is_some() { ("update", "修改") } else { ("create", "新增") };
                 t.push(Entry {
-                    action: "save",
+                    action,
                     object_kind: "grid",
                     object_id: g.id.to_string(),
                     unit_path: Some(unit.path.clone()),
-                    summary: format!("导入：保存网格 {}（{}）", g.name, g.code),
-                    before: None,
+                    summary: format!("导入：{verb}网格 {}（{}）", g.name, g.code),
+                    before: old.as_ref().and_then(json),
                     after: json(&g),
                 });
             }
-            summary.created += 1;
+            summary.count(old.is_some());
         }
         for (row, unit) in scenario_rows {
-            let sc = grids::upsert_scenario(&mut tx, &unit, &row.fields, &mut delta).await?;
+            let (sc, old) = grids::upsert_scenario(&mut tx, &unit, &row.fields, &mut delta).await?;
             if let Some(t) = trail.as_mut() {
+                let (action, verb) = if old.is_some() { ("update", "修改") } else { ("create", "新增") };
                 t.push(Entry {
-                    action: "save",
+                    action,
                     object_kind: "scenario",
                     object_id: sc.id.to_string(),
                     unit_path: Some(unit.path.clone()),
-                    summary: format!("导入：保存生产场景 {}（{}）", sc.name, sc.code),
-                    before: None,
+                    summary: format!("导入：{verb}生产场景 {}（{}）", sc.name, sc.code),
+                    before: old.as_ref().and_then(json),
                     after: json(&sc),
                 });
             }
-            summary.created += 1;
+            summary.count(old.is_some());
         }
         // -- brands (issue 4): after units and people, which they refer to.
         let actor = self.actor.as_ref().map(|a| a.username.clone());

@@ -202,6 +202,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("imports.submit", "上传并导入", "Upload and import"),
     ("imports.done", "导入成功。", "Import complete."),
     ("imports.rows_written", "已写入 {n} 行", "{n} rows written"),
+    ("imports.created", "新增 {n} 条", "{n} created"),
+    ("imports.updated", "更新 {n} 条", "{n} updated"),
     ("imports.failed", "导入未完成，未写入任何数据。", "Import failed: nothing was written."),
     ("imports.rows_checked", "共检查 {n} 行", "{n} rows checked"),
     ("imports.error_count", "{n} 处错误", "{n} errors"),

@@ -32,6 +32,10 @@ pub enum ImportError {
     /// Problems to fix in the file, by row and column.
     #[error("{0}")]
     File(FileErrors),
+    /// Rows touching units outside the importer's scope (their paths), and
+    /// every other problem of the file.
+    #[error("{errors}")]
+    Refused { errors: FileErrors, paths: Vec<String> },
     #[error(transparent)]
     Store(#[from] qizhi_store::StoreError),
 }
@@ -57,69 +61,108 @@ pub async fn prepare(
     let mut refs: Vec<(usize, &'static str, String)> = vec![];
     // Problems found while resolving a row's references (the task ledger's people).
     let mut extra: Vec<crate::task_ledger::Problem> = vec![];
+    // Every problem of the file is reported at once: rows that fail their own
+    // checks still have their unit references checked from the raw cells.
+    let mut errors = FileErrors::new();
+    let mut unconverted = |e: FileErrors, keys: &[&'static str], refs: &mut Vec<(usize, &'static str, String)>| {
+        errors.merge(e);
+        for row in &rows {
+            for &key in keys {
+                if let Some(code) = row.get(key).map(str::trim).filter(|c| !c.is_empty()) {
+                    refs.push((row.line, key, code.to_string()));
+                }
+            }
+        }
+    };
     match kind {
-        "units" => {
-            for (line, r) in qizhi_sheet::import::units(&rows).map_err(ImportError::File)? {
-                refs.push((line, "code", r.fields.code.clone()));
-                if let Some(p) = &r.parent_code {
-                    refs.push((line, "parent_code", p.clone()));
+        "units" => match qizhi_sheet::import::units(&rows) {
+            Err(e) => unconverted(e, &["code", "parent_code"], &mut refs),
+            Ok(units) => {
+                for (line, r) in units {
+                    refs.push((line, "code", r.fields.code.clone()));
+                    if let Some(p) = &r.parent_code {
+                        refs.push((line, "parent_code", p.clone()));
+                    }
+                    batch.units.push(load::UnitRow { line, parent_code: r.parent_code, fields: r.fields });
                 }
-                batch.units.push(load::UnitRow { line, parent_code: r.parent_code, fields: r.fields });
             }
-        }
-        "people" => {
-            for (line, r) in qizhi_sheet::import::people(&rows).map_err(ImportError::File)? {
-                refs.push((line, "unit_code", r.unit_code.clone()));
-                batch.people.push(load::PersonRow { line, unit_code: r.unit_code, fields: r.fields });
-            }
-        }
-        "grids" => {
-            for (line, r) in qizhi_sheet::import::grids(&rows).map_err(ImportError::File)? {
-                refs.push((line, "unit_code", r.unit_code.clone()));
-                if let Some(c) = &r.contact_unit_code {
-                    refs.push((line, "contact_unit_code", c.clone()));
+        },
+        "people" => match qizhi_sheet::import::people(&rows) {
+            Err(e) => unconverted(e, &["unit_code"], &mut refs),
+            Ok(people) => {
+                for (line, r) in people {
+                    refs.push((line, "unit_code", r.unit_code.clone()));
+                    batch.people.push(load::PersonRow { line, unit_code: r.unit_code, fields: r.fields });
                 }
-                batch.grids.push(load::GridRow {
-                    line,
-                    unit_code: r.unit_code,
-                    fields: r.fields,
-                    contact_unit_code: r.contact_unit_code,
-                });
             }
-        }
-        // -- brands (issue 4)
+        },
+        "grids" => match qizhi_sheet::import::grids(&rows) {
+            Err(e) => unconverted(e, &["unit_code", "contact_unit_code"], &mut refs),
+            Ok(grids) => {
+                for (line, r) in grids {
+                    refs.push((line, "unit_code", r.unit_code.clone()));
+                    if let Some(c) = &r.contact_unit_code {
+                        refs.push((line, "contact_unit_code", c.clone()));
+                    }
+                    batch.grids.push(load::GridRow {
+                        line,
+                        unit_code: r.unit_code,
+                        fields: r.fields,
+                        contact_unit_code: r.contact_unit_code,
+                    });
+                }
+            }
+        },
         k if crate::ledgers_brands::KINDS.contains(&k) => {
             crate::ledgers_brands::prepare(store, k, &rows, &mut batch, &mut refs).await?;
         }
-        // -- tasks (issue 6)
         "tasks" => {
             extra =
                 crate::task_ledger::prepare(store, &rows, &mut batch, &mut refs).await.map_err(ImportError::File)?;
         }
-        _ => {
-            for (line, r) in qizhi_sheet::import::scenarios(&rows).map_err(ImportError::File)? {
-                refs.push((line, "unit_code", r.unit_code.clone()));
-                batch.scenarios.push(load::ScenarioRow { line, unit_code: r.unit_code, fields: r.fields });
+        _ => match qizhi_sheet::import::scenarios(&rows) {
+            Err(e) => unconverted(e, &["unit_code"], &mut refs),
+            Ok(scenarios) => {
+                for (line, r) in scenarios {
+                    refs.push((line, "unit_code", r.unit_code.clone()));
+                    batch.scenarios.push(load::ScenarioRow { line, unit_code: r.unit_code, fields: r.fields });
+                }
             }
-        }
+        },
     }
-    // Scope: every existing unit referenced must be one the importer may change.
+    // Scope: every existing unit referenced must be one the importer may
+    // change, and every other one must be a unit the file itself creates.
+    let org_kind = matches!(kind, "units" | "people" | "grids" | "scenarios");
+    let created: BTreeSet<&str> = match kind {
+        "units" => refs.iter().filter(|(_, key, _)| *key == "code").map(|(_, _, c)| c.as_str()).collect(),
+        _ => BTreeSet::new(),
+    };
     let codes: BTreeSet<&str> = refs.iter().map(|(_, _, c)| c.as_str()).collect();
     let mut allowed: HashMap<&str, bool> = HashMap::new();
+    let mut refused: BTreeSet<String> = BTreeSet::new();
     for code in codes {
         if let Some(u) = store.unit_by_code(code).await? {
-            allowed.insert(code, editable(&u));
+            let ok = editable(&u);
+            if !ok {
+                refused.insert(u.path);
+            }
+            allowed.insert(code, ok);
         }
     }
-    let mut errors = FileErrors::new();
     for (line, key, message) in extra {
         errors.push(cell_error(&rows, sheet, line, key, message));
     }
     for (line, key, code) in &refs {
-        if allowed.get(code.as_str()) == Some(&false) {
-            let message = format!("无权修改组织 “{code}” 的数据 (outside your scope)");
-            errors.push(cell_error(&rows, sheet, *line, key, message));
-        }
+        let message = match allowed.get(code.as_str()) {
+            Some(false) => format!("无权修改组织 “{code}” 的数据 (outside your scope)"),
+            // The brand and task loaders resolve units with their other checks,
+            // all reported together; the organization's ledgers are checked here.
+            None if org_kind && !created.contains(code.as_str()) => {
+                format!("组织编码 “{code}” 不存在 (no unit with this code)")
+            }
+            _ => continue,
+        };
+        errors.push(cell_error(&rows, sheet, *line, key, message));
     }
     // People are matched by ID number: a row naming someone who stands in a
     // unit the importer may not change would move or rewrite that person.
@@ -131,7 +174,11 @@ pub async fn prepare(
         let ok = match units.get(&person.unit_id) {
             Some(&ok) => ok,
             None => {
-                let ok = editable(&store.unit(person.unit_id).await?);
+                let unit = store.unit(person.unit_id).await?;
+                let ok = editable(&unit);
+                if !ok {
+                    refused.insert(unit.path);
+                }
                 units.insert(person.unit_id, ok);
                 ok
             }
@@ -144,7 +191,10 @@ pub async fn prepare(
     }
     if !errors.is_empty() {
         errors.sort();
-        return Err(ImportError::File(errors));
+        return Err(match refused.is_empty() {
+            true => ImportError::File(errors),
+            false => ImportError::Refused { errors, paths: refused.into_iter().collect() },
+        });
     }
     Ok((batch, rows))
 }
@@ -154,6 +204,18 @@ fn cell_error(rows: &[Row], sheet: &Sheet, line: usize, key: &str, message: Stri
         Some(r) => r.error(sheet, key, message),
         None => CellError { line, ..CellError::file(message) },
     }
+}
+
+/// What a person should know about an import that was written.
+pub fn warnings(summary: &LoadSummary) -> Vec<String> {
+    let mut out = vec![];
+    if summary.without_id_number > 0 {
+        out.push(format!(
+            "{} 名人员未填写身份证号，已按新增人员写入；再次导入这些行会再次新增，请补填身份证号后再导入更新              ({} people without an ID number were added as new; importing the same rows again adds them again)",
+            summary.without_id_number, summary.without_id_number
+        ));
+    }
+    out
 }
 
 /// Applies a prepared batch; the store's row problems come back as cell errors.

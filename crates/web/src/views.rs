@@ -665,6 +665,11 @@ pub struct ImportReport {
     pub kind: String,
     /// Rows written (ok) or rows read (not ok).
     pub rows: usize,
+    /// Of the rows written, new records and updated ones.
+    pub created: usize,
+    pub updated: usize,
+    /// What to know about what was written (see `ledgers::warnings`).
+    pub warnings: Vec<String>,
     /// Already formatted: "第 12 行 C 列（人员类别）：…". Nothing was written.
     pub errors: Vec<String>,
 }
@@ -874,6 +879,9 @@ pub(crate) mod tests {
             ok: false,
             kind: "people".into(),
             rows: 312,
+            created: 0,
+            updated: 0,
+            warnings: vec![],
             errors: vec![
                 "第 12 行 C 列（人员类别）：未知的人员类别 “党员x”，应为 正式党员/预备党员/团员/群众".into(),
                 "第 40 行 A 列（姓名）：不能为空".into(),
@@ -1065,7 +1073,15 @@ pub(crate) mod tests {
             assert!(html.contains(lang.label("未写入任何数据", "nothing was written")));
             assert!(html.contains(lang.label("3 处错误", "3 errors")));
 
-            let ok = ImportReport { ok: true, kind: "units".into(), rows: 236, errors: vec![] };
+            let ok = ImportReport {
+                ok: true,
+                kind: "units".into(),
+                rows: 236,
+                created: 200,
+                updated: 36,
+                warnings: vec![],
+                errors: vec![],
+            };
             let html = imports(lang, Some(ok)).render().unwrap();
             assert!(html.contains(lang.label("已写入 236 行", "236 rows written")));
             assert!(html.contains(lang.label("组织 ·", "Units ·")));

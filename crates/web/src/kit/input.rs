@@ -21,22 +21,11 @@ use crate::error::AppError;
 /// The largest form or JSON body read whole (uploads are multipart).
 pub const FORM_LIMIT: usize = 4 * 1024 * 1024;
 
-/// A character no field may hold.
-pub fn is_forbidden(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
-}
+use qizhi_core::text::is_forbidden;
 
 /// The field error for text holding a forbidden character, if it does.
 pub fn field_error(field: &str, text: &str) -> Option<FieldError> {
-    let at = text.chars().position(is_forbidden)?;
-    let code = text.chars().nth(at).map_or(0, u32::from);
-    Some(FieldError::new(
-        field,
-        format!(
-            "含有不可见的控制字符（第 {} 个字符，U+{code:04X}），请删除后重试 (contains a control character)",
-            at + 1
-        ),
-    ))
+    qizhi_core::text::refusal(text).map(|message| FieldError::new(field, message))
 }
 
 /// Refuses a multipart text field holding a forbidden character.

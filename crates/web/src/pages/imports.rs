@@ -70,7 +70,15 @@ pub async fn upload(
     let (name, bytes) = file
         .filter(|(_, b)| !b.is_empty())
         .ok_or_else(|| AppError::BadRequest("请选择要导入的文件 (choose a file)".into()))?;
-    let report = |ok: bool, rows: usize, errors: Vec<String>| ImportReport { ok, kind: kind.clone(), rows, errors };
+    let report = |ok: bool, rows: usize, errors: Vec<String>| ImportReport {
+        ok,
+        kind: kind.clone(),
+        rows,
+        created: 0,
+        updated: 0,
+        warnings: vec![],
+        errors,
+    };
     let report = match Format::from_name(&name) {
         Err(e) => report(false, 0, vec![e.to_string()]),
         Ok(format) => {
@@ -79,11 +87,23 @@ pub async fn upload(
                 Err(ImportError::File(errors)) => {
                     report(false, 0, errors.to_string().lines().map(str::to_string).collect())
                 }
+                Err(ImportError::Refused { errors, paths }) => {
+                    // Rows in units the importer may not change: a refusal, kept.
+                    for path in &paths {
+                        caller.deny(&state, "import", &kind, Some(path), AppError::forbidden()).await;
+                    }
+                    report(false, 0, errors.to_string().lines().map(str::to_string).collect())
+                }
                 Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),
                 Ok((batch, rows)) => {
                     match ledgers::apply(&caller.store(&state), &kind, &batch, &rows, &mut |_, _| {}).await {
-                        Ok(summary) => report(true, summary.created + summary.updated, vec![]),
-                        Err(ImportError::File(errors)) => {
+                        Ok(summary) => ImportReport {
+                            created: summary.created,
+                            updated: summary.updated,
+                            warnings: ledgers::warnings(&summary),
+                            ..report(true, summary.created + summary.updated, vec![])
+                        },
+                        Err(ImportError::File(errors) | ImportError::Refused { errors, .. }) => {
                             report(false, rows.len(), errors.to_string().lines().map(str::to_string).collect())
                         }
                         Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),

@@ -293,7 +293,9 @@ pub async fn upload(
         Err(e) => Err(vec![e.to_string()]),
         Ok(format) => match import(&caller.store(&state), &c, stage, &bytes, format, &allowed).await {
             Ok(n) => Ok(n),
-            Err(ImportError::File(errors)) => Err(errors.to_string().lines().map(str::to_string).collect()),
+            Err(ImportError::File(errors) | ImportError::Refused { errors, .. }) => {
+                Err(errors.to_string().lines().map(str::to_string).collect())
+            }
             Err(ImportError::Store(e)) => return Err(AppError::from(e).into()),
         },
     };
