@@ -98,13 +98,16 @@ impl Store {
                     .max_connections(8)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
-                            // WAL lets readers run beside the single writer; NORMAL sync is
-                            // durable across application crashes in WAL mode. An 8 MiB page
+                            // WAL lets readers run beside the single writer. FULL syncs the
+                            // WAL before every commit returns, so an acknowledged write
+                            // survives a power loss, not only a crash of the process (NORMAL
+                            // syncs only at checkpoints); it costs a sync per commit, measured
+                            // in docs/operations.md (`qizhi bench --durability`). An 8 MiB page
                             // cache per connection bounds the server's memory (8 connections);
                             // the operating system caches the file beyond that.
                             conn.execute(
                                 "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; \
-                                 PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; \
+                                 PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL; \
                                  PRAGMA cache_size=-8000;",
                             )
                             .await?;
