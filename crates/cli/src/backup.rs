@@ -65,14 +65,18 @@ pub async fn restore(db: &str, file: &Path, force: bool) -> anyhow::Result<()> {
         (Backend::Sqlite, Kind::Sqlite) => restore_sqlite(db, file, force).await?,
         (Backend::Postgres, Kind::PgDump) => restore_postgres(db, file, force).await?,
         (Backend::Sqlite, Kind::PgDump) => {
-            bail!("这是 PostgreSQL 的备份，只能恢复到 postgres:// 数据库 (a PostgreSQL backup restores into PostgreSQL only)")
+            bail!(
+                "这是 PostgreSQL 的备份，只能恢复到 postgres:// 数据库 (a PostgreSQL backup restores into PostgreSQL only)"
+            )
         }
         (Backend::Postgres, Kind::Sqlite) => {
             bail!("这是 SQLite 的备份，只能恢复到 sqlite:// 数据库 (a SQLite backup restores into SQLite only)")
         }
     }
     // The schema is brought up to date as on every start.
-    let store = Store::open(db).await.with_context(|| format!("恢复后迁移失败 (migrating after the restore) {}", redact(db)))?;
+    let store = Store::open(db)
+        .await
+        .with_context(|| format!("恢复后迁移失败 (migrating after the restore) {}", redact(db)))?;
     store.analyze().await?;
     let units: i64 = sqlx::query("SELECT COUNT(*) FROM units").fetch_one(store.pool()).await?.try_get(0)?;
     store.close().await;
@@ -97,7 +101,9 @@ async fn source(db: &str) -> anyhow::Result<Store> {
     let store = Store::connect(db).await.with_context(|| format!("打开数据库 (opening database) {}", redact(db)))?;
     let has_migrations = match store.backend() {
         Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
-        Backend::Postgres => "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = '_sqlx_migrations'",
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = '_sqlx_migrations'"
+        }
     };
     let n: i64 = sqlx::query(has_migrations).fetch_one(store.pool()).await?.try_get(0)?;
     ensure!(n == 1, "这不是旗帜的数据库 (not a Qizhi database: no migrations table): {}", redact(db));
@@ -106,7 +112,8 @@ async fn source(db: &str) -> anyhow::Result<Store> {
 
 async fn pg_dump(store: &Store, db: &str, partial: &Path) -> anyhow::Result<()> {
     // pg_dump refuses a server newer than itself; say so before it starts.
-    let server: i64 = sqlx::query("SELECT current_setting('server_version_num')::int8").fetch_one(store.pool()).await?.try_get(0)?;
+    let server: i64 =
+        sqlx::query("SELECT current_setting('server_version_num')::int8").fetch_one(store.pool()).await?.try_get(0)?;
     let tool = tool_major("pg_dump")?;
     ensure!(
         tool >= server / 10_000,
@@ -147,7 +154,7 @@ async fn restore_sqlite(db: &str, file: &Path, force: bool) -> anyhow::Result<()
                 .await?
                 .iter()
                 .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get::<i64, _>(2)? == 1)))
-            .collect::<Result<Vec<(i64, Vec<u8>, bool)>, sqlx::Error>>()?;
+                .collect::<Result<Vec<(i64, Vec<u8>, bool)>, sqlx::Error>>()?;
         conn.close().await?;
         known(Backend::Sqlite, &applied)
     }
@@ -197,18 +204,32 @@ async fn restore_sqlite(db: &str, file: &Path, force: bool) -> anyhow::Result<()
 
 /// Fails when another process (a running server) has the SQLite file open:
 /// every connection in WAL mode holds a shared lock on it, so an exclusive
-/// one is granted only to the last user.
+/// one is granted only to the last user. A process just closing its
+/// connections gets two seconds to let go.
 async fn unused(target: &Path) -> anyhow::Result<()> {
     let url = format!("sqlite://{}?mode=rw", target.display());
     let mut conn = sqlx::AnyConnection::connect(&url).await?;
-    let taken = sqlx::query("PRAGMA locking_mode=EXCLUSIVE").execute(&mut conn).await.is_ok()
-        && sqlx::query("PRAGMA busy_timeout=0").execute(&mut conn).await.is_ok()
-        && sqlx::query("BEGIN EXCLUSIVE").execute(&mut conn).await.is_ok()
-        && sqlx::query("SELECT COUNT(*) FROM sqlite_master").execute(&mut conn).await.is_ok();
+    let mut taken = Ok(());
+    for sql in [
+        "PRAGMA busy_timeout=2000",
+        "PRAGMA locking_mode=EXCLUSIVE",
+        "BEGIN EXCLUSIVE",
+        "SELECT COUNT(*) FROM sqlite_master",
+    ] {
+        if let Err(e) = sqlx::query(sql).execute(&mut conn).await {
+            taken = Err(e);
+            break;
+        }
+    }
     let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
     let _ = conn.close().await;
-    ensure!(taken, "数据库正在使用，请先停止服务 (the database is in use: stop the server first): {}", target.display());
-    Ok(())
+    match taken {
+        Ok(()) => Ok(()),
+        Err(e) if e.to_string().contains("locked") || e.to_string().contains("busy") => {
+            bail!("数据库正在使用，请先停止服务 (the database is in use: stop the server first): {}", target.display())
+        }
+        Err(e) => Err(anyhow::Error::new(e).context(format!("锁定目标数据库 (locking) {}", target.display()))),
+    }
 }
 
 async fn restore_postgres(db: &str, file: &Path, force: bool) -> anyhow::Result<()> {
@@ -333,7 +354,8 @@ enum Kind {
 fn magic(file: &Path) -> anyhow::Result<Kind> {
     use std::io::Read;
     let mut head = [0u8; 16];
-    let mut f = std::fs::File::open(file).with_context(|| format!("打开备份 (opening the backup) {}", file.display()))?;
+    let mut f =
+        std::fs::File::open(file).with_context(|| format!("打开备份 (opening the backup) {}", file.display()))?;
     let n = f.read(&mut head)?;
     if head[..n].starts_with(SQLITE_MAGIC) {
         Ok(Kind::Sqlite)
@@ -386,9 +408,7 @@ fn libpq(db: &str) -> (String, Option<String>) {
     let Some(at) = rest[..authority_end].rfind('@') else { return (db.to_string(), None) };
     let creds = &rest[..at];
     match creds.split_once(':') {
-        Some((user, password)) => {
-            (format!("{}{user}{}", &db[..s + 3], &rest[at..]), Some(percent_decode(password)))
-        }
+        Some((user, password)) => (format!("{}{user}{}", &db[..s + 3], &rest[at..]), Some(percent_decode(password))),
         None => (db.to_string(), None),
     }
 }
@@ -398,7 +418,10 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit()
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
         {
             let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
             out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));

@@ -14,12 +14,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use time::Date;
 use qizhi_core::ids::{TaskId, UnitId};
 use qizhi_core::org::{UnitFields, UnitKind, UnitStatus};
 use qizhi_core::tasks::{EntryFields, Priority, TaskFields, TaskKind, TaskStatus};
 use qizhi_store::{Backend, Store};
 use sqlx::Row;
+use time::Date;
 
 use super::{Report, Scratch};
 
