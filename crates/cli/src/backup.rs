@@ -30,6 +30,10 @@ pub async fn backup(db: &str, file: &Path) -> anyhow::Result<()> {
     let _ = std::fs::remove_file(&partial);
     let started = Instant::now();
     let store = source(db).await?;
+    // Created empty and readable by its owner only before anything is copied:
+    // a backup holds ID numbers, phones and password hashes. VACUUM INTO
+    // accepts an empty file, pg_dump writes into it.
+    private_file(&partial).with_context(|| format!("创建 (creating) {}", partial.display()))?;
     let result = match store.backend() {
         Backend::Sqlite => {
             // One read transaction of its own: the copy is the database as of
@@ -386,6 +390,14 @@ fn partial_of(file: &Path) -> PathBuf {
     let mut name = file.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".partial");
     file.with_file_name(name)
+}
+
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(|_| ())
 }
 
 /// Syncs a finished file, renames it into place and syncs its folder, so the
