@@ -2,6 +2,7 @@
 //! world, migrates, manages accounts, moves ledgers in and out as
 //! spreadsheets, and prints figures.
 
+mod backup;
 mod bench;
 mod config;
 mod demo;
@@ -118,6 +119,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a consistent copy of the database to FILE while it keeps serving (SQLite: VACUUM INTO;
+    /// PostgreSQL: pg_dump --format=custom).
+    Backup { file: std::path::PathBuf },
+    /// Restore a backup made by `qizhi backup` into an empty database, then migrate it.
+    Restore {
+        file: std::path::PathBuf,
+        /// Replace a database that holds records.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check the maintained figure counters against a recount of the records, or rebuild them.
     Rollup {
         /// Rebuild the counters from the records.
@@ -214,6 +225,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Figures { org, from, to, json } => figures(&open(&config.db).await?, &org, from, to, json).await,
+        Command::Backup { file } => backup::backup(&config.db, &file).await,
+        Command::Restore { file, force } => backup::restore(&config.db, &file, force).await,
         Command::Rollup { rebuild } => {
             let store = open(&config.db).await?;
             if rebuild {

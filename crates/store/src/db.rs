@@ -25,6 +25,15 @@ impl Backend {
     }
 }
 
+/// The migrations this build applies to a backend, in order (a restore
+/// checks a backup's `_sqlx_migrations` against them before writing).
+pub fn migrator(backend: Backend) -> &'static sqlx::migrate::Migrator {
+    match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    }
+}
+
 /// A handle on the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -89,13 +98,16 @@ impl Store {
                     .max_connections(8)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
-                            // WAL lets readers run beside the single writer; NORMAL sync is
-                            // durable across application crashes in WAL mode. An 8 MiB page
+                            // WAL lets readers run beside the single writer. FULL syncs the
+                            // WAL before every commit returns, so an acknowledged write
+                            // survives a power loss, not only a crash of the process (NORMAL
+                            // syncs only at checkpoints); it costs a sync per commit, measured
+                            // in docs/operations.md (`qizhi bench --durability`). An 8 MiB page
                             // cache per connection bounds the server's memory (8 connections);
                             // the operating system caches the file beyond that.
                             conn.execute(
                                 "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; \
-                                 PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; \
+                                 PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL; \
                                  PRAGMA cache_size=-8000;",
                             )
                             .await?;
@@ -121,10 +133,7 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
-        match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
-        }
+        migrator(self.backend).run(&self.pool).await?;
         Ok(())
     }
 

@@ -35,7 +35,7 @@ pub mod brands;
 pub mod honors;
 pub mod standards;
 
-pub use db::{Backend, Store, Tx, redact};
+pub use db::{Backend, Store, Tx, migrator, redact};
 pub use error::{StoreError, StoreResult};
 pub use scope::Scope;
 pub use tasks::today;

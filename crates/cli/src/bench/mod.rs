@@ -7,8 +7,11 @@
 //! It prints one table with medians and 99th percentiles and the machine it
 //! ran on. The suite writes to the database it measures (an account for
 //! itself, phone numbers of people): run it on a generated world.
+//! `--durability` instead compares commit settings on a scratch database
+//! (`durability.rs`).
 
 mod client;
+mod durability;
 mod machine;
 
 use std::fmt::Write as _;
@@ -47,6 +50,10 @@ pub struct BenchArgs {
     /// Also append the report to this Markdown file.
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
+    /// Only compare commit durability settings (SQLite synchronous FULL and NORMAL, PostgreSQL
+    /// synchronous_commit on and off) on a scratch database beside --db, --seconds per run.
+    #[arg(long)]
+    pub durability: bool,
 }
 
 /// One line of the report.
@@ -76,6 +83,17 @@ impl Report {
         let what = what.into();
         println!("  {what:<58} {value}");
         self.lines.push(Line { what, median: value, p99: String::new(), target });
+    }
+
+    /// Appends the table to `out`, when given.
+    fn write(&self, header: &str, out: Option<&std::path::Path>) -> anyhow::Result<()> {
+        if let Some(path) = out {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+            writeln!(f, "{}", self.markdown(header))?;
+            println!("report appended to {}", path.display());
+        }
+        Ok(())
     }
 
     fn markdown(&self, header: &str) -> String {
@@ -139,6 +157,17 @@ pub async fn run(db: &str, args: &BenchArgs) -> anyhow::Result<()> {
     let store = Store::open(db).await?;
     let machine = machine::describe();
     let database = machine::database(&store).await;
+    if args.durability {
+        store.close().await;
+        let header = format!(
+            "### {database} — commit durability\n\nMachine: {machine}. Run {} UTC.",
+            time::OffsetDateTime::now_utc().date()
+        );
+        println!("{header}");
+        let mut report = Report::default();
+        durability::run(db, args.seconds, &mut report).await?;
+        return report.write(&header, args.out.as_deref());
+    }
     let (root, province, branch) = targets(&store).await?;
     let people: i64 = sqlx::query("SELECT COUNT(*) FROM people").fetch_one(store.pool()).await?.try_get(0)?;
     let units: i64 = sqlx::query("SELECT COUNT(*) FROM units").fetch_one(store.pool()).await?.try_get(0)?;
@@ -243,14 +272,7 @@ pub async fn run(db: &str, args: &BenchArgs) -> anyhow::Result<()> {
         export_part(db, &root, "tasks", &mut report)?;
     }
 
-    let md = report.markdown(&header);
-    if let Some(path) = &args.out {
-        use std::io::Write;
-        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
-        writeln!(f, "{md}")?;
-        println!("report appended to {}", path.display());
-    }
-    Ok(())
+    report.write(&header, args.out.as_deref())
 }
 
 /// A server child process that is stopped when dropped.
@@ -448,6 +470,19 @@ struct Scratch {
 
 impl Scratch {
     async fn new(db: &str) -> anyhow::Result<Scratch> {
+        Scratch::new_in(db, std::env::temp_dir()).await
+    }
+
+    /// A scratch database on the same file system as a SQLite `db` (its folder),
+    /// where syncing costs what it costs the measured database.
+    async fn beside(db: &str) -> anyhow::Result<Scratch> {
+        let path = db.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        let folder = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty());
+        Scratch::new_in(db, folder.map_or_else(|| std::path::PathBuf::from("."), |p| p.to_path_buf())).await
+    }
+
+    async fn new_in(db: &str, folder: std::path::PathBuf) -> anyhow::Result<Scratch> {
         if db.starts_with("postgres") {
             let name = format!("qizhi_bench_scratch_{}", std::process::id());
             let (base, _) = db.rsplit_once('/').context("a PostgreSQL URL ends in /DATABASE")?;
@@ -457,7 +492,7 @@ impl Scratch {
             admin.close().await;
             Ok(Scratch { url: format!("{base}/{name}"), drop_pg: Some((db.to_string(), name)), dir: None })
         } else {
-            let dir = std::env::temp_dir().join(format!("qizhi-bench-{}", std::process::id()));
+            let dir = folder.join(format!("qizhi-bench-{}", std::process::id()));
             std::fs::create_dir_all(&dir)?;
             Ok(Scratch { url: format!("sqlite://{}/scratch.db", dir.display()), drop_pg: None, dir: Some(dir) })
         }
