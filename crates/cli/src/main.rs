@@ -268,7 +268,7 @@ async fn serve(store: Store, config: &Config, addr: &str) -> anyhow::Result<()> 
 async fn figures(store: &Store, org: &str, from: Option<i32>, to: Option<i32>, json: bool) -> anyhow::Result<()> {
     let unit =
         store.unit_by_code(org).await?.with_context(|| format!("组织编码 “{org}” 不存在 (no unit with this code)"))?;
-    let span = Span::new(from, to, time::OffsetDateTime::now_utc().year()).map_err(anyhow::Error::msg)?;
+    let span = Span::new(from, to, qizhi_core::date::this_year()).map_err(anyhow::Error::msg)?;
     let figures = store.figures(unit.id, span).await?;
     if json {
         let out = serde_json::json!({

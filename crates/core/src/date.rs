@@ -1,6 +1,25 @@
 //! Dates as party-affairs workers write them, stored as ISO `YYYY-MM-DD` text.
 
-use time::{Date, Month, macros::format_description};
+use time::{Date, Month, OffsetDateTime, UtcOffset, macros::format_description, macros::offset};
+
+/// China Standard Time (UTC+8): every day and year Qizhi decides — a
+/// deadline, a step's date, the current reporting year — is China's.
+pub const CHINA: UtcOffset = offset!(+8);
+
+/// The day of a moment in China.
+pub fn day_of(moment: OffsetDateTime) -> Date {
+    moment.to_offset(CHINA).date()
+}
+
+/// Today in China.
+pub fn today() -> Date {
+    day_of(OffsetDateTime::now_utc())
+}
+
+/// This year in China.
+pub fn this_year() -> i32 {
+    today().year()
+}
 
 /// Parses `2024-07-01`, `2024/7/1`, `2024.7.1` or `2024年7月1日`.
 pub fn parse(value: &str) -> Result<Date, String> {
@@ -42,6 +61,15 @@ pub fn from_excel_serial(serial: f64) -> Option<Date> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn half_past_midnight_in_china_is_already_the_next_day() {
+        // 2024-06-30 16:30 UTC is 2024-07-01 00:30 in China.
+        let moment = time::macros::datetime!(2024-06-30 16:30 UTC);
+        assert_eq!(day_of(moment), time::macros::date!(2024 - 07 - 01));
+        let new_year = time::macros::datetime!(2023-12-31 16:30 UTC);
+        assert_eq!(day_of(new_year).year(), 2024);
+    }
+
     use super::*;
 
     #[test]

@@ -197,7 +197,7 @@ pub(crate) async fn load(
     if batch.is_empty() {
         return Ok(());
     }
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = qizhi_core::date::today();
     let now = now_ms();
     let err = |line: usize, field: &'static str, message: String| RowError { line, field, message };
     let unit_of = |code: &str, line: usize, field: &'static str, errors: &mut Vec<RowError>| -> Option<Unit> {

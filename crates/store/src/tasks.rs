@@ -29,12 +29,8 @@ use crate::scope::{Scope, subtree_filter};
 use crate::units::escape_like;
 use crate::{Backend, Store, StoreError, StoreResult, Tx, files, now_ms, rollup, units};
 
-/// Today in China Standard Time (UTC+8), the day deadlines are kept in:
-/// what "overdue" and "stalled" are measured against.
-pub fn today() -> Date {
-    let offset = time::UtcOffset::from_hms(8, 0, 0).expect("a valid offset");
-    time::OffsetDateTime::now_utc().to_offset(offset).date()
-}
+/// Today in China, what "overdue" and "stalled" are measured against.
+pub use qizhi_core::date::today;
 
 /// Whether two units are on one line: one is the other or lies under it.
 pub(crate) fn related(a: &str, b: &str) -> bool {

@@ -159,10 +159,8 @@ pub async fn run(db: &str, args: &BenchArgs) -> anyhow::Result<()> {
     let database = machine::database(&store).await;
     if args.durability {
         store.close().await;
-        let header = format!(
-            "### {database} — commit durability\n\nMachine: {machine}. Run {} UTC.",
-            time::OffsetDateTime::now_utc().date()
-        );
+        let header =
+            format!("### {database} — commit durability\n\nMachine: {machine}. Run {} UTC.", qizhi_core::date::today());
         println!("{header}");
         let mut report = Report::default();
         durability::run(db, args.seconds, &mut report).await?;
@@ -174,7 +172,7 @@ pub async fn run(db: &str, args: &BenchArgs) -> anyhow::Result<()> {
     let header = format!(
         "### {database} — {} units, {people} people\n\nMachine: {machine}. Run {} UTC.",
         units,
-        time::OffsetDateTime::now_utc().date()
+        qizhi_core::date::today()
     );
     println!("{header}");
     let mut report = Report::default();

@@ -145,7 +145,7 @@ pub(crate) async fn default_year(state: &AppState, unit: qizhi_core::ids::UnitId
 }
 
 pub(crate) fn this_year() -> i32 {
-    time::OffsetDateTime::now_utc().year()
+    qizhi_core::date::this_year()
 }
 
 /// The unit a caller lands on: the first root of their scope.

@@ -76,7 +76,7 @@ pub fn routes() -> Vec<Route> {
 
 /// Today, the day every step taken now is dated.
 pub(crate) fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
+    qizhi_core::date::today()
 }
 
 /// The path whose reviewers decide on the brands of `unit`: its parent's

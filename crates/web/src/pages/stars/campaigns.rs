@@ -34,7 +34,7 @@ pub struct EntriesQuery {
 }
 
 fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+    qizhi_core::date::today()
 }
 
 pub(crate) fn entry_row(e: &qizhi_store::stars::Entry, parent: Option<String>, self_scored: i64) -> EntryRow {
