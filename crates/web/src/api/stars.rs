@@ -963,7 +963,7 @@ pub async fn return_entry(
 fn date_or_today(text: Option<&str>, field: &str) -> AppResult<time::Date> {
     Ok(qizhi_core::date::parse_optional(text)
         .map_err(|m| AppError::Invalid(vec![FieldError::new(field, m)]))?
-        .unwrap_or_else(|| qizhi_core::date::today()))
+        .unwrap_or_else(qizhi_core::date::today))
 }
 
 /// Withdraw an awarded star with a reason — reviewers of the branch's parent.

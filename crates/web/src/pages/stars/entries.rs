@@ -410,7 +410,7 @@ pub struct ObjectionForm {
 fn date_or_today(text: &str) -> Result<time::Date, AppError> {
     Ok(qizhi_core::date::parse_optional(Some(text))
         .map_err(|m| AppError::Invalid(vec![FieldError::new("date", m)]))?
-        .unwrap_or_else(|| qizhi_core::date::today()))
+        .unwrap_or_else(qizhi_core::date::today))
 }
 
 /// `POST /stars/entries/{id}/objections` (raised_on, source, content) — the
