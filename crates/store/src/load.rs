@@ -216,6 +216,12 @@ impl Store {
                     t.push(people::person_entry("create", p, unit, text, None, Some(p)));
                 }
             }
+            // The trail is written as it grows, in this transaction, so a large
+            // import does not hold every entry in memory until the end.
+            if let Some(t) = trail.as_mut() {
+                audit::append(&mut tx, self.actor.as_ref(), t).await?;
+                t.clear();
+            }
             summary.created += chunk.len();
             done += chunk.len();
             progress(done.min(total), total);
