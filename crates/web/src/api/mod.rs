@@ -3,6 +3,7 @@
 //! cookie (then writes need the `X-CSRF-Token` header). Answers are view
 //! types, never database rows; errors are `{"error": {code, message, fields?}}`.
 
+mod answers;
 mod audit;
 // -- brands (issue 4)
 mod brands;
@@ -23,6 +24,7 @@ use utoipa::OpenApi;
 
 use crate::routes::{Route, route};
 // stars
+use answers::ErrorAnswers;
 use stars::Doc as StarsDoc;
 
 pub fn routes() -> Vec<Route> {
@@ -130,7 +132,6 @@ pub fn routes() -> Vec<Route> {
         brands::ConfirmBody, brands::MatrixNode, brands::StandardItemView, brands::StandardView, brands::StandardsView,
         brands::StandardItemBody, brands::StandardBody,
         honors::HonorView, honors::HonorsView, honors::HonorBody,
-        figures::FiguresView, ErrorBody, ErrorDetail, FieldErrorView,
         // issue 6
         tasks::TaskView, tasks::TaskPage, tasks::TaskBody, tasks::BulkBody, tasks::BulkView, tasks::PersonName,
         tasks::EntryView, tasks::EntryBody, tasks::FileView, tasks::PostedView,
@@ -139,7 +140,8 @@ pub fn routes() -> Vec<Route> {
         commitments::CommitmentView, commitments::CommitmentPage, commitments::CommitmentBody, commitments::VerifyBody,
         commitments::VerificationView, commitments::MissingPage, commitments::MissingMember,
     )),
-    modifiers(&BearerAuth, &StarsDoc),
+    // The error answers last: they refer every operation, the stars' too, to the shared ones.
+    modifiers(&BearerAuth, &StarsDoc, &ErrorAnswers),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
