@@ -3,19 +3,21 @@
 //! once, under `components/responses`, and every operation refers to the ones
 //! it can give, decided from its shape:
 //!
-//! - 401 and 403 for every operation: all of them need a caller, and a role
-//!   (or a cookie-authenticated write without its CSRF token) may be refused;
-//! - 400 when it takes parameters or a body (a value of the wrong type, a
-//!   body that is not JSON or not a form);
-//! - 404 when its path names a record (absent, or outside the caller's scope);
-//! - 415 and 422 for a JSON body (another content type; a body that does
-//!   not fit the schema or fails validation), 422 for an upload (a file of a
-//!   kind not accepted), and 413 for any body over the size limit.
+//! - 401 for every operation: all of them need a caller;
+//! - 400, 403 and 422 when it takes parameters or a body: a value of the
+//!   wrong type, a body that is not JSON or not a form; a role that does not
+//!   allow it there, or a cookie-authenticated write without its CSRF token;
+//!   input that fails validation, text with control characters, a file of a
+//!   kind not accepted (the calls without any input read the caller's own
+//!   account and records);
+//! - 404 when its path or its body names a record (absent, or outside the
+//!   caller's scope);
+//! - 415 when the body is JSON only (another content type), and 413 for any
+//!   body over the size limit.
 //!
 //! An annotation adds what its shape does not say (a 404 for an `org` code
-//! that names no unit, a 422 for a query that fails validation) as
-//! `(status = 404, body = crate::api::ErrorBody)`; such answers are turned
-//! into the shared reference too.
+//! that names no unit) as `(status = 404, body = crate::api::ErrorBody)`;
+//! such answers are turned into the shared reference too.
 
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder};
@@ -41,8 +43,8 @@ const ANSWERS: &[(u16, &str, &str)] = &[
     (
         422,
         "Invalid",
-        "The input does not fit the schema or fails validation; `error.fields` names each field and its problem \
-         when the problem lies in one.",
+        "The input does not fit the schema or fails validation (text with control characters included); \
+         `error.fields` names each field and its problem when the problem lies in one.",
     ),
 ];
 
@@ -72,19 +74,19 @@ impl utoipa::Modify for ErrorAnswers {
 fn statuses(op: &Operation) -> Vec<u16> {
     let params = op.parameters.as_deref().unwrap_or_default();
     let body = op.request_body.as_ref().map(|b| b.content.keys().map(String::as_str).collect::<Vec<_>>());
-    let mut out = vec![401, 403];
+    let mut out = vec![401];
     if !params.is_empty() || body.is_some() {
-        out.push(400);
+        out.extend([400, 403, 422]);
     }
-    if params.iter().any(|p| p.parameter_in == ParameterIn::Path) {
+    if body.is_some() || params.iter().any(|p| p.parameter_in == ParameterIn::Path) {
         out.push(404);
     }
     if let Some(types) = body {
         out.push(413);
-        if types.contains(&"application/json") {
-            out.extend([415, 422]);
-        } else {
-            out.push(422);
+        // A JSON body alone: any other content type is refused. An operation
+        // taking a form too reads the body by its content type instead.
+        if types == ["application/json"] {
+            out.push(415);
         }
     }
     out
@@ -98,6 +100,20 @@ fn answer(op: &mut Operation) {
         if let Some(RefOr::T(declared)) = responses.get(&status.to_string()) {
             if is_error_body(declared) {
                 responses.insert(status.to_string(), shared(name));
+            }
+        }
+    }
+    // A success without its own words says what its status means.
+    for (status, response) in responses.iter_mut() {
+        if let RefOr::T(r) = response {
+            if r.description.is_empty() {
+                r.description = match status.as_str() {
+                    "200" => "OK",
+                    "201" => "Created",
+                    "204" => "Done; no content",
+                    _ => continue,
+                }
+                .into();
             }
         }
     }

@@ -333,7 +333,7 @@ pub async fn update(
 }
 
 /// Delete a draft brand (no sub-brands, no honors).
-#[utoipa::path(delete, operation_id = "brands_delete", path = "/api/v1/brands/{id}", tag = "brands", params(("id" = i64, Path)), responses((status = 204), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(delete, operation_id = "brands_delete", path = "/api/v1/brands/{id}", tag = "brands", params(("id" = i64, Path)), responses((status = 204)))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -377,8 +377,16 @@ pub async fn replace_structure(
     Ok(Json(state.store.brand_structure(b.id).await?.iter().map(ElementNode::of).collect()))
 }
 
+/// The logo form: one image (PNG, JPEG, GIF or WebP, kind read from the bytes).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LogoForm {
+    #[schema(value_type = String, format = Binary)]
+    logo: Vec<u8>,
+}
+
 /// Replace a brand's logo (multipart, field `logo`: a PNG, JPEG, GIF or WebP image).
-#[utoipa::path(put, operation_id = "brands_logo", path = "/api/v1/brands/{id}/logo", tag = "brands", params(("id" = i64, Path)), request_body(content_type = "multipart/form-data"), responses((status = 200, body = BrandView)))]
+#[utoipa::path(put, operation_id = "brands_logo", path = "/api/v1/brands/{id}/logo", tag = "brands", params(("id" = i64, Path)), request_body(content = LogoForm, content_type = "multipart/form-data"), responses((status = 200, body = BrandView)))]
 pub async fn logo(
     State(state): State<AppState>,
     caller: Caller,

@@ -130,11 +130,11 @@ pub fn routes() -> Vec<Route> {
         brands::EventView, brands::VersionView, brands::HistoryView, brands::ApplyBody, brands::DecideBody,
         brands::DemoteBody, brands::EvidenceView, brands::ItemStanding, brands::StandingView, brands::EvidenceBody,
         brands::ConfirmBody, brands::MatrixNode, brands::StandardItemView, brands::StandardView, brands::StandardsView,
-        brands::StandardItemBody, brands::StandardBody,
+        brands::StandardItemBody, brands::StandardBody, brands::LogoForm,
         honors::HonorView, honors::HonorsView, honors::HonorBody,
         // issue 6
         tasks::TaskView, tasks::TaskPage, tasks::TaskBody, tasks::BulkBody, tasks::BulkView, tasks::PersonName,
-        tasks::EntryView, tasks::EntryBody, tasks::FileView, tasks::PostedView,
+        tasks::EntryView, tasks::EntryBody, tasks::EntryForm, tasks::FileView, tasks::PostedView,
         fortresses::FortressView, fortresses::FortressPage, fortresses::FortressBody, fortresses::FlagBody, fortresses::FlagView,
         fortresses::TeamView, fortresses::TeamPage, fortresses::TeamBody, fortresses::MembersBody,
         commitments::CommitmentView, commitments::CommitmentPage, commitments::CommitmentBody, commitments::VerifyBody,

@@ -77,7 +77,7 @@ pub fn routes() -> Vec<Route> {
         SchemeView, SchemeIn, CopyIn, CampaignView, CampaignIn, StageIn, CampaignDetail, StatsView, QuotaView,
         EntryView, EntryPage, EntryDetailView, ScoreView, EvidenceView, ObjectionView, OutcomeView, DimensionView,
         DeclarationIn, SelfIn, SelfScoreIn, ReviewIn, ReviewScoreIn, CommentIn, WithdrawIn, ObjectionIn, AnswerIn,
-        QueueItemView, BulkIn, BulkView, DistributionView, YearView, BranchesView, BranchView,
+        QueueItemView, BulkIn, BulkView, EvidenceForm, DistributionView, YearView, BranchesView, BranchView,
     )),
     tags((name = "stars", description = "Star-rated branch evaluation (星级党支部)"))
 )]
@@ -628,7 +628,7 @@ fn related(path: &Option<String>, other: &str) -> bool {
 }
 
 /// Schemes the caller may read (issued in scope or above it). Any signed-in user.
-#[utoipa::path(get, operation_id = "stars_list_schemes", path = "/api/v1/stars/schemes", tag = "stars", params(OrgQuery), responses((status = 200, body = Vec<SchemeView>)))]
+#[utoipa::path(get, operation_id = "stars_list_schemes", path = "/api/v1/stars/schemes", tag = "stars", params(OrgQuery), responses((status = 200, body = Vec<SchemeView>), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn list_schemes(
     State(state): State<AppState>,
     caller: Caller,
@@ -721,7 +721,7 @@ pub async fn copy_scheme(
 }
 
 /// Campaigns the caller may read (run in scope or above it). Any signed-in user.
-#[utoipa::path(get, operation_id = "stars_list_campaigns", path = "/api/v1/stars/campaigns", tag = "stars", params(OrgQuery), responses((status = 200, body = Vec<CampaignView>)))]
+#[utoipa::path(get, operation_id = "stars_list_campaigns", path = "/api/v1/stars/campaigns", tag = "stars", params(OrgQuery), responses((status = 200, body = Vec<CampaignView>), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn list_campaigns(
     State(state): State<AppState>,
     caller: Caller,
@@ -902,10 +902,20 @@ pub async fn self_assess(
     detail(&state, id).await
 }
 
+/// One file of evidence for one indicator of the entry's scheme.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct EvidenceForm {
+    /// The indicator's code.
+    indicator: String,
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// Upload an evidence file for an indicator (multipart: `indicator`, `file`;
 /// PDF, images, Office documents up to 10 MB) — unit admins of the branch,
 /// while it may self-assess.
-#[utoipa::path(post, operation_id = "stars_add_evidence", path = "/api/v1/stars/entries/{id}/evidence", tag = "stars", params(("id" = i64, Path)), request_body(content_type = "multipart/form-data"), responses((status = 200, body = EntryDetailView)))]
+#[utoipa::path(post, operation_id = "stars_add_evidence", path = "/api/v1/stars/entries/{id}/evidence", tag = "stars", params(("id" = i64, Path)), request_body(content = EvidenceForm, content_type = "multipart/form-data"), responses((status = 200, body = EntryDetailView)))]
 pub async fn evidence(
     State(state): State<AppState>,
     caller: Caller,
@@ -1045,7 +1055,7 @@ pub struct QueueQuery {
 
 /// Entries in review waiting for the caller's decision — any signed-in user
 /// (empty for those who review nothing).
-#[utoipa::path(get, operation_id = "stars_queue", path = "/api/v1/stars/queue", tag = "stars", params(QueueQuery), responses((status = 200, body = Vec<QueueItemView>)))]
+#[utoipa::path(get, operation_id = "stars_queue", path = "/api/v1/stars/queue", tag = "stars", params(QueueQuery), responses((status = 200, body = Vec<QueueItemView>), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn queue(
     State(state): State<AppState>,
     caller: Caller,

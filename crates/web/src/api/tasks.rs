@@ -412,11 +412,25 @@ pub struct PostedView {
     entry: EntryView,
 }
 
+/// A progress entry posted as a form, with its evidence files.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct EntryForm {
+    /// Default today; not in the future.
+    entry_on: Option<String>,
+    /// 0–100.
+    progress: i32,
+    note: Option<String>,
+    /// Any number of files (images, PDF, office documents).
+    #[schema(value_type = Vec<String>, format = Binary, required = false)]
+    evidence: Vec<Vec<u8>>,
+}
+
 /// Post progress: its responsible people (as themselves) and unit admins in
 /// scope. Viewers and reviewers in scope: 403; anyone else: 404. The latest
 /// entry sets the task's progress; 100% completes it.
 #[utoipa::path(post, operation_id = "tasks_post_entry", path = "/api/v1/tasks/{id}/entries", tag = "tasks", params(("id" = i64, Path)),
-    request_body(content((EntryBody = "application/json"), (EntryBody = "multipart/form-data"))),
+    request_body(content((EntryBody = "application/json"), (EntryForm = "multipart/form-data"))),
     responses((status = 201, body = PostedView)))]
 pub async fn post_entry(
     State(state): State<AppState>,
