@@ -97,24 +97,24 @@ fn answer(op: &mut Operation) {
     let responses = &mut op.responses.responses;
     // Declared by an annotation with the error envelope: the shared one.
     for (status, name, _) in ANSWERS {
-        if let Some(RefOr::T(declared)) = responses.get(&status.to_string()) {
-            if is_error_body(declared) {
-                responses.insert(status.to_string(), shared(name));
-            }
+        if let Some(RefOr::T(declared)) = responses.get(&status.to_string())
+            && is_error_body(declared)
+        {
+            responses.insert(status.to_string(), shared(name));
         }
     }
     // A success without its own words says what its status means.
     for (status, response) in responses.iter_mut() {
-        if let RefOr::T(r) = response {
-            if r.description.is_empty() {
-                r.description = match status.as_str() {
-                    "200" => "OK",
-                    "201" => "Created",
-                    "204" => "Done; no content",
-                    _ => continue,
-                }
-                .into();
+        if let RefOr::T(r) = response
+            && r.description.is_empty()
+        {
+            r.description = match status.as_str() {
+                "200" => "OK",
+                "201" => "Created",
+                "204" => "Done; no content",
+                _ => continue,
             }
+            .into();
         }
     }
     for status in wanted {
