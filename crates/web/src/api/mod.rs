@@ -173,7 +173,8 @@ pub struct ErrorBody {
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 pub struct ErrorDetail {
-    /// `unauthorized`, `forbidden`, `not_found`, `bad_request`, `invalid` or `internal`.
+    /// `unauthorized`, `forbidden`, `not_found`, `bad_request`, `invalid`,
+    /// `unsupported_media_type`, `method_not_allowed` or `internal`.
     code: String,
     message: String,
     fields: Option<Vec<FieldErrorView>>,
