@@ -167,7 +167,7 @@ impl Store {
         let mut list = filter
             .prefixed("SELECT id, at, username, ip, action, object_kind, object_id, summary, before, after, unit_path");
         list.push(" ORDER BY id DESC LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int((q.page.max(1) - 1) * per_page));
+        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(q.page, per_page)));
         let rows = list.query(self.backend).fetch_all(&self.pool).await?;
         let records = rows
             .iter()

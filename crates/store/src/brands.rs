@@ -746,7 +746,7 @@ impl Store {
         let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
         let mut list = filter.prefixed(&format!("SELECT {}, {}", cols("b"), &LISTED[..from]));
         list.push(q.sort.order_by()).push(" LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int((page - 1) * per_page));
+        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
         let rows = list.query(self.backend).fetch_all(&self.pool).await?;
         Ok((total, rows.iter().map(listed).collect::<StoreResult<_>>()?))
     }

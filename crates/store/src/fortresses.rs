@@ -360,7 +360,7 @@ impl Store {
              (SELECT COUNT(*) FROM tasks t WHERE t.fortress_id = f.id AND t.status = 'done') AS tasks_done",
         ));
         list.push(" ORDER BY f.unit_path, f.code LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int((page - 1) * per_page));
+        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
         let rows = list.query(self.backend).fetch_all(&self.pool).await?;
         let items = rows
             .iter()

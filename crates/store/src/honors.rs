@@ -265,7 +265,7 @@ impl Store {
         let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
         let mut list = filter.prefixed(&format!("SELECT {HONOR_COLS}, {}", &LISTED[..from]));
         list.push(" ORDER BY h.awarded_on DESC, h.id DESC LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int((q.page.max(1) - 1) * per_page));
+        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(q.page, per_page)));
         let rows = list.query(self.backend).fetch_all(&self.pool).await?;
         Ok((total, rows.iter().map(listed).collect::<StoreResult<_>>()?))
     }

@@ -137,7 +137,7 @@ impl Store {
         let cols = PERSON_COLS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
         let mut list = filter.prefixed(&format!("SELECT {cols}, u.name AS unit_name"));
         list.push(" ORDER BY u.path, p.id LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int((page - 1) * per_page));
+        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
         let rows = list.query(self.backend).fetch_all(&self.pool).await?;
         let people = rows
             .iter()

@@ -793,7 +793,7 @@ impl Store {
         let mut list = Sql::new(&format!("{}(SELECT t.id FROM tasks t", list_head("")));
         conditions(&mut list);
         list.push(" ORDER BY t.due_key, t.id LIMIT ");
-        list.bind(Bind::Int(per_page)).push(" OFFSET ").bind(Bind::Int((page - 1) * per_page));
+        list.bind(Bind::Int(per_page)).push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
         list.push(&format!(") pick JOIN tasks t ON t.id = pick.id{LIST_JOINS} ORDER BY t.due_key, t.id"));
         // The count and the page are independent reads: on two connections at once.
         let (total, rows) = tokio::try_join!(

@@ -300,7 +300,7 @@ impl Store {
             member_count("p.category = 'staff'")
         ));
         list.push(" ORDER BY m.unit_path, m.code LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int((page - 1) * per_page));
+        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
         let rows = list.query(self.backend).fetch_all(&self.pool).await?;
         let items = rows
             .iter()

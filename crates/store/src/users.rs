@@ -404,7 +404,7 @@ impl Store {
         let per_page = per_page.clamp(1, 500);
         let mut list = filter.prefixed(&format!("SELECT {USER_COLS}"));
         list.push(" ORDER BY u.username LIMIT ").bind(crate::rows::Bind::Int(per_page));
-        list.push(" OFFSET ").bind(crate::rows::Bind::Int((page.max(1) - 1) * per_page));
+        list.push(" OFFSET ").bind(crate::rows::Bind::Int(crate::rows::offset(page, per_page)));
         let mut out = vec![];
         for r in list.query(self.backend).fetch_all(&self.pool).await? {
             let user = user(&r)?;

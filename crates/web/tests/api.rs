@@ -544,6 +544,33 @@ async fn moving_a_unit_moves_its_counts_from_the_old_ancestors_to_the_new() {
 }
 
 #[tokio::test]
+async fn a_page_far_past_the_end_of_any_list_is_empty() {
+    each_backend(|w| async move {
+        let fj = w.id("FJ");
+        let last = i64::MAX;
+        for list in [
+            format!("/api/v1/units/{fj}/people"),
+            format!("/api/v1/units/{fj}/tasks"),
+            format!("/api/v1/units/{fj}/fortresses"),
+            format!("/api/v1/units/{fj}/teams"),
+            format!("/api/v1/units/{fj}/commitments"),
+            format!("/api/v1/units/{fj}/commitments/missing"),
+            "/api/v1/brands".to_string(),
+            "/api/v1/honors".to_string(),
+            "/api/v1/audit".to_string(),
+            "/api/v1/stars/branches?org=FJ".to_string(),
+        ] {
+            let sep = if list.contains('?') { '&' } else { '?' };
+            let v = json_ok(&w, "admin", &format!("{list}{sep}page={last}&per_page=500")).await;
+            let items = v.get("items").or(v.get("entries")).and_then(Value::as_array);
+            assert_eq!(items.map(Vec::len), Some(0), "{list}: {v}");
+            assert_eq!(v["page"], last, "{list}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn people_lists_page_and_show_personal_fields_only_to_unit_admins() {
     each_backend(|w| async move {
         let fj = w.id("FJ");

@@ -153,7 +153,7 @@ impl Store {
              (SELECT COUNT(*) FROM star_scores s WHERE s.entry_id = e.id AND s.stage = 'self') AS self_scored",
         ));
         list.push(" ORDER BY u.path LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int((f.page.max(1) - 1) * per_page));
+        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(f.page, per_page)));
         let rows = list.query(self.backend).fetch_all(&self.pool).await?;
         let items = rows
             .iter()
@@ -252,7 +252,7 @@ impl Store {
              CASE WHEN e.withdrawn_on IS NULL THEN 0 ELSE 1 END AS withdrawn",
         ));
         list.push(&format!(" ORDER BY {HELD} DESC, u.path LIMIT ")).bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int((page.max(1) - 1) * per_page));
+        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
         let rows = list.query(self.backend).fetch_all(&self.pool).await?;
         let items = rows
             .iter()

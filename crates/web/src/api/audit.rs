@@ -12,6 +12,7 @@ use crate::error::AppResult;
 use crate::pages::audit::{Filters, query, require_reader};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// Matches username, summary or object id.
     q: Option<String>,
@@ -56,7 +57,7 @@ pub struct AuditPageView {
 
 /// Who may: system admins (everything), unit admins and viewers (entries
 /// about objects in their subtrees). Others: 403.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams), responses((status = 200, body = AuditPageView), (status = 403, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "audit_list", path = "/api/v1/audit", tag = "audit", params(AuditParams), responses((status = 200, body = AuditPageView)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,

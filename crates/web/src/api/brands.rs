@@ -95,6 +95,7 @@ pub struct BrandsView {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BrandsQuery {
     /// The unit whose subtree to list (default: the caller's first scope root).
     org: Option<String>,
@@ -131,7 +132,7 @@ fn opt_parse<T>(v: Option<&str>, parse: impl Fn(&str) -> Result<T, String>) -> A
 }
 
 /// The brands of a unit's subtree in the caller's scope, filtered and paged.
-#[utoipa::path(get, path = "/api/v1/brands", tag = "brands", params(BrandsQuery), responses((status = 200, body = BrandsView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "brands_list", path = "/api/v1/brands", tag = "brands", params(BrandsQuery), responses((status = 200, body = BrandsView), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -214,7 +215,7 @@ impl BrandBody {
 }
 
 /// Record a brand of a unit the caller administers, as a draft.
-#[utoipa::path(post, path = "/api/v1/brands", tag = "brands", request_body = BrandBody, responses((status = 201, body = BrandView), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "brands_create", path = "/api/v1/brands", tag = "brands", request_body = BrandBody, responses((status = 201, body = BrandView)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -300,7 +301,7 @@ pub struct BrandDetail {
 }
 
 /// One brand with its structure and the sub-brands the caller may see.
-#[utoipa::path(get, path = "/api/v1/brands/{id}", tag = "brands", params(("id" = i64, Path)), responses((status = 200, body = BrandDetail), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "brands_get", path = "/api/v1/brands/{id}", tag = "brands", params(("id" = i64, Path)), responses((status = 200, body = BrandDetail)))]
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<BrandDetail>> {
     let (b, unit) = readable_brand(&state, &caller, id).await?;
     let subs = state.store.sub_brands(b.id, &caller.scope).await?;
@@ -314,7 +315,7 @@ pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i
 }
 
 /// Edit a brand's own fields (not its unit or status).
-#[utoipa::path(put, path = "/api/v1/brands/{id}", tag = "brands", params(("id" = i64, Path)), request_body = BrandBody, responses((status = 200, body = BrandView), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "brands_update", path = "/api/v1/brands/{id}", tag = "brands", params(("id" = i64, Path)), request_body = BrandBody, responses((status = 200, body = BrandView)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -332,7 +333,7 @@ pub async fn update(
 }
 
 /// Delete a draft brand (no sub-brands, no honors).
-#[utoipa::path(delete, path = "/api/v1/brands/{id}", tag = "brands", params(("id" = i64, Path)), responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(delete, operation_id = "brands_delete", path = "/api/v1/brands/{id}", tag = "brands", params(("id" = i64, Path)), responses((status = 204)))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -346,7 +347,7 @@ pub async fn delete(
 }
 
 /// A brand's structure as a tree.
-#[utoipa::path(get, path = "/api/v1/brands/{id}/structure", tag = "brands", params(("id" = i64, Path)), responses((status = 200, body = Vec<ElementNode>), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "brands_structure", path = "/api/v1/brands/{id}/structure", tag = "brands", params(("id" = i64, Path)), responses((status = 200, body = Vec<ElementNode>)))]
 pub async fn structure(
     State(state): State<AppState>,
     caller: Caller,
@@ -357,7 +358,7 @@ pub async fn structure(
 }
 
 /// Replace a brand's whole structure.
-#[utoipa::path(put, path = "/api/v1/brands/{id}/structure", tag = "brands", params(("id" = i64, Path)), request_body = Vec<ElementNode>, responses((status = 200, body = Vec<ElementNode>), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "brands_replace_structure", path = "/api/v1/brands/{id}/structure", tag = "brands", params(("id" = i64, Path)), request_body = Vec<ElementNode>, responses((status = 200, body = Vec<ElementNode>)))]
 pub async fn replace_structure(
     State(state): State<AppState>,
     caller: Caller,
@@ -376,8 +377,16 @@ pub async fn replace_structure(
     Ok(Json(state.store.brand_structure(b.id).await?.iter().map(ElementNode::of).collect()))
 }
 
+/// The logo form: one image (PNG, JPEG, GIF or WebP, kind read from the bytes).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LogoForm {
+    #[schema(value_type = String, format = Binary)]
+    logo: Vec<u8>,
+}
+
 /// Replace a brand's logo (multipart, field `logo`: a PNG, JPEG, GIF or WebP image).
-#[utoipa::path(put, path = "/api/v1/brands/{id}/logo", tag = "brands", params(("id" = i64, Path)), request_body(content_type = "multipart/form-data"), responses((status = 200, body = BrandView), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "brands_logo", path = "/api/v1/brands/{id}/logo", tag = "brands", params(("id" = i64, Path)), request_body(content = LogoForm, content_type = "multipart/form-data"), responses((status = 200, body = BrandView)))]
 pub async fn logo(
     State(state): State<AppState>,
     caller: Caller,
@@ -425,7 +434,7 @@ pub struct HistoryView {
 }
 
 /// Every step of a brand's lifecycle, oldest first, and the versions kept.
-#[utoipa::path(get, path = "/api/v1/brands/{id}/history", tag = "brands", params(("id" = i64, Path)), responses((status = 200, body = HistoryView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "brands_history", path = "/api/v1/brands/{id}/history", tag = "brands", params(("id" = i64, Path)), responses((status = 200, body = HistoryView)))]
 pub async fn history(
     State(state): State<AppState>,
     caller: Caller,
@@ -462,7 +471,7 @@ pub struct ApplyBody {
 
 /// Apply to move the brand up one level (申报). Refused with the reason when
 /// mature or exemplary is asked for without the standard met.
-#[utoipa::path(post, path = "/api/v1/brands/{id}/apply", tag = "brands", params(("id" = i64, Path)), request_body = ApplyBody, responses((status = 200, body = BrandView), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "brands_apply", path = "/api/v1/brands/{id}/apply", tag = "brands", params(("id" = i64, Path)), request_body = ApplyBody, responses((status = 200, body = BrandView)))]
 pub async fn apply(
     State(state): State<AppState>,
     caller: Caller,
@@ -486,7 +495,7 @@ pub struct DecideBody {
 }
 
 /// Decide on the open application, as a reviewer of the brand unit's parent.
-#[utoipa::path(post, path = "/api/v1/brands/{id}/decide", tag = "brands", params(("id" = i64, Path)), request_body = DecideBody, responses((status = 200, body = BrandView), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "brands_decide", path = "/api/v1/brands/{id}/decide", tag = "brands", params(("id" = i64, Path)), request_body = DecideBody, responses((status = 200, body = BrandView)))]
 pub async fn decide(
     State(state): State<AppState>,
     caller: Caller,
@@ -518,7 +527,7 @@ pub struct DemoteBody {
 }
 
 /// Move the brand down after review, as a reviewer of the brand unit's parent.
-#[utoipa::path(post, path = "/api/v1/brands/{id}/demote", tag = "brands", params(("id" = i64, Path)), request_body = DemoteBody, responses((status = 200, body = BrandView), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "brands_demote", path = "/api/v1/brands/{id}/demote", tag = "brands", params(("id" = i64, Path)), request_body = DemoteBody, responses((status = 200, body = BrandView)))]
 pub async fn demote(
     State(state): State<AppState>,
     caller: Caller,
@@ -567,7 +576,7 @@ pub struct StandingView {
 }
 
 /// The standard applying to a brand and where the brand stands on it.
-#[utoipa::path(get, path = "/api/v1/brands/{id}/standard", tag = "brands", params(("id" = i64, Path)), responses((status = 200, body = StandingView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "brands_standing", path = "/api/v1/brands/{id}/standard", tag = "brands", params(("id" = i64, Path)), responses((status = 200, body = StandingView)))]
 pub async fn standing(
     State(state): State<AppState>,
     caller: Caller,
@@ -622,7 +631,7 @@ pub struct EvidenceBody {
 }
 
 /// Record evidence (text or a figure) for one item of the brand's standard.
-#[utoipa::path(post, path = "/api/v1/brands/{id}/evidence", tag = "brands", params(("id" = i64, Path)), request_body = EvidenceBody, responses((status = 201, body = EvidenceView), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "brands_add_evidence", path = "/api/v1/brands/{id}/evidence", tag = "brands", params(("id" = i64, Path)), request_body = EvidenceBody, responses((status = 201, body = EvidenceView)))]
 pub async fn add_evidence(
     State(state): State<AppState>,
     caller: Caller,
@@ -647,7 +656,7 @@ pub struct ConfirmBody {
 
 /// Confirm (or withdraw) that the brand meets one item of its standard, as a
 /// reviewer of the brand unit's parent. The item needs evidence first.
-#[utoipa::path(post, path = "/api/v1/brands/{id}/items/{item}/confirm", tag = "brands", params(("id" = i64, Path), ("item" = i64, Path)), request_body = ConfirmBody, responses((status = 200, body = BrandView), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "brands_confirm_item", path = "/api/v1/brands/{id}/items/{item}/confirm", tag = "brands", params(("id" = i64, Path), ("item" = i64, Path)), request_body = ConfirmBody, responses((status = 200, body = BrandView)))]
 pub async fn confirm(
     State(state): State<AppState>,
     caller: Caller,
@@ -670,6 +679,7 @@ pub struct MatrixNode {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MatrixQuery {
     /// The unit whose subtree to show (default: the caller's first scope root).
     org: Option<String>,
@@ -678,7 +688,7 @@ pub struct MatrixQuery {
 }
 
 /// The brand matrix of a unit's subtree: main brands with their sub-brands.
-#[utoipa::path(get, path = "/api/v1/brand-matrix", tag = "brands", params(MatrixQuery), responses((status = 200, body = Vec<MatrixNode>), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "brand_matrix", path = "/api/v1/brand-matrix", tag = "brands", params(MatrixQuery), responses((status = 200, body = Vec<MatrixNode>), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn matrix(
     State(state): State<AppState>,
     caller: Caller,
@@ -755,13 +765,14 @@ pub struct StandardsView {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgQuery {
     /// The unit's code.
     org: String,
 }
 
 /// The standard a unit issued, and the one its own brands answer to.
-#[utoipa::path(get, path = "/api/v1/standards", tag = "brands", params(OrgQuery), responses((status = 200, body = StandardsView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "standards_get", path = "/api/v1/standards", tag = "brands", params(OrgQuery), responses((status = 200, body = StandardsView), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn standards(
     State(state): State<AppState>,
     caller: Caller,
@@ -794,7 +805,7 @@ pub struct StandardBody {
 }
 
 /// Issue (or revise) the standard of a unit the caller administers, for the units below it.
-#[utoipa::path(put, path = "/api/v1/standards", tag = "brands", params(OrgQuery), request_body = StandardBody, responses((status = 200, body = StandardView), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "standards_issue", path = "/api/v1/standards", tag = "brands", params(OrgQuery), request_body = StandardBody, responses((status = 200, body = StandardView)))]
 pub async fn issue_standard(
     State(state): State<AppState>,
     caller: Caller,

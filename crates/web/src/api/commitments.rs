@@ -126,6 +126,7 @@ pub struct VerifyBody {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Default: the current year.
     year: Option<i32>,
@@ -138,7 +139,7 @@ pub struct ListQuery {
 }
 
 /// Commitments kept in a unit's subtree for a year (anyone who may read the unit).
-#[utoipa::path(get, path = "/api/v1/units/{id}/commitments", tag = "commitments", params(("id" = i64, Path), ListQuery), responses((status = 200, body = CommitmentPage)))]
+#[utoipa::path(get, operation_id = "commitments_list", path = "/api/v1/units/{id}/commitments", tag = "commitments", params(("id" = i64, Path), ListQuery), responses((status = 200, body = CommitmentPage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -163,7 +164,7 @@ pub async fn list(
 }
 
 /// Party members of a unit's subtree without a commitment for the year (anyone who may read the unit).
-#[utoipa::path(get, path = "/api/v1/units/{id}/commitments/missing", tag = "commitments", params(("id" = i64, Path), ListQuery), responses((status = 200, body = MissingPage)))]
+#[utoipa::path(get, operation_id = "commitments_missing", path = "/api/v1/units/{id}/commitments/missing", tag = "commitments", params(("id" = i64, Path), ListQuery), responses((status = 200, body = MissingPage)))]
 pub async fn missing(
     State(state): State<AppState>,
     caller: Caller,
@@ -192,7 +193,7 @@ pub async fn missing(
 }
 
 /// The caller's own commitments, newest year first (empty for an account without a person).
-#[utoipa::path(get, path = "/api/v1/me/commitments", tag = "commitments", responses((status = 200, body = Vec<CommitmentView>)))]
+#[utoipa::path(get, operation_id = "commitments_mine", path = "/api/v1/me/commitments", tag = "commitments", responses((status = 200, body = Vec<CommitmentView>)))]
 pub async fn mine(State(state): State<AppState>, caller: Caller) -> AppResult<Json<Vec<CommitmentView>>> {
     let Some(person) = caller.user.person_id else { return Ok(Json(vec![])) };
     let items = state.store.commitments_of(person, None).await?;
@@ -201,7 +202,7 @@ pub async fn mine(State(state): State<AppState>, caller: Caller) -> AppResult<Js
 
 /// Make a commitment: a member their own; a unit admin for a party member of
 /// their scope (`person_id`). Someone else's without the right: 403/404.
-#[utoipa::path(post, path = "/api/v1/commitments", tag = "commitments", request_body = CommitmentBody, responses((status = 201, body = CommitmentView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "commitments_create", path = "/api/v1/commitments", tag = "commitments", request_body = CommitmentBody, responses((status = 201, body = CommitmentView)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -247,7 +248,7 @@ async fn commitment_of(state: &AppState, caller: &Caller, id: i64) -> AppResult<
 
 /// Change a pending commitment: its member, or a unit admin of its unit; a
 /// verified one: 422. Readers in scope: 403; anyone else: 404.
-#[utoipa::path(put, path = "/api/v1/commitments/{id}", tag = "commitments", params(("id" = i64, Path)), request_body = CommitmentBody, responses((status = 200, body = CommitmentView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "commitments_update", path = "/api/v1/commitments/{id}", tag = "commitments", params(("id" = i64, Path)), request_body = CommitmentBody, responses((status = 200, body = CommitmentView)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -267,7 +268,7 @@ pub async fn update(
 
 /// Verify a commitment: unit admins and reviewers of its unit, never their
 /// own. Viewers in scope, and members on their own: 403; out of scope: 404.
-#[utoipa::path(post, path = "/api/v1/commitments/{id}/verify", tag = "commitments", params(("id" = i64, Path)), request_body = VerifyBody, responses((status = 200, body = CommitmentView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "commitments_verify", path = "/api/v1/commitments/{id}/verify", tag = "commitments", params(("id" = i64, Path)), request_body = VerifyBody, responses((status = 200, body = CommitmentView)))]
 pub async fn verify(
     State(state): State<AppState>,
     caller: Caller,

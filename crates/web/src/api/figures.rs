@@ -15,6 +15,7 @@ use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FiguresQuery {
     /// The unit's code (组织编码).
     org: String,
@@ -34,7 +35,7 @@ pub struct FiguresView {
     figures: BTreeMap<&'static str, Value>,
 }
 
-#[utoipa::path(get, path = "/api/v1/figures", tag = "figures", params(FiguresQuery), responses((status = 200, body = FiguresView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "figures_get", path = "/api/v1/figures", tag = "figures", params(FiguresQuery), responses((status = 200, body = FiguresView), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn figures(
     State(state): State<AppState>,
     caller: Caller,

@@ -129,6 +129,7 @@ pub struct FlagBody {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Exact code or part of the name.
     q: Option<String>,
@@ -160,7 +161,7 @@ async fn fortress_view(state: &AppState, f: &Fortress, unit: &Unit) -> AppResult
 }
 
 /// Fortresses of a unit and everything under it. Anyone who may read the unit; out of scope: 404.
-#[utoipa::path(get, path = "/api/v1/units/{id}/fortresses", tag = "fortresses", params(("id" = i64, Path), ListQuery), responses((status = 200, body = FortressPage)))]
+#[utoipa::path(get, operation_id = "fortresses_list", path = "/api/v1/units/{id}/fortresses", tag = "fortresses", params(("id" = i64, Path), ListQuery), responses((status = 200, body = FortressPage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -186,14 +187,14 @@ pub async fn list(
 }
 
 /// A fortress (anyone who may read its unit; otherwise 404).
-#[utoipa::path(get, path = "/api/v1/fortresses/{id}", tag = "fortresses", params(("id" = i64, Path)), responses((status = 200, body = FortressView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "fortresses_get", path = "/api/v1/fortresses/{id}", tag = "fortresses", params(("id" = i64, Path)), responses((status = 200, body = FortressView)))]
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<FortressView>> {
     let (f, unit) = fortress_of(&state, &caller, id, false).await?;
     Ok(Json(fortress_view(&state, &f, &unit).await?))
 }
 
 /// Set up a fortress of a unit the caller administers.
-#[utoipa::path(post, path = "/api/v1/fortresses", tag = "fortresses", request_body = FortressBody, responses((status = 201, body = FortressView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "fortresses_create", path = "/api/v1/fortresses", tag = "fortresses", request_body = FortressBody, responses((status = 201, body = FortressView)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -211,7 +212,7 @@ pub async fn create(
 }
 
 /// Edit a fortress (unit admins of its unit); a closing date closes it.
-#[utoipa::path(put, path = "/api/v1/fortresses/{id}", tag = "fortresses", params(("id" = i64, Path)), request_body = FortressBody, responses((status = 200, body = FortressView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "fortresses_update", path = "/api/v1/fortresses/{id}", tag = "fortresses", params(("id" = i64, Path)), request_body = FortressBody, responses((status = 200, body = FortressView)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -227,7 +228,7 @@ pub async fn update(
 }
 
 /// Plant (or replant) a fortress's flag (unit admins of its unit).
-#[utoipa::path(post, path = "/api/v1/fortresses/{id}/flag", tag = "fortresses", params(("id" = i64, Path)), request_body = FlagBody, responses((status = 200, body = FortressView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "fortresses_flag", path = "/api/v1/fortresses/{id}/flag", tag = "fortresses", params(("id" = i64, Path)), request_body = FlagBody, responses((status = 200, body = FortressView)))]
 pub async fn flag(
     State(state): State<AppState>,
     caller: Caller,
@@ -355,7 +356,7 @@ async fn team_view(state: &AppState, t: &Team, unit: &Unit) -> AppResult<TeamVie
 }
 
 /// Teams of a unit and everything under it. Anyone who may read the unit; out of scope: 404.
-#[utoipa::path(get, path = "/api/v1/units/{id}/teams", tag = "teams", params(("id" = i64, Path), ListQuery), responses((status = 200, body = TeamPage)))]
+#[utoipa::path(get, operation_id = "teams_list", path = "/api/v1/units/{id}/teams", tag = "teams", params(("id" = i64, Path), ListQuery), responses((status = 200, body = TeamPage)))]
 pub async fn teams(
     State(state): State<AppState>,
     caller: Caller,
@@ -376,14 +377,14 @@ pub async fn teams(
 }
 
 /// A team (anyone who may read its unit; otherwise 404).
-#[utoipa::path(get, path = "/api/v1/teams/{id}", tag = "teams", params(("id" = i64, Path)), responses((status = 200, body = TeamView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "teams_get", path = "/api/v1/teams/{id}", tag = "teams", params(("id" = i64, Path)), responses((status = 200, body = TeamView)))]
 pub async fn team(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<TeamView>> {
     let (t, unit) = team_of(&state, &caller, id, false).await?;
     Ok(Json(team_view(&state, &t, &unit).await?))
 }
 
 /// Found a team of a unit the caller administers.
-#[utoipa::path(post, path = "/api/v1/teams", tag = "teams", request_body = TeamBody, responses((status = 201, body = TeamView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "teams_create", path = "/api/v1/teams", tag = "teams", request_body = TeamBody, responses((status = 201, body = TeamView)))]
 pub async fn create_team(
     State(state): State<AppState>,
     caller: Caller,
@@ -402,7 +403,7 @@ pub async fn create_team(
 }
 
 /// Edit a team (unit admins of its unit).
-#[utoipa::path(put, path = "/api/v1/teams/{id}", tag = "teams", params(("id" = i64, Path)), request_body = TeamBody, responses((status = 200, body = TeamView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "teams_update", path = "/api/v1/teams/{id}", tag = "teams", params(("id" = i64, Path)), request_body = TeamBody, responses((status = 200, body = TeamView)))]
 pub async fn update_team(
     State(state): State<AppState>,
     caller: Caller,
@@ -418,7 +419,7 @@ pub async fn update_team(
 }
 
 /// Replace a team's members (unit admins of its unit; people of its unit's line).
-#[utoipa::path(put, path = "/api/v1/teams/{id}/members", tag = "teams", params(("id" = i64, Path)), request_body = MembersBody, responses((status = 200, body = TeamView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "teams_set_members", path = "/api/v1/teams/{id}/members", tag = "teams", params(("id" = i64, Path)), request_body = MembersBody, responses((status = 200, body = TeamView)))]
 pub async fn members(
     State(state): State<AppState>,
     caller: Caller,

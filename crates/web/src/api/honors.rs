@@ -69,6 +69,7 @@ pub struct HonorsView {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HonorsQuery {
     /// The unit whose subtree to list (default: the caller's first scope root).
     org: Option<String>,
@@ -97,7 +98,7 @@ async fn scope_unit(state: &AppState, caller: &Caller, org: Option<&str>) -> App
 }
 
 /// Honors filed in a unit's subtree and in the caller's scope, newest first.
-#[utoipa::path(get, path = "/api/v1/honors", tag = "honors", params(HonorsQuery), responses((status = 200, body = HonorsView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "honors_list", path = "/api/v1/honors", tag = "honors", params(HonorsQuery), responses((status = 200, body = HonorsView), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -147,7 +148,7 @@ async fn editable_honor(state: &AppState, caller: &Caller, id: i64) -> AppResult
 }
 
 /// One honor.
-#[utoipa::path(get, path = "/api/v1/honors/{id}", tag = "honors", params(("id" = i64, Path)), responses((status = 200, body = HonorView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "honors_get", path = "/api/v1/honors/{id}", tag = "honors", params(("id" = i64, Path)), responses((status = 200, body = HonorView)))]
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<HonorView>> {
     let (h, unit) = readable_honor(&state, &caller, id).await?;
     Ok(Json(HonorView::new(&h, &unit.code)))
@@ -225,7 +226,7 @@ async fn prepared(
 }
 
 /// Record an honor filed under a unit the caller administers.
-#[utoipa::path(post, path = "/api/v1/honors", tag = "honors", request_body = HonorBody, responses((status = 201, body = HonorView), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "honors_create", path = "/api/v1/honors", tag = "honors", request_body = HonorBody, responses((status = 201, body = HonorView)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -239,7 +240,7 @@ pub async fn create(
 }
 
 /// Edit an honor; a different `org` files it under another unit the caller administers.
-#[utoipa::path(put, path = "/api/v1/honors/{id}", tag = "honors", params(("id" = i64, Path)), request_body = HonorBody, responses((status = 200, body = HonorView), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "honors_update", path = "/api/v1/honors/{id}", tag = "honors", params(("id" = i64, Path)), request_body = HonorBody, responses((status = 200, body = HonorView)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -256,7 +257,7 @@ pub async fn update(
 }
 
 /// Delete an honor.
-#[utoipa::path(delete, path = "/api/v1/honors/{id}", tag = "honors", params(("id" = i64, Path)), responses((status = 204), (status = 403, body = crate::api::ErrorBody)))]
+#[utoipa::path(delete, operation_id = "honors_delete", path = "/api/v1/honors/{id}", tag = "honors", params(("id" = i64, Path)), responses((status = 204)))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,

@@ -3,6 +3,7 @@
 //! cookie (then writes need the `X-CSRF-Token` header). Answers are view
 //! types, never database rows; errors are `{"error": {code, message, fields?}}`.
 
+mod answers;
 mod audit;
 // -- brands (issue 4)
 mod brands;
@@ -23,6 +24,7 @@ use utoipa::OpenApi;
 
 use crate::routes::{Route, route};
 // stars
+use answers::ErrorAnswers;
 use stars::Doc as StarsDoc;
 
 pub fn routes() -> Vec<Route> {
@@ -128,18 +130,18 @@ pub fn routes() -> Vec<Route> {
         brands::EventView, brands::VersionView, brands::HistoryView, brands::ApplyBody, brands::DecideBody,
         brands::DemoteBody, brands::EvidenceView, brands::ItemStanding, brands::StandingView, brands::EvidenceBody,
         brands::ConfirmBody, brands::MatrixNode, brands::StandardItemView, brands::StandardView, brands::StandardsView,
-        brands::StandardItemBody, brands::StandardBody,
+        brands::StandardItemBody, brands::StandardBody, brands::LogoForm,
         honors::HonorView, honors::HonorsView, honors::HonorBody,
-        figures::FiguresView, ErrorBody, ErrorDetail, FieldErrorView,
         // issue 6
         tasks::TaskView, tasks::TaskPage, tasks::TaskBody, tasks::BulkBody, tasks::BulkView, tasks::PersonName,
-        tasks::EntryView, tasks::EntryBody, tasks::FileView, tasks::PostedView,
+        tasks::EntryView, tasks::EntryBody, tasks::EntryForm, tasks::FileView, tasks::PostedView,
         fortresses::FortressView, fortresses::FortressPage, fortresses::FortressBody, fortresses::FlagBody, fortresses::FlagView,
         fortresses::TeamView, fortresses::TeamPage, fortresses::TeamBody, fortresses::MembersBody,
         commitments::CommitmentView, commitments::CommitmentPage, commitments::CommitmentBody, commitments::VerifyBody,
         commitments::VerificationView, commitments::MissingPage, commitments::MissingMember,
     )),
-    modifiers(&BearerAuth, &StarsDoc),
+    // The error answers last: they refer every operation, the stars' too, to the shared ones.
+    modifiers(&BearerAuth, &StarsDoc, &ErrorAnswers),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -171,7 +173,8 @@ pub struct ErrorBody {
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 pub struct ErrorDetail {
-    /// `unauthorized`, `forbidden`, `not_found`, `bad_request`, `invalid` or `internal`.
+    /// `unauthorized`, `forbidden`, `not_found`, `bad_request`, `invalid`,
+    /// `unsupported_media_type`, `method_not_allowed` or `internal`.
     code: String,
     message: String,
     fields: Option<Vec<FieldErrorView>>,

@@ -92,6 +92,7 @@ impl PersonBody {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Part of a name, or an exact ID number.
     q: Option<String>,
@@ -104,7 +105,7 @@ pub struct ListQuery {
 }
 
 /// People of a unit and everything under it, a page at a time.
-#[utoipa::path(get, path = "/api/v1/units/{id}/people", tag = "people", params(("id" = i64, Path), ListQuery), responses((status = 200, body = PeoplePage)))]
+#[utoipa::path(get, operation_id = "people_list", path = "/api/v1/units/{id}/people", tag = "people", params(("id" = i64, Path), ListQuery), responses((status = 200, body = PeoplePage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -143,14 +144,14 @@ async fn readable_person(state: &AppState, caller: &Caller, id: i64) -> AppResul
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), responses((status = 200, body = PersonView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "people_get", path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), responses((status = 200, body = PersonView)))]
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<PersonView>> {
     let (person, unit) = readable_person(&state, &caller, id).await?;
     let own = caller.user.person_id == Some(person.id);
     Ok(Json(PersonView::new(&person, own || caller.can_see_personal(&unit.path))))
 }
 
-#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonBody, responses((status = 201, body = PersonView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "people_create", path = "/api/v1/people", tag = "people", request_body = PersonBody, responses((status = 201, body = PersonView)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -167,7 +168,7 @@ pub async fn create(
 /// Unit admins of the person's unit (and of the target unit, for a
 /// transfer); a member for their own phone and post. Viewers and reviewers
 /// change nothing.
-#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody, responses((status = 200, body = PersonView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "people_update", path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody, responses((status = 200, body = PersonView)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,

@@ -77,7 +77,7 @@ pub fn routes() -> Vec<Route> {
         SchemeView, SchemeIn, CopyIn, CampaignView, CampaignIn, StageIn, CampaignDetail, StatsView, QuotaView,
         EntryView, EntryPage, EntryDetailView, ScoreView, EvidenceView, ObjectionView, OutcomeView, DimensionView,
         DeclarationIn, SelfIn, SelfScoreIn, ReviewIn, ReviewScoreIn, CommentIn, WithdrawIn, ObjectionIn, AnswerIn,
-        QueueItemView, BulkIn, BulkView, DistributionView, YearView, BranchesView, BranchView,
+        QueueItemView, BulkIn, BulkView, EvidenceForm, DistributionView, YearView, BranchesView, BranchView,
     )),
     tags((name = "stars", description = "Star-rated branch evaluation (星级党支部)"))
 )]
@@ -88,7 +88,17 @@ pub struct Doc;
 
 impl utoipa::Modify for Doc {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        openapi.merge(StarsApi::openapi());
+        let stars = StarsApi::openapi();
+        // `merge` keeps the first of two schemas with one name, which would
+        // document the stars answers with another area's shapes.
+        if let (Some(ours), Some(theirs)) = (&stars.components, &openapi.components) {
+            for (name, schema) in &ours.schemas {
+                if theirs.schemas.get(name).is_some_and(|other| other != schema) {
+                    panic!("schema {name} is defined twice in the OpenAPI document with different shapes");
+                }
+            }
+        }
+        openapi.merge(stars);
     }
 }
 
@@ -261,6 +271,7 @@ pub struct CampaignDetail {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = StarEntryView)]
 pub struct EntryView {
     id: i64,
     campaign_id: i64,
@@ -317,6 +328,7 @@ pub struct ScoreView {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = StarEvidenceView)]
 pub struct EvidenceView {
     indicator: String,
     /// Download with `GET /files/{id}`.
@@ -524,6 +536,7 @@ pub struct BulkIn {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = StarBulkView)]
 pub struct BulkView {
     done: usize,
 }
@@ -594,6 +607,7 @@ pub struct BranchesView {
 // Handlers
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgQuery {
     /// Only those concerning this unit (code): issued or run over it, above or below it.
     org: Option<String>,
@@ -614,7 +628,7 @@ fn related(path: &Option<String>, other: &str) -> bool {
 }
 
 /// Schemes the caller may read (issued in scope or above it). Any signed-in user.
-#[utoipa::path(get, path = "/api/v1/stars/schemes", tag = "stars", params(OrgQuery), responses((status = 200, body = Vec<SchemeView>)))]
+#[utoipa::path(get, operation_id = "stars_list_schemes", path = "/api/v1/stars/schemes", tag = "stars", params(OrgQuery), responses((status = 200, body = Vec<SchemeView>), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn list_schemes(
     State(state): State<AppState>,
     caller: Caller,
@@ -648,7 +662,7 @@ async fn issuer_of(
 }
 
 /// Issue a scheme — unit admins of the issuing unit (404 outside scope, 403 without the right).
-#[utoipa::path(post, path = "/api/v1/stars/schemes", tag = "stars", request_body = SchemeIn, responses((status = 201, body = SchemeView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "stars_create_scheme", path = "/api/v1/stars/schemes", tag = "stars", request_body = SchemeIn, responses((status = 201, body = SchemeView)))]
 pub async fn create_scheme(
     State(state): State<AppState>,
     caller: Caller,
@@ -663,7 +677,7 @@ pub async fn create_scheme(
 }
 
 /// A scheme — whoever may read its issuer or a unit under it; 404 otherwise.
-#[utoipa::path(get, path = "/api/v1/stars/schemes/{id}", tag = "stars", params(("id" = i64, Path)), responses((status = 200, body = SchemeView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "stars_get_scheme", path = "/api/v1/stars/schemes/{id}", tag = "stars", params(("id" = i64, Path)), responses((status = 200, body = SchemeView)))]
 pub async fn get_scheme(
     State(state): State<AppState>,
     caller: Caller,
@@ -673,7 +687,7 @@ pub async fn get_scheme(
 }
 
 /// Edit a scheme no campaign uses — unit admins of its issuer (422 once frozen).
-#[utoipa::path(put, path = "/api/v1/stars/schemes/{id}", tag = "stars", params(("id" = i64, Path)), request_body = SchemeIn, responses((status = 200, body = SchemeView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "stars_update_scheme", path = "/api/v1/stars/schemes/{id}", tag = "stars", params(("id" = i64, Path)), request_body = SchemeIn, responses((status = 200, body = SchemeView)))]
 pub async fn update_scheme(
     State(state): State<AppState>,
     caller: Caller,
@@ -689,7 +703,7 @@ pub async fn update_scheme(
 }
 
 /// Copy a scheme to another year — unit admins of its issuer.
-#[utoipa::path(post, path = "/api/v1/stars/schemes/{id}/copy", tag = "stars", params(("id" = i64, Path)), request_body = CopyIn, responses((status = 201, body = SchemeView)))]
+#[utoipa::path(post, operation_id = "stars_copy_scheme", path = "/api/v1/stars/schemes/{id}/copy", tag = "stars", params(("id" = i64, Path)), request_body = CopyIn, responses((status = 201, body = SchemeView)))]
 pub async fn copy_scheme(
     State(state): State<AppState>,
     caller: Caller,
@@ -707,7 +721,7 @@ pub async fn copy_scheme(
 }
 
 /// Campaigns the caller may read (run in scope or above it). Any signed-in user.
-#[utoipa::path(get, path = "/api/v1/stars/campaigns", tag = "stars", params(OrgQuery), responses((status = 200, body = Vec<CampaignView>)))]
+#[utoipa::path(get, operation_id = "stars_list_campaigns", path = "/api/v1/stars/campaigns", tag = "stars", params(OrgQuery), responses((status = 200, body = Vec<CampaignView>), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn list_campaigns(
     State(state): State<AppState>,
     caller: Caller,
@@ -720,7 +734,7 @@ pub async fn list_campaigns(
 
 /// Start a campaign of a scheme over a unit's subtree — unit admins of both
 /// the scheme's issuer and that unit.
-#[utoipa::path(post, path = "/api/v1/stars/campaigns", tag = "stars", request_body = CampaignIn, responses((status = 201, body = CampaignView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "stars_create_campaign", path = "/api/v1/stars/campaigns", tag = "stars", request_body = CampaignIn, responses((status = 201, body = CampaignView)))]
 pub async fn create_campaign(
     State(state): State<AppState>,
     caller: Caller,
@@ -739,7 +753,7 @@ pub async fn create_campaign(
 }
 
 /// A campaign with its progress (over the caller's scope) and quotas — whoever may read it.
-#[utoipa::path(get, path = "/api/v1/stars/campaigns/{id}", tag = "stars", params(("id" = i64, Path)), responses((status = 200, body = CampaignDetail), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "stars_get_campaign", path = "/api/v1/stars/campaigns/{id}", tag = "stars", params(("id" = i64, Path)), responses((status = 200, body = CampaignDetail)))]
 pub async fn get_campaign(
     State(state): State<AppState>,
     caller: Caller,
@@ -775,7 +789,7 @@ pub async fn get_campaign(
 }
 
 /// Change a campaign's name, review levels (before review) and dates — unit admins of its unit.
-#[utoipa::path(put, path = "/api/v1/stars/campaigns/{id}", tag = "stars", params(("id" = i64, Path)), request_body = CampaignIn, responses((status = 200, body = CampaignView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "stars_update_campaign", path = "/api/v1/stars/campaigns/{id}", tag = "stars", params(("id" = i64, Path)), request_body = CampaignIn, responses((status = 200, body = CampaignView)))]
 pub async fn update_campaign(
     State(state): State<AppState>,
     caller: Caller,
@@ -791,7 +805,7 @@ pub async fn update_campaign(
 
 /// Move a campaign one stage (entering `award` fixes the stars; 422 when a
 /// quota is exceeded) — unit admins of its unit.
-#[utoipa::path(post, path = "/api/v1/stars/campaigns/{id}/stage", tag = "stars", params(("id" = i64, Path)), request_body = StageIn, responses((status = 200, body = CampaignView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "stars_move_stage", path = "/api/v1/stars/campaigns/{id}/stage", tag = "stars", params(("id" = i64, Path)), request_body = StageIn, responses((status = 200, body = CampaignView)))]
 pub async fn move_stage(
     State(state): State<AppState>,
     caller: Caller,
@@ -807,6 +821,7 @@ pub async fn move_stage(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EntriesQuery {
     /// A status code.
     status: Option<String>,
@@ -818,7 +833,7 @@ pub struct EntriesQuery {
 }
 
 /// A campaign's entries inside the caller's scope — whoever may read the campaign.
-#[utoipa::path(get, path = "/api/v1/stars/campaigns/{id}/entries", tag = "stars", params(("id" = i64, Path), EntriesQuery), responses((status = 200, body = EntryPage)))]
+#[utoipa::path(get, operation_id = "stars_campaign_entries", path = "/api/v1/stars/campaigns/{id}/entries", tag = "stars", params(("id" = i64, Path), EntriesQuery), responses((status = 200, body = EntryPage)))]
 pub async fn campaign_entries(
     State(state): State<AppState>,
     caller: Caller,
@@ -839,7 +854,7 @@ pub async fn campaign_entries(
 
 /// A branch's entry: scores, evidence, vetoes, objections, the engine's
 /// outcome and explanation, what is missing — whoever may read the branch.
-#[utoipa::path(get, path = "/api/v1/stars/entries/{id}", tag = "stars", params(("id" = i64, Path)), responses((status = 200, body = EntryDetailView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "stars_get_entry", path = "/api/v1/stars/entries/{id}", tag = "stars", params(("id" = i64, Path)), responses((status = 200, body = EntryDetailView)))]
 pub async fn get_entry(
     State(state): State<AppState>,
     caller: Caller,
@@ -853,7 +868,7 @@ async fn detail(state: &AppState, id: i64) -> AppResult<Json<EntryDetailView>> {
 }
 
 /// Declare a target star and plan — unit admins of the branch (or above).
-#[utoipa::path(put, path = "/api/v1/stars/entries/{id}/declaration", tag = "stars", params(("id" = i64, Path)), request_body = DeclarationIn, responses((status = 200, body = EntryDetailView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "stars_declare", path = "/api/v1/stars/entries/{id}/declaration", tag = "stars", params(("id" = i64, Path)), request_body = DeclarationIn, responses((status = 200, body = EntryDetailView)))]
 pub async fn declare(
     State(state): State<AppState>,
     caller: Caller,
@@ -870,7 +885,7 @@ pub async fn declare(
 }
 
 /// Save (or submit) the branch's own scores — unit admins of the branch (or above).
-#[utoipa::path(put, path = "/api/v1/stars/entries/{id}/self", tag = "stars", params(("id" = i64, Path)), request_body = SelfIn, responses((status = 200, body = EntryDetailView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "stars_self_assess", path = "/api/v1/stars/entries/{id}/self", tag = "stars", params(("id" = i64, Path)), request_body = SelfIn, responses((status = 200, body = EntryDetailView)))]
 pub async fn self_assess(
     State(state): State<AppState>,
     caller: Caller,
@@ -887,10 +902,20 @@ pub async fn self_assess(
     detail(&state, id).await
 }
 
+/// One file of evidence for one indicator of the entry's scheme.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct EvidenceForm {
+    /// The indicator's code.
+    indicator: String,
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// Upload an evidence file for an indicator (multipart: `indicator`, `file`;
 /// PDF, images, Office documents up to 10 MB) — unit admins of the branch,
 /// while it may self-assess.
-#[utoipa::path(post, path = "/api/v1/stars/entries/{id}/evidence", tag = "stars", params(("id" = i64, Path)), request_body(content_type = "multipart/form-data"), responses((status = 200, body = EntryDetailView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "stars_add_evidence", path = "/api/v1/stars/entries/{id}/evidence", tag = "stars", params(("id" = i64, Path)), request_body(content = EvidenceForm, content_type = "multipart/form-data"), responses((status = 200, body = EntryDetailView)))]
 pub async fn evidence(
     State(state): State<AppState>,
     caller: Caller,
@@ -922,7 +947,7 @@ pub async fn evidence(
 /// Review at a level — level 1: reviewers of the branch's parent; level 2:
 /// reviewers of the campaign's unit. After review, the final level corrects
 /// (a `comment` is required); the star and the figures change at once.
-#[utoipa::path(put, path = "/api/v1/stars/entries/{id}/review", tag = "stars", params(("id" = i64, Path)), request_body = ReviewIn, responses((status = 200, body = EntryDetailView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "stars_review", path = "/api/v1/stars/entries/{id}/review", tag = "stars", params(("id" = i64, Path)), request_body = ReviewIn, responses((status = 200, body = EntryDetailView)))]
 pub async fn review(
     State(state): State<AppState>,
     caller: Caller,
@@ -944,7 +969,7 @@ pub async fn review(
 }
 
 /// Return a self-assessment to the branch — reviewers of the branch's parent.
-#[utoipa::path(post, path = "/api/v1/stars/entries/{id}/return", tag = "stars", params(("id" = i64, Path)), request_body = CommentIn, responses((status = 200, body = EntryDetailView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "stars_return_entry", path = "/api/v1/stars/entries/{id}/return", tag = "stars", params(("id" = i64, Path)), request_body = CommentIn, responses((status = 200, body = EntryDetailView)))]
 pub async fn return_entry(
     State(state): State<AppState>,
     caller: Caller,
@@ -967,7 +992,7 @@ fn date_or_today(text: Option<&str>, field: &str) -> AppResult<time::Date> {
 }
 
 /// Withdraw an awarded star with a reason — reviewers of the branch's parent.
-#[utoipa::path(post, path = "/api/v1/stars/entries/{id}/withdraw", tag = "stars", params(("id" = i64, Path)), request_body = WithdrawIn, responses((status = 200, body = EntryDetailView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "stars_withdraw", path = "/api/v1/stars/entries/{id}/withdraw", tag = "stars", params(("id" = i64, Path)), request_body = WithdrawIn, responses((status = 200, body = EntryDetailView)))]
 pub async fn withdraw(
     State(state): State<AppState>,
     caller: Caller,
@@ -986,7 +1011,7 @@ pub async fn withdraw(
 
 /// Record an objection (publicity stage) — the campaign's admins and the
 /// branch's level-1 reviewers.
-#[utoipa::path(post, path = "/api/v1/stars/entries/{id}/objections", tag = "stars", params(("id" = i64, Path)), request_body = ObjectionIn, responses((status = 201, body = EntryDetailView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "stars_add_objection", path = "/api/v1/stars/entries/{id}/objections", tag = "stars", params(("id" = i64, Path)), request_body = ObjectionIn, responses((status = 201, body = EntryDetailView)))]
 pub async fn add_objection(
     State(state): State<AppState>,
     caller: Caller,
@@ -1004,7 +1029,7 @@ pub async fn add_objection(
 }
 
 /// Answer an objection — the campaign's admins and the branch's level-1 reviewers.
-#[utoipa::path(post, path = "/api/v1/stars/objections/{id}/answer", tag = "stars", params(("id" = i64, Path)), request_body = AnswerIn, responses((status = 200, body = EntryDetailView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "stars_answer_objection", path = "/api/v1/stars/objections/{id}/answer", tag = "stars", params(("id" = i64, Path)), request_body = AnswerIn, responses((status = 200, body = EntryDetailView)))]
 pub async fn answer_objection(
     State(state): State<AppState>,
     caller: Caller,
@@ -1022,6 +1047,7 @@ pub async fn answer_objection(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// One campaign only.
     campaign: Option<i64>,
@@ -1029,7 +1055,7 @@ pub struct QueueQuery {
 
 /// Entries in review waiting for the caller's decision — any signed-in user
 /// (empty for those who review nothing).
-#[utoipa::path(get, path = "/api/v1/stars/queue", tag = "stars", params(QueueQuery), responses((status = 200, body = Vec<QueueItemView>)))]
+#[utoipa::path(get, operation_id = "stars_queue", path = "/api/v1/stars/queue", tag = "stars", params(QueueQuery), responses((status = 200, body = Vec<QueueItemView>), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn queue(
     State(state): State<AppState>,
     caller: Caller,
@@ -1053,7 +1079,7 @@ pub async fn queue(
 
 /// Bulk review: accept the level below's scores, or return — the reviewers
 /// of every entry listed at that level; all or none.
-#[utoipa::path(post, path = "/api/v1/stars/queue", tag = "stars", request_body = BulkIn, responses((status = 200, body = BulkView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "stars_bulk_review", path = "/api/v1/stars/queue", tag = "stars", request_body = BulkIn, responses((status = 200, body = BulkView)))]
 pub async fn bulk_review(
     State(state): State<AppState>,
     caller: Caller,
@@ -1084,6 +1110,7 @@ pub async fn bulk_review(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DistributionQuery {
     /// The unit's code.
     org: String,
@@ -1093,7 +1120,7 @@ pub struct DistributionQuery {
 
 /// The distribution of stars in a unit's subtree, each year of the span and
 /// the span as a whole — whoever may read the unit.
-#[utoipa::path(get, path = "/api/v1/stars/distribution", tag = "stars", params(DistributionQuery), responses((status = 200, body = DistributionView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "stars_distribution", path = "/api/v1/stars/distribution", tag = "stars", params(DistributionQuery), responses((status = 200, body = DistributionView), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn distribution(
     State(state): State<AppState>,
     caller: Caller,
@@ -1117,6 +1144,7 @@ pub async fn distribution(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BranchesQuery {
     /// The unit's code.
     org: String,
@@ -1132,7 +1160,7 @@ pub struct BranchesQuery {
 
 /// The branches behind a `stars.*` figure: each branch's latest award in the
 /// span — whoever may read the unit; only branches in the caller's scope.
-#[utoipa::path(get, path = "/api/v1/stars/branches", tag = "stars", params(BranchesQuery), responses((status = 200, body = BranchesView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "stars_branches", path = "/api/v1/stars/branches", tag = "stars", params(BranchesQuery), responses((status = 200, body = BranchesView), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn branches(
     State(state): State<AppState>,
     caller: Caller,

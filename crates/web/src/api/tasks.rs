@@ -159,6 +159,7 @@ impl TaskBody {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Exact code or part of the name.
     q: Option<String>,
@@ -189,7 +190,7 @@ fn bad(e: String) -> AppError {
 
 /// Tasks of a unit and everything under it, by due date, a page at a time.
 /// Anyone who may read the unit; out of scope: 404.
-#[utoipa::path(get, path = "/api/v1/units/{id}/tasks", tag = "tasks", params(("id" = i64, Path), ListQuery), responses((status = 200, body = TaskPage), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "tasks_list", path = "/api/v1/units/{id}/tasks", tag = "tasks", params(("id" = i64, Path), ListQuery), responses((status = 200, body = TaskPage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -215,7 +216,7 @@ pub async fn list(
 }
 
 /// The tasks the caller's person answers for (empty for an account without a person).
-#[utoipa::path(get, path = "/api/v1/me/tasks", tag = "tasks", responses((status = 200, body = Vec<TaskView>)))]
+#[utoipa::path(get, operation_id = "tasks_mine", path = "/api/v1/me/tasks", tag = "tasks", responses((status = 200, body = Vec<TaskView>)))]
 pub async fn mine(State(state): State<AppState>, caller: Caller) -> AppResult<Json<Vec<TaskView>>> {
     let Some(person) = caller.user.person_id else { return Ok(Json(vec![])) };
     let items = state.store.tasks_of_person(person, 500).await?;
@@ -223,7 +224,7 @@ pub async fn mine(State(state): State<AppState>, caller: Caller) -> AppResult<Js
 }
 
 /// A task: its responsible people and anyone who may read its unit; anyone else 404.
-#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = i64, Path)), responses((status = 200, body = TaskView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "tasks_get", path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = i64, Path)), responses((status = 200, body = TaskView)))]
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<TaskView>> {
     // One read gives the task, its unit's path and its people: the check
     // `readable_task` makes, without reading the task twice.
@@ -235,7 +236,7 @@ pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i
 }
 
 /// Create a task of a unit the caller administers (403 in scope without the right, 404 outside).
-#[utoipa::path(post, path = "/api/v1/tasks", tag = "tasks", request_body = TaskBody, responses((status = 201, body = TaskView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "tasks_create", path = "/api/v1/tasks", tag = "tasks", request_body = TaskBody, responses((status = 201, body = TaskView)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -253,7 +254,7 @@ pub async fn create(
 }
 
 /// Edit a task (unit admins of its unit). Progress stays the ledger's; `done` needs 100%.
-#[utoipa::path(put, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = i64, Path)), request_body = TaskBody, responses((status = 200, body = TaskView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "tasks_update", path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = i64, Path)), request_body = TaskBody, responses((status = 200, body = TaskView)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -296,7 +297,7 @@ pub struct BulkView {
 
 /// Bulk edit: every task must be in the caller's administration (403/404
 /// otherwise), and the change must fit every task, or nothing changes.
-#[utoipa::path(post, path = "/api/v1/tasks/bulk", tag = "tasks", request_body = BulkBody, responses((status = 200, body = BulkView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "tasks_bulk", path = "/api/v1/tasks/bulk", tag = "tasks", request_body = BulkBody, responses((status = 200, body = BulkView)))]
 pub async fn bulk(
     State(state): State<AppState>,
     caller: Caller,
@@ -395,7 +396,7 @@ pub struct EntryBody {
 }
 
 /// A task's ledger, latest first (same access as the task).
-#[utoipa::path(get, path = "/api/v1/tasks/{id}/entries", tag = "tasks", params(("id" = i64, Path)), responses((status = 200, body = Vec<EntryView>), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "tasks_entries", path = "/api/v1/tasks/{id}/entries", tag = "tasks", params(("id" = i64, Path)), responses((status = 200, body = Vec<EntryView>)))]
 pub async fn entries(
     State(state): State<AppState>,
     caller: Caller,
@@ -411,12 +412,26 @@ pub struct PostedView {
     entry: EntryView,
 }
 
+/// A progress entry posted as a form, with its evidence files.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct EntryForm {
+    /// Default today; not in the future.
+    entry_on: Option<String>,
+    /// 0–100.
+    progress: i32,
+    note: Option<String>,
+    /// Any number of files (images, PDF, office documents).
+    #[schema(value_type = Vec<String>, format = Binary, required = false)]
+    evidence: Vec<Vec<u8>>,
+}
+
 /// Post progress: its responsible people (as themselves) and unit admins in
 /// scope. Viewers and reviewers in scope: 403; anyone else: 404. The latest
 /// entry sets the task's progress; 100% completes it.
-#[utoipa::path(post, path = "/api/v1/tasks/{id}/entries", tag = "tasks", params(("id" = i64, Path)),
-    request_body(content((EntryBody = "application/json"), (EntryBody = "multipart/form-data"))),
-    responses((status = 201, body = PostedView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "tasks_post_entry", path = "/api/v1/tasks/{id}/entries", tag = "tasks", params(("id" = i64, Path)),
+    request_body(content((EntryBody = "application/json"), (EntryForm = "multipart/form-data"))),
+    responses((status = 201, body = PostedView)))]
 pub async fn post_entry(
     State(state): State<AppState>,
     caller: Caller,

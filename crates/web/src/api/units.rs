@@ -106,7 +106,7 @@ pub(crate) fn csrf_of(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The calling account and its grants.
-#[utoipa::path(get, path = "/api/v1/me", tag = "units", responses((status = 200, body = MeView), (status = 401, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "me", path = "/api/v1/me", tag = "units", responses((status = 200, body = MeView)))]
 pub async fn me(caller: Caller) -> Json<MeView> {
     Json(MeView {
         id: caller.user.id.0,
@@ -125,6 +125,7 @@ pub async fn me(caller: Caller) -> Json<MeView> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Part of a name or short name, or a code prefix. Empty: the caller's top units.
     q: Option<String>,
@@ -135,7 +136,7 @@ pub struct SearchQuery {
 }
 
 /// Find units by code or name, within the caller's scope.
-#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(SearchQuery), responses((status = 200, body = Vec<UnitView>)))]
+#[utoipa::path(get, operation_id = "units_search", path = "/api/v1/units", tag = "units", params(SearchQuery), responses((status = 200, body = Vec<UnitView>)))]
 pub async fn search(
     State(state): State<AppState>,
     caller: Caller,
@@ -154,13 +155,13 @@ pub async fn search(
     Ok(Json(hits.iter().map(|u| UnitView::new(u, None)).collect()))
 }
 
-#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), responses((status = 200, body = UnitView), (status = 404, body = crate::api::ErrorBody)))]
+#[utoipa::path(get, operation_id = "units_get", path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), responses((status = 200, body = UnitView)))]
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<UnitView>> {
     let unit = readable_unit(&state, &caller, id).await?;
     Ok(Json(UnitView::new(&unit, None)))
 }
 
-#[utoipa::path(get, path = "/api/v1/units/{id}/children", tag = "units", params(("id" = i64, Path)), responses((status = 200, body = Vec<UnitView>)))]
+#[utoipa::path(get, operation_id = "units_children", path = "/api/v1/units/{id}/children", tag = "units", params(("id" = i64, Path)), responses((status = 200, body = Vec<UnitView>)))]
 pub async fn children(
     State(state): State<AppState>,
     caller: Caller,
@@ -182,7 +183,7 @@ async fn parent_of(state: &AppState, body: &UnitBody) -> AppResult<Option<Unit>>
 }
 
 /// Create a unit under a parent the caller administers.
-#[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = UnitBody, responses((status = 201, body = UnitView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "units_create", path = "/api/v1/units", tag = "units", request_body = UnitBody, responses((status = 201, body = UnitView)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -210,7 +211,7 @@ pub async fn create(
 }
 
 /// Edit a unit's own fields.
-#[utoipa::path(put, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), request_body = UnitBody, responses((status = 200, body = UnitView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(put, operation_id = "units_update", path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), request_body = UnitBody, responses((status = 200, body = UnitView)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -227,7 +228,7 @@ pub async fn update(
 
 /// Move a unit and its subtree under another parent (reorganization). The
 /// caller must administer both the unit and the new parent.
-#[utoipa::path(post, path = "/api/v1/units/{id}/move", tag = "units", params(("id" = i64, Path)), request_body = MoveBody, responses((status = 200, body = UnitView), (status = 422, body = crate::api::ErrorBody)))]
+#[utoipa::path(post, operation_id = "units_move", path = "/api/v1/units/{id}/move", tag = "units", params(("id" = i64, Path)), request_body = MoveBody, responses((status = 200, body = UnitView)))]
 pub async fn move_unit(
     State(state): State<AppState>,
     caller: Caller,
