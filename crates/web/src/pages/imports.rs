@@ -112,6 +112,8 @@ pub async fn upload(
             }
         }
     };
+    drop(bytes);
+    crate::server::release_memory();
     // A refused import answers 422: nothing was written, the page says why.
     let status = if report.ok { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = ImportsPage { chrome: chrome(&caller, "imports", "/imports"), kinds: kinds(), report: Some(report) };
