@@ -76,6 +76,56 @@ impl Role {
     }
 }
 
+/// What a caller wants with a record held at some unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Open it: whoever reads the unit's subtree.
+    Read,
+    /// Change it: the unit's admins.
+    Edit,
+    /// Decide on what the unit submitted (approve, return, confirm, move
+    /// down): reviewers of the unit's **parent**, so nobody decides on their
+    /// own unit's application; a root's, only a system admin.
+    Decide,
+    /// See personal fields (phone, ID number, birth date).
+    SeePersonal,
+}
+
+impl Need {
+    /// Whether a role may do this at all (its scope aside).
+    pub fn allowed(self, role: Role) -> bool {
+        match self {
+            Need::Read => role.may_read_scope(),
+            Need::Edit => role.may_edit_records(),
+            Need::Decide => role.may_review(),
+            Need::SeePersonal => role.may_see_personal(),
+        }
+    }
+
+    /// The unit a grant must cover for this need on a record at `path`:
+    /// the unit itself, or its parent for a decision (`None` at a root).
+    pub fn at(self, path: &str) -> Option<&str> {
+        match self {
+            Need::Decide => crate::org::parent_path(path),
+            _ => Some(path),
+        }
+    }
+}
+
+/// Whether a grant of `role` over the subtree at `scope` (a system admin's
+/// has none: everywhere) covers the unit at `path`.
+pub fn covers(role: Role, scope: Option<&str>, path: &str) -> bool {
+    role == Role::SystemAdmin || scope.is_some_and(|s| path.starts_with(s))
+}
+
+/// Whether some grant — (role, subtree) — meets `need` on a record at `path`.
+pub fn may<'a>(grants: impl IntoIterator<Item = (Role, Option<&'a str>)>, need: Need, path: &str) -> bool {
+    let at = need.at(path);
+    grants.into_iter().any(|(role, scope)| {
+        need.allowed(role) && (role == Role::SystemAdmin || at.is_some_and(|at| covers(role, scope, at)))
+    })
+}
+
 /// Password rules: at least 10 characters with letters and digits.
 pub fn check_password(password: &str) -> Result<(), String> {
     let long = password.chars().count() >= 10;
@@ -101,6 +151,30 @@ mod tests {
         assert!(!Role::Viewer.may_edit_records());
         assert!(Role::Viewer.may_read_scope());
         assert!(Role::Reviewer.may_review() && !Role::UnitAdmin.may_review() && !Role::Viewer.may_review());
+    }
+
+    #[test]
+    fn needs_are_met_inside_the_scope_only() {
+        let admin = [(Role::UnitAdmin, Some("/1/5/"))];
+        assert!(may(admin, Need::Edit, "/1/5/23/"));
+        assert!(may(admin, Need::Read, "/1/5/"));
+        assert!(!may(admin, Need::Edit, "/1/6/"), "outside the subtree");
+        assert!(!may(admin, Need::Decide, "/1/5/23/"), "admins prepare, reviewers decide");
+        assert!(may(admin, Need::SeePersonal, "/1/5/23/"));
+        let viewer = [(Role::Viewer, Some("/1/"))];
+        assert!(may(viewer, Need::Read, "/1/5/") && !may(viewer, Need::Edit, "/1/5/"));
+        assert!(!may(viewer, Need::SeePersonal, "/1/5/"));
+        let member = [(Role::Member, Some("/1/5/23/"))];
+        assert!(!may(member, Need::Read, "/1/5/23/"), "members read their own records only");
+    }
+
+    #[test]
+    fn decisions_are_taken_at_the_parent() {
+        let reviewer = [(Role::Reviewer, Some("/1/5/"))];
+        assert!(may(reviewer, Need::Decide, "/1/5/23/"), "a unit below the reviewer's");
+        assert!(!may(reviewer, Need::Decide, "/1/5/"), "never the reviewer's own unit");
+        assert!(!may([(Role::Reviewer, Some("/1/"))], Need::Decide, "/1/"), "a root's: a system admin only");
+        assert!(may([(Role::SystemAdmin, None)], Need::Decide, "/1/"));
     }
 
     #[test]

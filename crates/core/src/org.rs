@@ -214,6 +214,15 @@ pub fn lineage(path: &str) -> Vec<UnitId> {
     path.split('/').filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).map(UnitId).collect()
 }
 
+/// The path of a unit's parent (`/1/5/23/` → `/1/5/`); `None` for a root.
+pub fn parent_path(path: &str) -> Option<&str> {
+    let trimmed = path.trim_end_matches('/');
+    match trimmed.rfind('/') {
+        Some(i) if i > 0 => Some(&path[..=i]),
+        _ => None,
+    }
+}
+
 /// Half-open range `[lo, hi)` of the paths in the subtree rooted at `path`
 /// (the unit itself included), for an index range scan. Paths hold only
 /// digits and `/`; `'0'` is the byte after `'/'`.
@@ -231,6 +240,13 @@ pub fn in_subtree(path: &str, root_path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parent_paths() {
+        assert_eq!(parent_path("/1/5/23/"), Some("/1/5/"));
+        assert_eq!(parent_path("/1/5/"), Some("/1/"));
+        assert_eq!(parent_path("/1/"), None);
+    }
 
     #[test]
     fn subtree_range_covers_exactly_the_subtree() {

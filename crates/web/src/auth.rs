@@ -6,7 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use qizhi_core::access::Role;
+use qizhi_core::access::{self, Need, Role};
 use qizhi_store::audit::{Actor, Entry};
 use qizhi_store::users::{Grant, User};
 use qizhi_store::{Scope, now_ms};
@@ -89,30 +89,32 @@ impl Caller {
 
     /// Whether some grant with a role satisfying `allowed` covers `path`.
     pub fn can(&self, path: &str, allowed: impl Fn(Role) -> bool) -> bool {
-        self.grants.iter().any(|g| {
-            allowed(g.role)
-                && (g.role == Role::SystemAdmin || g.unit_path.as_deref().is_some_and(|p| path.starts_with(p)))
-        })
+        self.grants.iter().any(|g| allowed(g.role) && access::covers(g.role, g.unit_path.as_deref(), path))
+    }
+
+    /// Whether the caller meets `need` on a record at the unit at `path`
+    /// (the rules: `qizhi_core::access::may`).
+    pub fn may(&self, need: Need, path: &str) -> bool {
+        access::may(self.grants.iter().map(|g| (g.role, g.unit_path.as_deref())), need, path)
     }
 
     pub fn can_read(&self, path: &str) -> bool {
-        self.can(path, Role::may_read_scope)
+        self.may(Need::Read, path)
     }
 
     pub fn can_edit(&self, path: &str) -> bool {
-        self.can(path, Role::may_edit_records)
+        self.may(Need::Edit, path)
     }
 
     /// Whether the caller may decide (approve, return, score) on what is
-    /// submitted at `path`. A unit's own application is decided at its
-    /// parent: pass the parent unit's path, so that nobody approves their
-    /// own unit's application.
+    /// submitted at `path` itself; [`Need::Decide`] asks it of a record's
+    /// parent unit, so that nobody approves their own unit's application.
     pub fn can_review(&self, path: &str) -> bool {
         self.can(path, Role::may_review)
     }
 
     pub fn can_see_personal(&self, path: &str) -> bool {
-        self.can(path, Role::may_see_personal)
+        self.may(Need::SeePersonal, path)
     }
 
     /// The subtrees where some grant allows `allowed` (everything for a system admin).
@@ -155,19 +157,6 @@ impl Caller {
     pub fn read_scope(&self) -> Scope {
         self.scope_where(Role::may_read_scope)
     }
-
-    /// Refuses a cookie-authenticated write whose CSRF token does not match.
-    pub fn check_csrf(&self, presented: Option<&str>) -> Result<(), AppError> {
-        match &self.csrf {
-            None => Ok(()),
-            Some(expected) if presented.is_some_and(|p| constant_time_eq(p, expected)) => Ok(()),
-            Some(_) => Err(AppError::Forbidden("CSRF 校验失败，请刷新页面后重试 (CSRF token missing or wrong)".into())),
-        }
-    }
-}
-
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub fn lang_of(headers: &HeaderMap) -> Lang {
@@ -218,6 +207,11 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
         // Touch at most once a minute: sessions are read on every request.
         if now - s.last_seen > 60_000 {
             state.store.touch_session(&hash).await?;
+        }
+        // Every state-changing request on a cookie session presents the
+        // session's token (found by `kit::csrf`).
+        if crate::kit::csrf::changes_state(&parts.method) {
+            crate::kit::csrf::check(&s.csrf, parts.extensions.get())?;
         }
         (s.user, s.grants, Some(s.csrf), Some(hash))
     } else {

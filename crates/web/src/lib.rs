@@ -5,6 +5,7 @@
 //! Handlers decide nothing themselves: they check the caller's access,
 //! validate input with the core types, call the store, and render a view.
 
+mod access;
 pub mod api;
 pub mod assets;
 pub mod auth;
@@ -72,8 +73,6 @@ pub fn app(state: AppState) -> Router {
     routes::router(routes::all())
         .layer(axum::middleware::from_fn(error::api_error_envelope))
         .layer(axum::middleware::from_fn(kit::input::refuse_control_characters))
-        // Forms and JSON; upload routes set their own limit (`Route::uploads`).
-        .layer(axum::extract::DefaultBodyLimit::max(kit::input::FORM_LIMIT))
         .layer(axum::middleware::from_fn(kit::headers::security_headers))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)

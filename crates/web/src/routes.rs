@@ -13,6 +13,8 @@ pub struct Route {
     pub method: Method,
     pub path: &'static str,
     router: MethodRouter<AppState>,
+    /// The largest body the route reads.
+    limit: usize,
 }
 
 /// A route answering `method` at `path`.
@@ -22,13 +24,13 @@ where
     T: 'static,
 {
     let filter = MethodFilter::try_from(method.clone()).expect("a standard method");
-    Route { method, path, router: on(filter, handler) }
+    Route { method, path, router: on(filter, handler), limit: crate::kit::input::FORM_LIMIT }
 }
 
 impl Route {
     /// A route taking uploads: bodies up to `bytes` instead of the form limit.
     pub fn uploads(mut self, bytes: usize) -> Route {
-        self.router = self.router.layer(axum::extract::DefaultBodyLimit::max(bytes));
+        self.limit = bytes;
         self
     }
 }
@@ -49,7 +51,18 @@ pub fn all() -> Vec<Route> {
     routes
 }
 
-/// The router of a table of routes (methods on one path are merged).
+/// The router of a table of routes (methods on one path are merged). Every
+/// route gets its body limit and, inside it, the CSRF token finder
+/// (`kit::csrf`), so no write route can be added without the check.
 pub fn router(routes: Vec<Route>) -> Router<AppState> {
-    routes.into_iter().fold(Router::new(), |r, route| r.route(route.path, route.router))
+    routes.into_iter().fold(Router::new(), |r, route| {
+        let guarded = route
+            .router
+            .layer::<_, std::convert::Infallible>(axum::middleware::from_fn_with_state(
+                route.limit,
+                crate::kit::csrf::find_token,
+            ))
+            .layer(axum::extract::DefaultBodyLimit::max(route.limit));
+        r.route(route.path, guarded)
+    })
 }

@@ -15,8 +15,21 @@ use serde_json::json;
 
 use crate::i18n::Lang;
 
+/// Pages signed-in callers see: the layout's top bar and navigation from their `chrome`.
+macro_rules! layout_with_chrome {
+    ($($page:ty),*) => {$(
+        impl Layout for $page {
+            fn layout_chrome(&self) -> Option<&Chrome> {
+                Some(&self.chrome)
+            }
+            fn layout_lang(&self) -> Lang {
+                self.chrome.lang
+            }
+        }
+    )*};
+}
+
 pub mod accounts;
-// -- brands (issue 4): the brand pages' views and text.
 pub mod brands;
 
 // ---------------------------------------------------------------------------
@@ -116,19 +129,6 @@ pub trait Layout {
     fn layout_lang(&self) -> Lang;
 }
 
-macro_rules! layout_with_chrome {
-    ($($page:ty),*) => {$(
-        impl Layout for $page {
-            fn layout_chrome(&self) -> Option<&Chrome> {
-                Some(&self.chrome)
-            }
-            fn layout_lang(&self) -> Lang {
-                self.chrome.lang
-            }
-        }
-    )*};
-}
-
 layout_with_chrome!(HomePage, OrgTreePage, UnitPage, PeoplePage, ImportsPage);
 layout_with_chrome!(
     accounts::AccountPage,
@@ -138,10 +138,8 @@ layout_with_chrome!(
     accounts::AuditPage
 );
 
-// stars
 pub mod stars;
-
-pub mod tasks; // issue 6: fortresses, tasks, commitments, teams
+pub mod tasks;
 
 // ---------------------------------------------------------------------------
 // Shared pieces

@@ -39,7 +39,7 @@ async fn issue_wuyou(w: &World) {
         parts.push(Part::Text("item_description", ""));
     }
     let r = w.send(post(&format!("/standards/{cu}")).session(&s).multipart(&parts)).await.expect(StatusCode::SEE_OTHER);
-    assert!(r.location().unwrap().contains("msg=saved"));
+    assert!(r.location().unwrap().contains("flash=brands.saved"));
 }
 
 /// A url-encoded form post with the session and its CSRF token.
@@ -49,7 +49,7 @@ async fn form(w: &World, s: &Session, uri: &str, pairs: &[(&str, &str)]) -> Resp
     w.send(post(uri).session(s).form(&all)).await
 }
 
-/// The id at the end of a redirect such as `/brands/12/structure?msg=created`.
+/// The id at the end of a redirect such as `/brands/12/structure?flash=brands.created`.
 fn id_in(location: &str) -> i64 {
     location.trim_start_matches("/brands/").split(['/', '?']).next().unwrap().parse().unwrap()
 }
@@ -90,7 +90,7 @@ async fn a_branch_admin_builds_a_brand_and_only_a_reviewer_of_the_parent_names_i
         ];
         let r = w.send(post("/brands").session(&admin).multipart(&parts)).await.expect(StatusCode::SEE_OTHER);
         let location = r.location().unwrap().to_string();
-        assert!(location.ends_with("/structure?msg=created"), "{location}");
+        assert!(location.ends_with("/structure?flash=brands.created"), "{location}");
         let id = id_in(&location);
         let brand = w.store.brand(qizhi_core::ids::BrandId(id)).await.unwrap();
         assert_eq!((brand.fields.code.as_str(), brand.fields.figures.len()), ("FJ01-001-B01", 2));
@@ -165,7 +165,7 @@ async fn a_branch_admin_builds_a_brand_and_only_a_reviewer_of_the_parent_names_i
             let r = form(&w, &rev, &format!("/brands/{id}/decide"), &[("decision", "approve")])
                 .await
                 .expect(StatusCode::SEE_OTHER);
-            assert!(r.location().unwrap().ends_with(&format!("msg={msg}")), "{:?}", r.location());
+            assert!(r.location().unwrap().ends_with(&format!("flash=brands.{msg}")), "{:?}", r.location());
         }
         assert_eq!(count(&w, "FJ", "brands.status.cultivating").await, 1);
         assert_eq!(count(&w, "FJ", "brands.status.draft").await, 0);

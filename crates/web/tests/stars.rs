@@ -429,9 +429,9 @@ async fn the_pages_take_a_branch_from_self_assessment_to_an_awarded_star() {
         let r = w.send(post(&format!("/stars/entries/{b1}/self")).session(&s).multipart(&parts)).await;
         assert_eq!(
             r.expect(StatusCode::SEE_OTHER).location(),
-            Some(format!("/stars/entries/{b1}?done=saved").as_str())
+            Some(format!("/stars/entries/{b1}?flash=stars.saved").as_str())
         );
-        let html = page(&w, &s, &format!("/stars/entries/{b1}?done=saved")).await;
+        let html = page(&w, &s, &format!("/stars/entries/{b1}?flash=stars.saved")).await;
         assert!(html.contains("已保存") && html.contains("会议记录.png") && html.contains("1 项指标未自评：BP1"));
         // Submitting with an indicator missing: 422, the page names it.
         let parts = [Part::Text("csrf", &s.csrf), Part::Text("action", "submit")];

@@ -197,9 +197,9 @@ async fn a_member_reports_progress_and_the_unit_and_every_ancestor_see_it_at_onc
         let r = w.send(form(&s.csrf, "160")).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().contains("0 到 100"), "{}", r.snippet());
         let r = w.send(form(&s.csrf, "60")).await.expect(StatusCode::SEE_OTHER);
-        assert_eq!(r.location(), Some(format!("/tasks/{}?posted=1#ledger", x.mine).as_str()));
+        assert_eq!(r.location(), Some(format!("/tasks/{}?flash=tasks.posted#ledger", x.mine).as_str()));
 
-        let html = page(&w, &s, &format!("/tasks/{}?posted=1", x.mine)).await;
+        let html = page(&w, &s, &format!("/tasks/{}?flash=tasks.posted", x.mine)).await;
         assert!(html.contains(r#"data-task-progress="60""#) && html.contains("已开通 7 个站点"));
         let file = html.split("href=\"/files/").nth(1).and_then(|r| r.split('"').next()).expect("an evidence link");
         let r = w.send(get(&format!("/files/{file}")).session(&s)).await.expect(StatusCode::OK);
@@ -331,7 +331,7 @@ async fn fortresses_flags_and_teams_through_pages_and_api() {
             ]))
             .await
             .expect(StatusCode::SEE_OTHER);
-        assert!(r.location().unwrap().ends_with("?saved=1"));
+        assert!(r.location().unwrap().ends_with("?flash=tasks.saved"));
         assert_eq!(w.count("FJ", "flags.total").await, 1);
         assert_eq!(w.count("FJ", "fortresses.total").await, 1);
         let v = w.login("viewer").await;
@@ -413,7 +413,7 @@ async fn members_make_commitments_and_the_branch_verifies_them_never_its_own() {
             ]))
             .await
             .expect(StatusCode::SEE_OTHER);
-        assert_eq!(r.location(), Some("/my?done=created#commitments"));
+        assert_eq!(r.location(), Some("/my?flash=commitments.created#commitments"));
         assert_eq!(w.count("FJ", "commitments.members").await, 1);
         let mine = w.send(get("/api/v1/me/commitments").session(&m)).await.expect(StatusCode::OK).json();
         let id = mine[0]["id"].as_i64().unwrap();

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
+use crate::access::audit::{Filters, query, require_reader, visible};
 use crate::auth::Caller;
 use crate::error::AppResult;
-use crate::pages::audit::{Filters, query, require_reader};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -77,7 +77,7 @@ pub async fn list(
     let (total, records) = state.store.audit_entries(&caller.audit_scope(), &query(&filters, page, per_page)?).await?;
     let entries = records
         .into_iter()
-        .map(|r| crate::pages::audit::visible(&caller, r))
+        .map(|r| visible(&caller, r))
         .map(|r| AuditEntryView {
             id: r.id,
             at: r.at,

@@ -8,8 +8,8 @@
 //! admin) over the unit's parent (else 403).
 
 use axum::Json;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use qizhi_core::brand::{
     Brand, BrandCategory, BrandInput, BrandStatus, ElementFields, ElementKind, ElementTree, EvidenceInput, Standard,
     StandardInput, StandardItemInput,
@@ -21,12 +21,12 @@ use qizhi_store::brands::{BrandQuery, BrandSort, LogoChange, NewFile};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::units::csrf_of;
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::pages::brands::{editable_brand, readable_brand, reviewable_brand, today};
-use crate::pages::{editable_unit, readable_unit};
+use crate::kit::form::Fields;
+use crate::pages::brands::today;
 
 #[derive(Serialize, ToSchema)]
 pub struct BrandView {
@@ -119,7 +119,7 @@ async fn unit_of_org(state: &AppState, caller: &Caller, org: Option<&str>) -> Ap
     match org {
         Some(code) => {
             let unit = state.store.unit_by_code(code).await?.ok_or_else(AppError::not_found)?;
-            readable_unit(state, caller, unit.id.0).await
+            access::unit(state, caller, unit.id.0, Need::Read).await
         }
         None => {
             Ok(state.store.scope_roots(&caller.scope).await?.into_iter().next().ok_or_else(AppError::not_found)?.unit)
@@ -219,10 +219,8 @@ impl BrandBody {
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Json(body): Json<BrandBody>,
 ) -> AppResult<(StatusCode, Json<BrandView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
     let code = body.org.as_deref().unwrap_or("");
     let unit = state.store.unit_by_code(code).await?.ok_or_else(|| {
         AppError::Invalid(vec![qizhi_core::FieldError::new(
@@ -230,7 +228,7 @@ pub async fn create(
             format!("组织编码 “{code}” 不存在 (no unit with this code)"),
         )])
     })?;
-    let unit = editable_unit(&state, &caller, unit.id.0).await?;
+    let unit = access::unit(&state, &caller, unit.id.0, Need::Edit).await?;
     let code = match body.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => c.to_string(),
         None => state.store.suggest_brand_code(&unit).await?,
@@ -303,7 +301,7 @@ pub struct BrandDetail {
 /// One brand with its structure and the sub-brands the caller may see.
 #[utoipa::path(get, operation_id = "brands_get", path = "/api/v1/brands/{id}", tag = "brands", params(("id" = i64, Path)), responses((status = 200, body = BrandDetail)))]
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<BrandDetail>> {
-    let (b, unit) = readable_brand(&state, &caller, id).await?;
+    let (b, unit) = access::brand(&state, &caller, id, Need::Read).await?;
     let subs = state.store.sub_brands(b.id, &caller.scope).await?;
     let structure = state.store.brand_structure(b.id).await?;
     Ok(Json(BrandDetail {
@@ -319,12 +317,10 @@ pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<BrandBody>,
 ) -> AppResult<Json<BrandView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (b, unit) = editable_brand(&state, &caller, id).await?;
+    let (b, unit) = access::brand(&state, &caller, id, Need::Edit).await?;
     let code = body.code.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| b.fields.code.clone());
     let fields = body.input(code).validate()?;
     let parent = body.parent(&state, &caller, &unit).await?;
@@ -334,14 +330,8 @@ pub async fn update(
 
 /// Delete a draft brand (no sub-brands, no honors).
 #[utoipa::path(delete, operation_id = "brands_delete", path = "/api/v1/brands/{id}", tag = "brands", params(("id" = i64, Path)), responses((status = 204)))]
-pub async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-) -> AppResult<StatusCode> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (b, _) = editable_brand(&state, &caller, id).await?;
+pub async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<StatusCode> {
+    let (b, _) = access::brand(&state, &caller, id, Need::Edit).await?;
     caller.store(&state).delete_brand(b.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -353,7 +343,7 @@ pub async fn structure(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<ElementNode>>> {
-    let (b, _) = readable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Read).await?;
     Ok(Json(state.store.brand_structure(b.id).await?.iter().map(ElementNode::of).collect()))
 }
 
@@ -362,12 +352,10 @@ pub async fn structure(
 pub async fn replace_structure(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<Vec<ElementNode>>,
 ) -> AppResult<Json<Vec<ElementNode>>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (b, _) = editable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Edit).await?;
     let mut errors = vec![];
     let tree = ElementNode::tree(&body, "", &mut errors);
     if !errors.is_empty() {
@@ -390,13 +378,10 @@ pub struct LogoForm {
 pub async fn logo(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    form: Multipart,
+    posted: Fields,
 ) -> AppResult<Json<BrandView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (b, unit) = editable_brand(&state, &caller, id).await?;
-    let posted = crate::pages::brands::read_multipart(form).await?;
+    let (b, unit) = access::brand(&state, &caller, id, Need::Edit).await?;
     let upload = posted
         .file("logo", &FileKind::IMAGES)?
         .ok_or_else(|| AppError::Invalid(vec![qizhi_core::FieldError::new("logo", "请选择图片 (choose an image)")]))?;
@@ -440,7 +425,7 @@ pub async fn history(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> AppResult<Json<HistoryView>> {
-    let (b, _) = readable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Read).await?;
     let events = state.store.brand_events(b.id).await?;
     let versions = state.store.brand_versions(b.id).await?;
     Ok(Json(HistoryView {
@@ -475,12 +460,10 @@ pub struct ApplyBody {
 pub async fn apply(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<ApplyBody>,
 ) -> AppResult<Json<BrandView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (b, unit) = editable_brand(&state, &caller, id).await?;
+    let (b, unit) = access::brand(&state, &caller, id, Need::Edit).await?;
     let comment = body.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let b = caller.store(&state).apply_brand(b.id, comment, today()).await?;
     Ok(Json(BrandView::new(&b, &unit.code)))
@@ -499,12 +482,10 @@ pub struct DecideBody {
 pub async fn decide(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<DecideBody>,
 ) -> AppResult<Json<BrandView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (b, unit) = reviewable_brand(&state, &caller, id).await?;
+    let (b, unit) = access::brand(&state, &caller, id, Need::Decide).await?;
     let approve = match body.decision.as_str() {
         "approve" => true,
         "return" => false,
@@ -531,12 +512,10 @@ pub struct DemoteBody {
 pub async fn demote(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<DemoteBody>,
 ) -> AppResult<Json<BrandView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (b, unit) = reviewable_brand(&state, &caller, id).await?;
+    let (b, unit) = access::brand(&state, &caller, id, Need::Decide).await?;
     let to = BrandStatus::parse(&body.to).map_err(|m| AppError::Invalid(vec![qizhi_core::FieldError::new("to", m)]))?;
     let b = caller.store(&state).demote_brand(b.id, to, &body.comment, today()).await?;
     Ok(Json(BrandView::new(&b, &unit.code)))
@@ -582,7 +561,7 @@ pub async fn standing(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> AppResult<Json<StandingView>> {
-    let (b, _) = readable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Read).await?;
     let s = state.store.brand_standard(&b).await?;
     let items = match (&s.standard, &s.state) {
         (Some(std), Some(st)) => std
@@ -635,12 +614,10 @@ pub struct EvidenceBody {
 pub async fn add_evidence(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<EvidenceBody>,
 ) -> AppResult<(StatusCode, Json<EvidenceView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (b, _) = editable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Edit).await?;
     let input = EvidenceInput { kind: body.kind, text: body.text, figure_key: body.figure_key };
     let fields = input.validate(false)?;
     let e = caller.store(&state).add_evidence(b.id, body.item_id, &fields, None).await?;
@@ -660,12 +637,10 @@ pub struct ConfirmBody {
 pub async fn confirm(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path((id, item)): Path<(i64, i64)>,
     Json(body): Json<ConfirmBody>,
 ) -> AppResult<Json<BrandView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (b, unit) = reviewable_brand(&state, &caller, id).await?;
+    let (b, unit) = access::brand(&state, &caller, id, Need::Decide).await?;
     let b = caller.store(&state).confirm_item(b.id, item, body.confirm, body.comment.as_deref(), today()).await?;
     Ok(Json(BrandView::new(&b, &unit.code)))
 }
@@ -809,13 +784,11 @@ pub struct StandardBody {
 pub async fn issue_standard(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Query(q): Query<OrgQuery>,
     Json(body): Json<StandardBody>,
 ) -> AppResult<Json<StandardView>> {
-    caller.check_csrf(csrf_of(&headers))?;
     let unit = state.store.unit_by_code(&q.org).await?.ok_or_else(AppError::not_found)?;
-    let unit = editable_unit(&state, &caller, unit.id.0).await?;
+    let unit = access::unit(&state, &caller, unit.id.0, Need::Edit).await?;
     let input = StandardInput {
         name: body.name,
         items: body

@@ -9,19 +9,18 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use qizhi_core::commitments::{Commitment, CommitmentInput, Status, VerifyInput};
-use qizhi_core::ids::{CommitmentId, PersonId};
+use qizhi_core::ids::PersonId;
 use qizhi_store::commitments::CommitmentQuery;
 use qizhi_store::today;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::units::csrf_of;
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::pages::readable_unit;
 
 #[derive(Serialize, ToSchema)]
 pub struct VerificationView {
@@ -146,7 +145,7 @@ pub async fn list(
     Path(id): Path<i64>,
     Query(lq): Query<ListQuery>,
 ) -> AppResult<Json<CommitmentPage>> {
-    let unit = readable_unit(&state, &caller, id).await?;
+    let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let q = CommitmentQuery {
         q: lq.q.unwrap_or_default(),
         year: Some(lq.year.unwrap_or_else(crate::pages::this_year)),
@@ -171,7 +170,7 @@ pub async fn missing(
     Path(id): Path<i64>,
     Query(lq): Query<ListQuery>,
 ) -> AppResult<Json<MissingPage>> {
-    let unit = readable_unit(&state, &caller, id).await?;
+    let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let year = lq.year.unwrap_or_else(crate::pages::this_year);
     let (page, per_page) = (lq.page.unwrap_or(1).max(1), lq.per_page.unwrap_or(50).clamp(1, 500));
     let (total, people) = state.store.members_without_commitment(&unit, &caller.scope, year, page, per_page).await?;
@@ -206,20 +205,11 @@ pub async fn mine(State(state): State<AppState>, caller: Caller) -> AppResult<Js
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Json(body): Json<CommitmentBody>,
 ) -> AppResult<(StatusCode, Json<CommitmentView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
     let person = match body.person_id.map(PersonId) {
         Some(p) if caller.user.person_id != Some(p) => {
-            let who = state.store.person(p).await?;
-            let path = state.store.unit(who.unit_id).await?.path;
-            if !caller.can_read(&path) {
-                return Err(caller.deny(&state, "person", p, Some(&path), AppError::not_found()).await);
-            }
-            if !caller.can_edit(&path) {
-                return Err(caller.deny(&state, "person", p, Some(&path), AppError::forbidden()).await);
-            }
+            access::person(&state, &caller, p.0, Need::Edit).await?;
             p
         }
         Some(p) => p,
@@ -235,32 +225,16 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(CommitmentView::new(&c, None))))
 }
 
-/// A commitment with its unit path, readable by its member or readers of its unit; else 404.
-async fn commitment_of(state: &AppState, caller: &Caller, id: i64) -> AppResult<(Commitment, String)> {
-    let c = state.store.commitment(CommitmentId(id)).await?;
-    let path = state.store.unit(c.unit_id).await?.path;
-    if caller.user.person_id == Some(c.person_id) || caller.can_read(&path) {
-        Ok((c, path))
-    } else {
-        Err(caller.deny(state, "commitment", id, Some(&path), AppError::not_found()).await)
-    }
-}
-
 /// Change a pending commitment: its member, or a unit admin of its unit; a
 /// verified one: 422. Readers in scope: 403; anyone else: 404.
 #[utoipa::path(put, operation_id = "commitments_update", path = "/api/v1/commitments/{id}", tag = "commitments", params(("id" = i64, Path)), request_body = CommitmentBody, responses((status = 200, body = CommitmentView)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<CommitmentBody>,
 ) -> AppResult<Json<CommitmentView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (c, path) = commitment_of(&state, &caller, id).await?;
-    if caller.user.person_id != Some(c.person_id) && !caller.can_edit(&path) {
-        return Err(caller.deny(&state, "commitment", id, Some(&path), AppError::forbidden()).await);
-    }
+    let (c, _) = access::commitment(&state, &caller, id, Need::Edit).await?;
     let fields = body.input().validate()?;
     let (_, new) = caller.store(&state).update_commitment(c.id, &fields).await?;
     Ok(Json(CommitmentView::new(&new, None)))
@@ -272,16 +246,11 @@ pub async fn update(
 pub async fn verify(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<VerifyBody>,
 ) -> AppResult<Json<CommitmentView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (c, path) = commitment_of(&state, &caller, id).await?;
-    let may = (caller.can_edit(&path) || caller.can_review(&path)) && caller.user.person_id != Some(c.person_id);
-    if !may {
-        return Err(caller.deny(&state, "commitment", id, Some(&path), AppError::forbidden()).await);
-    }
+    let (c, path) = access::commitment(&state, &caller, id, Need::Read).await?;
+    access::require(&state, &caller, access::may_verify(&caller, &c, &path), "commitment", id, &path).await?;
     let (status, comment) = VerifyInput { result: body.result, comment: body.comment }.validate()?;
     let by = caller.user.display_name.clone();
     let (_, new) = caller.store(&state).verify_commitment(c.id, status, comment.as_deref(), &by, today()).await?;

@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::units::UnitView;
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
 
@@ -42,7 +43,7 @@ pub async fn figures(
     Query(q): Query<FiguresQuery>,
 ) -> AppResult<Json<FiguresView>> {
     let unit = state.store.unit_by_code(&q.org).await?.ok_or_else(AppError::not_found)?;
-    let unit = crate::pages::readable_unit(&state, &caller, unit.id.0).await?;
+    let unit = access::unit(&state, &caller, unit.id.0, Need::Read).await?;
     let span = Span::new(q.from, q.to, crate::pages::this_year()).map_err(AppError::BadRequest)?;
     let figures = state.store.figures(unit.id, span).await?;
     Ok(Json(FiguresView { org: UnitView::new(&unit, None), from: span.from, to: span.to, figures }))

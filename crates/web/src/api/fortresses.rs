@@ -6,8 +6,8 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use qizhi_core::ids::{FortressId, PersonId, TeamId};
+use axum::http::StatusCode;
+use qizhi_core::ids::PersonId;
 use qizhi_core::org::Unit;
 use qizhi_core::tasks::{FlagInput, Fortress, FortressInput};
 use qizhi_core::teams::{Team, TeamInput, TeamKind};
@@ -17,11 +17,10 @@ use qizhi_store::teams::{TeamListed, TeamQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::units::csrf_of;
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::pages::{editable_unit, readable_unit};
 
 #[derive(Serialize, ToSchema)]
 pub struct FlagView {
@@ -142,18 +141,6 @@ pub struct ListQuery {
     per_page: Option<i64>,
 }
 
-async fn fortress_of(state: &AppState, caller: &Caller, id: i64, edit: bool) -> AppResult<(Fortress, Unit)> {
-    let f = state.store.fortress(FortressId(id)).await?;
-    let unit = state.store.unit(f.unit_id).await?;
-    if !caller.can_read(&unit.path) {
-        return Err(caller.deny(state, "fortress", id, Some(&unit.path), AppError::not_found()).await);
-    }
-    if edit && !caller.can_edit(&unit.path) {
-        return Err(caller.deny(state, "fortress", id, Some(&unit.path), AppError::forbidden()).await);
-    }
-    Ok((f, unit))
-}
-
 async fn fortress_view(state: &AppState, f: &Fortress, unit: &Unit) -> AppResult<FortressView> {
     let q = FortressQuery { id: Some(f.id), page: 1, per_page: 1, ..Default::default() };
     let (_, items) = state.store.fortresses(unit, &Scope::All, &q).await?;
@@ -168,7 +155,7 @@ pub async fn list(
     Path(id): Path<i64>,
     Query(lq): Query<ListQuery>,
 ) -> AppResult<Json<FortressPage>> {
-    let unit = readable_unit(&state, &caller, id).await?;
+    let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let q = FortressQuery {
         id: None,
         q: lq.q.unwrap_or_default(),
@@ -189,7 +176,7 @@ pub async fn list(
 /// A fortress (anyone who may read its unit; otherwise 404).
 #[utoipa::path(get, operation_id = "fortresses_get", path = "/api/v1/fortresses/{id}", tag = "fortresses", params(("id" = i64, Path)), responses((status = 200, body = FortressView)))]
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<FortressView>> {
-    let (f, unit) = fortress_of(&state, &caller, id, false).await?;
+    let (f, unit) = access::fortress(&state, &caller, id, Need::Read).await?;
     Ok(Json(fortress_view(&state, &f, &unit).await?))
 }
 
@@ -198,15 +185,13 @@ pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Json(body): Json<FortressBody>,
 ) -> AppResult<(StatusCode, Json<FortressView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
     let unit_id = body.unit_id.ok_or_else(|| {
         AppError::Invalid(vec![qizhi_core::FieldError::new("unit_id", "请指定所属单位 (unit_id is required)")])
     })?;
     let fields = body.input().validate()?;
-    let unit = editable_unit(&state, &caller, unit_id).await?;
+    let unit = access::unit(&state, &caller, unit_id, Need::Edit).await?;
     let f = caller.store(&state).create_fortress(unit.id, &fields).await?;
     Ok((StatusCode::CREATED, Json(fortress_view(&state, &f, &unit).await?)))
 }
@@ -216,12 +201,10 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<FortressBody>,
 ) -> AppResult<Json<FortressView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (f, unit) = fortress_of(&state, &caller, id, true).await?;
+    let (f, unit) = access::fortress(&state, &caller, id, Need::Edit).await?;
     let fields = body.input().validate()?;
     let (_, new) = caller.store(&state).update_fortress(f.id, &fields).await?;
     Ok(Json(fortress_view(&state, &new, &unit).await?))
@@ -232,12 +215,10 @@ pub async fn update(
 pub async fn flag(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<FlagBody>,
 ) -> AppResult<Json<FortressView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (f, unit) = fortress_of(&state, &caller, id, true).await?;
+    let (f, unit) = access::fortress(&state, &caller, id, Need::Edit).await?;
     let flag =
         FlagInput { name: body.name, planted_on: body.planted_on, leader_id: body.leader_id }.validate(&f.fields)?;
     let (_, new) = caller.store(&state).plant_flag(f.id, &flag).await?;
@@ -337,18 +318,6 @@ pub struct MembersBody {
     members: Vec<i64>,
 }
 
-async fn team_of(state: &AppState, caller: &Caller, id: i64, edit: bool) -> AppResult<(Team, Unit)> {
-    let t = state.store.team(TeamId(id)).await?;
-    let unit = state.store.unit(t.unit_id).await?;
-    if !caller.can_read(&unit.path) {
-        return Err(caller.deny(state, "team", id, Some(&unit.path), AppError::not_found()).await);
-    }
-    if edit && !caller.can_edit(&unit.path) {
-        return Err(caller.deny(state, "team", id, Some(&unit.path), AppError::forbidden()).await);
-    }
-    Ok((t, unit))
-}
-
 async fn team_view(state: &AppState, t: &Team, unit: &Unit) -> AppResult<TeamView> {
     let q = TeamQuery { id: Some(t.id), page: 1, per_page: 1, ..Default::default() };
     let (_, items) = state.store.teams(unit, &Scope::All, &q).await?;
@@ -363,7 +332,7 @@ pub async fn teams(
     Path(id): Path<i64>,
     Query(lq): Query<ListQuery>,
 ) -> AppResult<Json<TeamPage>> {
-    let unit = readable_unit(&state, &caller, id).await?;
+    let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let q = TeamQuery {
         id: None,
         q: lq.q.unwrap_or_default(),
@@ -379,7 +348,7 @@ pub async fn teams(
 /// A team (anyone who may read its unit; otherwise 404).
 #[utoipa::path(get, operation_id = "teams_get", path = "/api/v1/teams/{id}", tag = "teams", params(("id" = i64, Path)), responses((status = 200, body = TeamView)))]
 pub async fn team(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<TeamView>> {
-    let (t, unit) = team_of(&state, &caller, id, false).await?;
+    let (t, unit) = access::team(&state, &caller, id, Need::Read).await?;
     Ok(Json(team_view(&state, &t, &unit).await?))
 }
 
@@ -388,15 +357,13 @@ pub async fn team(State(state): State<AppState>, caller: Caller, Path(id): Path<
 pub async fn create_team(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Json(body): Json<TeamBody>,
 ) -> AppResult<(StatusCode, Json<TeamView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
     let unit_id = body.unit_id.ok_or_else(|| {
         AppError::Invalid(vec![qizhi_core::FieldError::new("unit_id", "请指定所属单位 (unit_id is required)")])
     })?;
     let fields = body.input().validate()?;
-    let unit = editable_unit(&state, &caller, unit_id).await?;
+    let unit = access::unit(&state, &caller, unit_id, Need::Edit).await?;
     let members: Vec<PersonId> = body.members.iter().map(|p| PersonId(*p)).collect();
     let t = caller.store(&state).create_team(unit.id, &fields, &members).await?;
     Ok((StatusCode::CREATED, Json(team_view(&state, &t, &unit).await?)))
@@ -407,12 +374,10 @@ pub async fn create_team(
 pub async fn update_team(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<TeamBody>,
 ) -> AppResult<Json<TeamView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (t, unit) = team_of(&state, &caller, id, true).await?;
+    let (t, unit) = access::team(&state, &caller, id, Need::Edit).await?;
     let fields = body.input().validate()?;
     let (_, new) = caller.store(&state).update_team(t.id, &fields).await?;
     Ok(Json(team_view(&state, &new, &unit).await?))
@@ -423,12 +388,10 @@ pub async fn update_team(
 pub async fn members(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<MembersBody>,
 ) -> AppResult<Json<TeamView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (t, unit) = team_of(&state, &caller, id, true).await?;
+    let (t, unit) = access::team(&state, &caller, id, Need::Edit).await?;
     let members: Vec<PersonId> = body.members.iter().map(|p| PersonId(*p)).collect();
     caller.store(&state).set_team_members(t.id, &members).await?;
     Ok(Json(team_view(&state, &t, &unit).await?))

@@ -5,19 +5,18 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use qizhi_core::brand::{Honor, HonorInput, HonorLevel};
-use qizhi_core::ids::{BrandId, HonorId};
+use qizhi_core::ids::BrandId;
 use qizhi_core::org::Unit;
 use qizhi_store::honors::{EvidenceChange, HonorQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::units::csrf_of;
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::pages::{editable_unit, readable_unit};
 
 #[derive(Serialize, ToSchema)]
 pub struct HonorView {
@@ -89,7 +88,7 @@ async fn scope_unit(state: &AppState, caller: &Caller, org: Option<&str>) -> App
     match org {
         Some(code) => {
             let unit = state.store.unit_by_code(code).await?.ok_or_else(AppError::not_found)?;
-            readable_unit(state, caller, unit.id.0).await
+            access::unit(state, caller, unit.id.0, Need::Read).await
         }
         None => {
             Ok(state.store.scope_roots(&caller.scope).await?.into_iter().next().ok_or_else(AppError::not_found)?.unit)
@@ -130,27 +129,10 @@ pub async fn list(
     }))
 }
 
-async fn readable_honor(state: &AppState, caller: &Caller, id: i64) -> AppResult<(Honor, Unit)> {
-    let h = state.store.honor(HonorId(id)).await?;
-    let unit = state.store.unit(h.unit_id).await?;
-    if !caller.can_read(&unit.path) {
-        return Err(caller.deny(state, "honor", id, Some(&unit.path), AppError::not_found()).await);
-    }
-    Ok((h, unit))
-}
-
-async fn editable_honor(state: &AppState, caller: &Caller, id: i64) -> AppResult<(Honor, Unit)> {
-    let (h, unit) = readable_honor(state, caller, id).await?;
-    if !caller.can_edit(&unit.path) {
-        return Err(caller.deny(state, "honor", id, Some(&unit.path), AppError::forbidden()).await);
-    }
-    Ok((h, unit))
-}
-
 /// One honor.
 #[utoipa::path(get, operation_id = "honors_get", path = "/api/v1/honors/{id}", tag = "honors", params(("id" = i64, Path)), responses((status = 200, body = HonorView)))]
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<HonorView>> {
-    let (h, unit) = readable_honor(&state, &caller, id).await?;
+    let (h, unit) = access::honor(&state, &caller, id, Need::Read).await?;
     Ok(Json(HonorView::new(&h, &unit.code)))
 }
 
@@ -187,7 +169,7 @@ async fn prepared(
             format!("组织编码 “{}” 不存在 (no unit with this code)", body.org),
         )])
     })?;
-    let unit = editable_unit(state, caller, unit.id.0).await?;
+    let unit = access::unit(state, caller, unit.id.0, Need::Edit).await?;
     let fields = HonorInput {
         title: body.title.clone(),
         level: body.level.clone(),
@@ -198,14 +180,9 @@ async fn prepared(
         note: body.note.clone(),
     }
     .validate()?;
-    let holder = crate::pages::brands::honor_holder(
-        state,
-        caller,
-        &unit,
-        fields.holder_kind,
-        body.holder_code.as_deref().unwrap_or(""),
-    )
-    .await?;
+    let holder =
+        access::honor_holder(state, caller, &unit, fields.holder_kind, body.holder_code.as_deref().unwrap_or(""))
+            .await?;
     let brand = match body.brand_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         None => None,
         Some(code) => {
@@ -230,10 +207,8 @@ async fn prepared(
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Json(body): Json<HonorBody>,
 ) -> AppResult<(StatusCode, Json<HonorView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
     let (unit, fields, holder, brand) = prepared(&state, &caller, &body).await?;
     let h = caller.store(&state).create_honor(unit.id, &fields, holder, brand, None).await?;
     Ok((StatusCode::CREATED, Json(HonorView::new(&h, &unit.code))))
@@ -244,12 +219,10 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<HonorBody>,
 ) -> AppResult<Json<HonorView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (h, _) = editable_honor(&state, &caller, id).await?;
+    let (h, _) = access::honor(&state, &caller, id, Need::Edit).await?;
     let (unit, fields, holder, brand) = prepared(&state, &caller, &body).await?;
     let (_, new) =
         caller.store(&state).update_honor(h.id, unit.id, &fields, holder, brand, EvidenceChange::Keep).await?;
@@ -258,14 +231,8 @@ pub async fn update(
 
 /// Delete an honor.
 #[utoipa::path(delete, operation_id = "honors_delete", path = "/api/v1/honors/{id}", tag = "honors", params(("id" = i64, Path)), responses((status = 204)))]
-pub async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-) -> AppResult<StatusCode> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (h, _) = editable_honor(&state, &caller, id).await?;
+pub async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<StatusCode> {
+    let (h, _) = access::honor(&state, &caller, id, Need::Edit).await?;
     caller.store(&state).delete_honor(h.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,19 +3,15 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use qizhi_core::ids::PersonId;
-use qizhi_core::org::Unit;
 use qizhi_core::person::{Category, Person, PersonInput};
 use qizhi_store::people::PeopleQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::units::csrf_of;
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::pages::{editable_unit, readable_unit};
 
 #[derive(Serialize, ToSchema)]
 pub struct PersonView {
@@ -112,7 +108,7 @@ pub async fn list(
     Path(id): Path<i64>,
     Query(lq): Query<ListQuery>,
 ) -> AppResult<Json<PeoplePage>> {
-    let unit = readable_unit(&state, &caller, id).await?;
+    let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let category = match lq.category.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(c) => Some(Category::parse(c).map_err(AppError::BadRequest)?),
@@ -133,20 +129,9 @@ pub async fn list(
     }))
 }
 
-/// A person the caller may read (their own record, or one in scope), with their unit.
-async fn readable_person(state: &AppState, caller: &Caller, id: i64) -> AppResult<(Person, Unit)> {
-    let person = state.store.person(PersonId(id)).await?;
-    let unit = state.store.unit(person.unit_id).await?;
-    if caller.user.person_id == Some(person.id) || caller.can_read(&unit.path) {
-        Ok((person, unit))
-    } else {
-        Err(caller.deny(state, "person", id, Some(&unit.path), AppError::not_found()).await)
-    }
-}
-
 #[utoipa::path(get, operation_id = "people_get", path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), responses((status = 200, body = PersonView)))]
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<PersonView>> {
-    let (person, unit) = readable_person(&state, &caller, id).await?;
+    let (person, unit) = access::person(&state, &caller, id, Need::Read).await?;
     let own = caller.user.person_id == Some(person.id);
     Ok(Json(PersonView::new(&person, own || caller.can_see_personal(&unit.path))))
 }
@@ -155,12 +140,10 @@ pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Json(body): Json<PersonBody>,
 ) -> AppResult<(axum::http::StatusCode, Json<PersonView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
     let fields = body.input().validate()?;
-    let unit = editable_unit(&state, &caller, body.unit_id).await?;
+    let unit = access::unit(&state, &caller, body.unit_id, Need::Edit).await?;
     let p = caller.store(&state).create_person(unit.id, &fields).await?;
     Ok((axum::http::StatusCode::CREATED, Json(PersonView::new(&p, true))))
 }
@@ -172,13 +155,11 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<PersonBody>,
 ) -> AppResult<Json<PersonView>> {
-    caller.check_csrf(csrf_of(&headers))?;
     let fields = body.input().validate()?;
-    let (old, old_unit) = readable_person(&state, &caller, id).await?;
+    let (old, old_unit) = access::person(&state, &caller, id, Need::Read).await?;
     // A member keeps their own contact details (phone, post); everything
     // else of their record is the unit admins' to change.
     let member = caller.grants.iter().any(|g| g.role == qizhi_core::access::Role::Member);
@@ -197,8 +178,8 @@ pub async fn update(
         let (_, new) = caller.store(&state).update_person(old.id, old_unit.id, &fields).await?;
         return Ok(Json(PersonView::new(&new, true)));
     }
-    editable_unit(&state, &caller, old_unit.id.0).await?;
-    let unit = editable_unit(&state, &caller, body.unit_id).await?;
+    access::unit(&state, &caller, old_unit.id.0, Need::Edit).await?;
+    let unit = access::unit(&state, &caller, body.unit_id, Need::Edit).await?;
     let (_, new) = caller.store(&state).update_person(old.id, unit.id, &fields).await?;
     Ok(Json(PersonView::new(&new, true)))
 }

@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use qizhi_core::FieldError;
 use qizhi_core::figures::Span;
 use qizhi_core::file::FileKind;
@@ -24,15 +24,15 @@ use qizhi_store::stars::{Campaign, Entry, EntryDetail, Review, Scheme, SelfScore
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use super::units::{UnitView, csrf_of};
+use super::units::UnitView;
 use crate::AppState;
+use crate::access::require;
+use crate::access::stars::{ancestors, may_handle_objections, may_review, may_self_assess, review_scope};
+use crate::access::{self, Need};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::pages::stars::{
-    ancestors, editable_scheme, managed_campaign, may_handle_objections, may_review, may_self_assess,
-    readable_campaign, readable_entry, readable_scheme, require, review_scope,
-};
-use crate::pages::{editable_unit, readable_unit, this_year};
+use crate::kit::form::Fields;
+use crate::pages::this_year;
 use crate::routes::{Route, route};
 
 pub fn routes() -> Vec<Route> {
@@ -618,7 +618,7 @@ async fn org_path(state: &AppState, caller: &Caller, org: Option<&str>) -> AppRe
         None => Ok(None),
         Some(code) => {
             let u = state.store.unit_by_code(code).await?.ok_or_else(AppError::not_found)?;
-            Ok(Some(readable_unit(state, caller, u.id.0).await?.path))
+            Ok(Some(access::unit(state, caller, u.id.0, Need::Read).await?.path))
         }
     }
 }
@@ -658,7 +658,7 @@ async fn issuer_of(
         }
         (None, None) => return Err(AppError::Invalid(vec![FieldError::new("unit_id", "请指定组织 (unit_id or org)")])),
     };
-    editable_unit(state, caller, id).await
+    access::unit(state, caller, id, Need::Edit).await
 }
 
 /// Issue a scheme — unit admins of the issuing unit (404 outside scope, 403 without the right).
@@ -666,10 +666,8 @@ async fn issuer_of(
 pub async fn create_scheme(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Json(body): Json<SchemeIn>,
 ) -> AppResult<(StatusCode, Json<SchemeView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
     let unit = issuer_of(&state, &caller, body.unit_id, body.org.as_deref()).await?;
     let fields = body.fields()?;
     let s = caller.store(&state).create_scheme(unit.id, &fields).await?;
@@ -683,7 +681,7 @@ pub async fn get_scheme(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> AppResult<Json<SchemeView>> {
-    Ok(Json(SchemeView::new(&readable_scheme(&state, &caller, id).await?)))
+    Ok(Json(SchemeView::new(&access::stars::scheme(&state, &caller, id, Need::Read).await?)))
 }
 
 /// Edit a scheme no campaign uses — unit admins of its issuer (422 once frozen).
@@ -691,12 +689,10 @@ pub async fn get_scheme(
 pub async fn update_scheme(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<SchemeIn>,
 ) -> AppResult<Json<SchemeView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    editable_scheme(&state, &caller, id).await?;
+    access::stars::scheme(&state, &caller, id, Need::Edit).await?;
     let fields = body.fields()?;
     let (_, s) = caller.store(&state).update_scheme(id, &fields).await?;
     Ok(Json(SchemeView::new(&s)))
@@ -707,12 +703,10 @@ pub async fn update_scheme(
 pub async fn copy_scheme(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<CopyIn>,
 ) -> AppResult<(StatusCode, Json<SchemeView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
-    editable_scheme(&state, &caller, id).await?;
+    access::stars::scheme(&state, &caller, id, Need::Edit).await?;
     if !(2000..=2100).contains(&body.year) {
         return Err(AppError::Invalid(vec![FieldError::new("year", "年度应在 2000 到 2100 之间 (year out of range)")]));
     }
@@ -738,14 +732,12 @@ pub async fn list_campaigns(
 pub async fn create_campaign(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Json(body): Json<CampaignIn>,
 ) -> AppResult<(StatusCode, Json<CampaignView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
     let scheme_id = body
         .scheme_id
         .ok_or_else(|| AppError::Invalid(vec![FieldError::new("scheme_id", "请指定评价体系 (scheme_id)")]))?;
-    let scheme = editable_scheme(&state, &caller, scheme_id).await?;
+    let scheme = access::stars::scheme(&state, &caller, scheme_id, Need::Edit).await?;
     let unit = issuer_of(&state, &caller, body.unit_id, body.org.as_deref()).await?;
     let fields = body.fields()?;
     let c = caller.store(&state).create_campaign(scheme.id, UnitId(unit.id.0), &fields).await?;
@@ -759,7 +751,7 @@ pub async fn get_campaign(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> AppResult<Json<CampaignDetail>> {
-    let c = readable_campaign(&state, &caller, id).await?;
+    let c = access::stars::campaign(&state, &caller, id, Need::Read).await?;
     let s = state.store.campaign_stats(c.id, &caller.scope).await?;
     // Quotas count the whole campaign: shown to those who may read its unit.
     let quotas = if caller.can_read(&c.unit_path) { state.store.campaign_quotas(&c).await? } else { vec![] };
@@ -793,12 +785,10 @@ pub async fn get_campaign(
 pub async fn update_campaign(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<CampaignIn>,
 ) -> AppResult<Json<CampaignView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    managed_campaign(&state, &caller, id).await?;
+    access::stars::campaign(&state, &caller, id, Need::Edit).await?;
     let (_, c) = caller.store(&state).update_campaign(id, &body.fields()?).await?;
     Ok(Json(CampaignView::new(&c)))
 }
@@ -809,12 +799,10 @@ pub async fn update_campaign(
 pub async fn move_stage(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<StageIn>,
 ) -> AppResult<Json<CampaignView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    managed_campaign(&state, &caller, id).await?;
+    access::stars::campaign(&state, &caller, id, Need::Edit).await?;
     let to = Stage::parse(&body.stage).map_err(|m| AppError::Invalid(vec![FieldError::new("stage", m)]))?;
     let (c, _) = caller.store(&state).move_campaign(id, to).await?;
     Ok(Json(CampaignView::new(&c)))
@@ -840,7 +828,7 @@ pub async fn campaign_entries(
     Path(id): Path<i64>,
     Query(q): Query<EntriesQuery>,
 ) -> AppResult<Json<EntryPage>> {
-    let c = readable_campaign(&state, &caller, id).await?;
+    let c = access::stars::campaign(&state, &caller, id, Need::Read).await?;
     let status = match q.status.as_deref() {
         None | Some("") => None,
         Some(s) => Some(EntryStatus::parse(s).map_err(AppError::BadRequest)?),
@@ -860,7 +848,7 @@ pub async fn get_entry(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> AppResult<Json<EntryDetailView>> {
-    Ok(Json(EntryDetailView::new(&readable_entry(&state, &caller, id).await?)))
+    Ok(Json(EntryDetailView::new(&access::stars::entry(&state, &caller, id).await?)))
 }
 
 async fn detail(state: &AppState, id: i64) -> AppResult<Json<EntryDetailView>> {
@@ -872,12 +860,10 @@ async fn detail(state: &AppState, id: i64) -> AppResult<Json<EntryDetailView>> {
 pub async fn declare(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<DeclarationIn>,
 ) -> AppResult<Json<EntryDetailView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     require(&state, &caller, may_self_assess(&caller, &d.entry), "star_entry", id, &d.entry.unit_path).await?;
     let decl = Declaration::parse(&body.target_star.to_string(), body.plan.as_deref())?;
     caller.store(&state).declare(id, &decl).await?;
@@ -889,12 +875,10 @@ pub async fn declare(
 pub async fn self_assess(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<SelfIn>,
 ) -> AppResult<Json<EntryDetailView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     require(&state, &caller, may_self_assess(&caller, &d.entry), "star_entry", id, &d.entry.unit_path).await?;
     let scores: Vec<SelfScore> =
         body.scores.into_iter().map(|s| SelfScore { indicator: s.indicator, points: s.score, note: s.note }).collect();
@@ -919,23 +903,12 @@ pub struct EvidenceForm {
 pub async fn evidence(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Fields,
 ) -> AppResult<Json<EntryDetailView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     require(&state, &caller, may_self_assess(&caller, &d.entry), "star_entry", id, &d.entry.unit_path).await?;
-    let (mut indicator, mut upload) = (None, None);
-    while let Some(field) =
-        form.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?
-    {
-        match field.name() {
-            Some("indicator") => indicator = field.text().await.ok(),
-            Some("file") => upload = Some(crate::files::read_upload(field, &FileKind::ALL).await?),
-            _ => {}
-        }
-    }
+    let (indicator, upload) = (form.opt("indicator"), form.file("file", &FileKind::ALL)?);
     let indicator =
         indicator.ok_or_else(|| AppError::Invalid(vec![FieldError::new("indicator", "请指定指标 (indicator)")]))?;
     let u = upload.ok_or_else(|| AppError::Invalid(vec![FieldError::new("file", "请选择文件 (choose a file)")]))?;
@@ -951,12 +924,10 @@ pub async fn evidence(
 pub async fn review(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<ReviewIn>,
 ) -> AppResult<Json<EntryDetailView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     let allowed = may_review(&caller, &d.entry, &d.campaign, body.level);
     require(&state, &caller, allowed, "star_entry", id, &d.entry.unit_path).await?;
     let r = Review {
@@ -973,12 +944,10 @@ pub async fn review(
 pub async fn return_entry(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<CommentIn>,
 ) -> AppResult<Json<EntryDetailView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     let allowed = may_review(&caller, &d.entry, &d.campaign, 1);
     require(&state, &caller, allowed, "star_entry", id, &d.entry.unit_path).await?;
     caller.store(&state).return_entry(id, &body.comment).await?;
@@ -996,12 +965,10 @@ fn date_or_today(text: Option<&str>, field: &str) -> AppResult<time::Date> {
 pub async fn withdraw(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<WithdrawIn>,
 ) -> AppResult<Json<EntryDetailView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     let allowed = may_review(&caller, &d.entry, &d.campaign, 1);
     require(&state, &caller, allowed, "star_entry", id, &d.entry.unit_path).await?;
     let on = date_or_today(body.on.as_deref(), "on")?;
@@ -1015,12 +982,10 @@ pub async fn withdraw(
 pub async fn add_objection(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<ObjectionIn>,
 ) -> AppResult<(StatusCode, Json<EntryDetailView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     let allowed = may_handle_objections(&caller, &d.entry, &d.campaign);
     require(&state, &caller, allowed, "star_entry", id, &d.entry.unit_path).await?;
     let on = date_or_today(body.raised_on.as_deref(), "raised_on")?;
@@ -1033,13 +998,11 @@ pub async fn add_objection(
 pub async fn answer_objection(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<AnswerIn>,
 ) -> AppResult<Json<EntryDetailView>> {
-    caller.check_csrf(csrf_of(&headers))?;
     let o = state.store.objection(id).await?;
-    let d = readable_entry(&state, &caller, o.entry_id).await?;
+    let d = access::stars::entry(&state, &caller, o.entry_id).await?;
     let allowed = may_handle_objections(&caller, &d.entry, &d.campaign);
     require(&state, &caller, allowed, "star_objection", id, &d.entry.unit_path).await?;
     caller.store(&state).answer_objection(id, &body.answer).await?;
@@ -1062,7 +1025,7 @@ pub async fn queue(
     Query(q): Query<QueueQuery>,
 ) -> AppResult<Json<Vec<QueueItemView>>> {
     if let Some(id) = q.campaign {
-        readable_campaign(&state, &caller, id).await?;
+        access::stars::campaign(&state, &caller, id, Need::Read).await?;
     }
     let items = state.store.review_queue(&review_scope(&caller), q.campaign).await?;
     Ok(Json(
@@ -1083,10 +1046,8 @@ pub async fn queue(
 pub async fn bulk_review(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Json(body): Json<BulkIn>,
 ) -> AppResult<Json<BulkView>> {
-    caller.check_csrf(csrf_of(&headers))?;
     if body.ids.is_empty() {
         return Err(AppError::Invalid(vec![FieldError::new(
             "ids",
@@ -1094,7 +1055,7 @@ pub async fn bulk_review(
         )]));
     }
     for &id in &body.ids {
-        let d = readable_entry(&state, &caller, id).await?;
+        let d = access::stars::entry(&state, &caller, id).await?;
         let allowed = may_review(&caller, &d.entry, &d.campaign, body.level);
         require(&state, &caller, allowed, "star_entry", id, &d.entry.unit_path).await?;
     }
@@ -1127,7 +1088,7 @@ pub async fn distribution(
     Query(q): Query<DistributionQuery>,
 ) -> AppResult<Json<DistributionView>> {
     let unit = state.store.unit_by_code(&q.org).await?.ok_or_else(AppError::not_found)?;
-    let unit = readable_unit(&state, &caller, unit.id.0).await?;
+    let unit = access::unit(&state, &caller, unit.id.0, Need::Read).await?;
     let span = Span::new(q.from, q.to, this_year()).map_err(AppError::BadRequest)?;
     if span.to - span.from > 50 {
         return Err(AppError::BadRequest("统计区间最长 50 年 (at most 50 years)".into()));
@@ -1167,7 +1128,7 @@ pub async fn branches(
     Query(q): Query<BranchesQuery>,
 ) -> AppResult<Json<BranchesView>> {
     let unit = state.store.unit_by_code(&q.org).await?.ok_or_else(AppError::not_found)?;
-    let unit = readable_unit(&state, &caller, unit.id.0).await?;
+    let unit = access::unit(&state, &caller, unit.id.0, Need::Read).await?;
     let span = Span::new(q.from, q.to, this_year()).map_err(AppError::BadRequest)?;
     let per_page = q.per_page.unwrap_or(50).clamp(1, 1000);
     let page = q.page.unwrap_or(1).max(1);

@@ -7,8 +7,8 @@
 //! unit admins in scope. Out of scope: 404; in scope without the right: 403.
 
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{StatusCode, header};
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::{FortressId, PersonId, TaskId, TeamId};
 use qizhi_core::tasks::{EntryInput, Priority, TaskInput, TaskKind, TaskStatus};
@@ -17,11 +17,11 @@ use qizhi_store::today;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::units::csrf_of;
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::pages::{editable_unit, readable_unit};
+use crate::kit::form::Fields;
 
 #[derive(Serialize, ToSchema)]
 pub struct PersonName {
@@ -197,7 +197,7 @@ pub async fn list(
     Path(id): Path<i64>,
     Query(lq): Query<ListQuery>,
 ) -> AppResult<Json<TaskPage>> {
-    let unit = readable_unit(&state, &caller, id).await?;
+    let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let mut q = TaskQuery::new(today());
     q.q = lq.q.unwrap_or_default();
     q.kind = lq.kind.as_deref().map(TaskKind::parse).transpose().map_err(bad)?;
@@ -229,7 +229,7 @@ pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i
     // One read gives the task, its unit's path and its people: the check
     // `readable_task` makes, without reading the task twice.
     let t = state.store.task_listed(TaskId(id)).await?;
-    if !crate::pages::tasks::is_responsible(&caller, &t.task) && !caller.can_read(&t.unit_path) {
+    if !access::is_responsible(&caller, &t.task) && !caller.can_read(&t.unit_path) {
         return Err(caller.deny(&state, "task", id, Some(&t.unit_path), AppError::not_found()).await);
     }
     Ok(Json(TaskView::new(&t)))
@@ -240,15 +240,13 @@ pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Json(body): Json<TaskBody>,
 ) -> AppResult<(StatusCode, Json<TaskView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
     let unit_id = body.unit_id.ok_or_else(|| {
         AppError::Invalid(vec![qizhi_core::FieldError::new("unit_id", "请指定所属单位 (unit_id is required)")])
     })?;
     let (code, fields) = body.input().validate()?;
-    let unit = editable_unit(&state, &caller, unit_id).await?;
+    let unit = access::unit(&state, &caller, unit_id, Need::Edit).await?;
     let t = caller.store(&state).create_task(unit.id, code.as_deref(), &fields).await?;
     Ok((StatusCode::CREATED, Json(TaskView::new(&state.store.task_listed(t.id).await?))))
 }
@@ -258,12 +256,10 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<TaskBody>,
 ) -> AppResult<Json<TaskView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let (task, unit, _) = crate::pages::tasks::readable_task(&state, &caller, id).await?;
+    let (task, unit, _) = access::task(&state, &caller, id, Need::Read).await?;
     if !caller.can_edit(&unit.path) {
         return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await);
     }
@@ -301,10 +297,8 @@ pub struct BulkView {
 pub async fn bulk(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Json(body): Json<BulkBody>,
 ) -> AppResult<Json<BulkView>> {
-    caller.check_csrf(csrf_of(&headers))?;
     let invalid = |f: &str, m: String| AppError::Invalid(vec![qizhi_core::FieldError::new(f, m)]);
     let change = BulkChange {
         status: body.status.as_deref().map(TaskStatus::parse).transpose().map_err(|m| invalid("status", m))?,
@@ -324,7 +318,7 @@ pub async fn bulk(
     }
     let mut ids = vec![];
     for id in &body.ids {
-        let (task, unit, _) = crate::pages::tasks::readable_task(&state, &caller, *id).await?;
+        let (task, unit, _) = access::task(&state, &caller, *id, Need::Read).await?;
         if !caller.can_edit(&unit.path) {
             return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await);
         }
@@ -402,7 +396,7 @@ pub async fn entries(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<EntryView>>> {
-    let (task, _, _) = crate::pages::tasks::readable_task(&state, &caller, id).await?;
+    let (task, _, _) = access::task(&state, &caller, id, Need::Read).await?;
     Ok(Json(state.store.entries(task.id).await?.iter().map(EntryView::new).collect()))
 }
 
@@ -438,9 +432,8 @@ pub async fn post_entry(
     Path(id): Path<i64>,
     request: Request,
 ) -> AppResult<(StatusCode, Json<PostedView>)> {
-    caller.check_csrf(csrf_of(request.headers()))?;
     // Who may post is decided before the body is read.
-    let (task, unit, mine) = crate::pages::tasks::readable_task(&state, &caller, id).await?;
+    let (task, unit, mine) = access::task(&state, &caller, id, Need::Read).await?;
     if !mine && !caller.can_edit(&unit.path) {
         return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await);
     }
@@ -450,25 +443,14 @@ pub async fn post_entry(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     let (input, files) = if multipart {
-        let mut form =
-            Multipart::from_request(request, &state).await.map_err(|e| AppError::BadRequest(e.body_text()))?;
-        let (mut input, mut files) = (EntryInput::default(), vec![]);
-        while let Some(field) = form.next_field().await.map_err(|e| AppError::BadRequest(e.body_text()))? {
-            match field.name().unwrap_or_default() {
-                "entry_on" => input.entry_on = field.text().await.ok(),
-                "progress" => input.progress = field.text().await.unwrap_or_default(),
-                "note" => {
-                    let note = field.text().await.unwrap_or_default();
-                    crate::kit::input::check_field("note", &note)?;
-                    input.note = Some(note);
-                }
-                "evidence" => {
-                    let u = crate::files::read_upload(field, &FileKind::ALL).await?;
-                    files.push(NewFile { name: u.name, kind: u.kind, bytes: u.bytes });
-                }
-                _ => {}
-            }
-        }
+        let posted = Fields::from_request(request, &state).await?;
+        let input = EntryInput {
+            entry_on: posted.opt("entry_on"),
+            progress: posted.text("progress"),
+            note: posted.get("note").map(str::to_string),
+        };
+        let uploads = posted.files("evidence", &FileKind::ALL).into_iter().collect::<AppResult<Vec<_>>>()?;
+        let files = uploads.into_iter().map(|u| NewFile { name: u.name, kind: u.kind, bytes: u.bytes }).collect();
         (input, files)
     } else {
         let Json(body) =

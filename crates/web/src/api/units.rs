@@ -2,16 +2,15 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use qizhi_core::ids::UnitId;
 use qizhi_core::org::{Unit, UnitInput};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::auth::{CSRF_HEADER, Caller};
+use crate::access::{self, Need};
+use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::pages::{editable_unit, readable_unit};
 
 #[derive(Serialize, ToSchema)]
 pub struct UnitView {
@@ -101,10 +100,6 @@ pub struct MeView {
     grants: Vec<GrantView>,
 }
 
-pub(crate) fn csrf_of(headers: &HeaderMap) -> Option<&str> {
-    headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok())
-}
-
 /// The calling account and its grants.
 #[utoipa::path(get, operation_id = "me", path = "/api/v1/me", tag = "units", responses((status = 200, body = MeView)))]
 pub async fn me(caller: Caller) -> Json<MeView> {
@@ -157,7 +152,7 @@ pub async fn search(
 
 #[utoipa::path(get, operation_id = "units_get", path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), responses((status = 200, body = UnitView)))]
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> AppResult<Json<UnitView>> {
-    let unit = readable_unit(&state, &caller, id).await?;
+    let unit = access::unit(&state, &caller, id, Need::Read).await?;
     Ok(Json(UnitView::new(&unit, None)))
 }
 
@@ -167,7 +162,7 @@ pub async fn children(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<UnitView>>> {
-    let unit = readable_unit(&state, &caller, id).await?;
+    let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let kids = state.store.children(unit.id).await?;
     Ok(Json(kids.iter().map(|n| UnitView::new(&n.unit, Some(n.child_count))).collect()))
 }
@@ -187,10 +182,8 @@ async fn parent_of(state: &AppState, body: &UnitBody) -> AppResult<Option<Unit>>
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Json(body): Json<UnitBody>,
 ) -> AppResult<(axum::http::StatusCode, Json<UnitView>)> {
-    caller.check_csrf(csrf_of(&headers))?;
     let fields = body.input().validate()?;
     let parent = parent_of(&state, &body).await?;
     let allowed = match &parent {
@@ -215,12 +208,10 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<UnitBody>,
 ) -> AppResult<Json<UnitView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let unit = editable_unit(&state, &caller, id).await?;
+    let unit = access::unit(&state, &caller, id, Need::Edit).await?;
     let fields = body.input().validate()?;
     let (_, new) = caller.store(&state).update_unit(unit.id, &fields).await?;
     Ok(Json(UnitView::new(&new, None)))
@@ -232,13 +223,11 @@ pub async fn update(
 pub async fn move_unit(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(body): Json<MoveBody>,
 ) -> AppResult<Json<UnitView>> {
-    caller.check_csrf(csrf_of(&headers))?;
-    let unit = editable_unit(&state, &caller, id).await?;
-    let parent = editable_unit(&state, &caller, body.parent_id).await?;
+    let unit = access::unit(&state, &caller, id, Need::Edit).await?;
+    let parent = access::unit(&state, &caller, body.parent_id, Need::Edit).await?;
     // The unit leaves its current parent, so the caller must administer that
     // too: a unit admin cannot move their own scope root out of reach.
     let old_parent = match unit.parent_id {

@@ -75,7 +75,7 @@ async fn finish(api: bool, errors: Vec<FieldError>, request: Request, next: Next
 }
 
 /// The API's error envelope, or the error page.
-fn refusal(api: bool, status: StatusCode, error: AppError) -> Response {
+pub(crate) fn refusal(api: bool, status: StatusCode, error: AppError) -> Response {
     let mut response = if api { error.into_response() } else { crate::error::PageError(error).into_response() };
     *response.status_mut() = status;
     response

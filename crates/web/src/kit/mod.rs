@@ -1,5 +1,8 @@
 //! What every capability's pages and API share at the edge of the app.
 
+pub mod csrf;
 pub mod download;
+pub mod flash;
+pub mod form;
 pub mod headers;
 pub mod input;

@@ -7,10 +7,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use qizhi_core::access::check_password;
 use serde::Deserialize;
 
-use super::{FlashQuery, chrome_with_flash, render};
+use super::{chrome_with_flash, render};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller, random_token, token_hash};
 use crate::error::{AppError, PageResult};
+use crate::kit::flash::{self, FlashQuery};
 use crate::password;
 use crate::views::accounts::{AccountPage, GrantView, TokenView, datetime};
 
@@ -23,9 +24,7 @@ pub fn open_before_change(path: &str) -> bool {
 }
 
 #[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: Option<String>,
-}
+pub struct CsrfForm {}
 
 async fn page(
     state: &AppState,
@@ -69,7 +68,6 @@ pub async fn show(
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
-    csrf: Option<String>,
     current: String,
     new: String,
     confirm: String,
@@ -82,7 +80,6 @@ pub async fn change_password(
     PageCaller(caller): PageCaller,
     Form(f): Form<PasswordForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
     let lang = caller.lang;
     let user = state.store.user(caller.user.id).await?;
     let problem = if !password::verify(f.current.clone(), user.password_hash.clone()).await {
@@ -100,12 +97,11 @@ pub async fn change_password(
     }
     let hash = password::hash(f.new).await?;
     caller.store(&state).set_password(user.id, &hash, false, caller.session_hash.as_deref()).await?;
-    Ok(Redirect::to("/account?flash=password_changed").into_response())
+    Ok(flash::redirect("/account", "password_changed"))
 }
 
 #[derive(Deserialize)]
 pub struct TokenForm {
-    csrf: Option<String>,
     name: String,
 }
 
@@ -116,7 +112,6 @@ pub async fn create_token(
     PageCaller(caller): PageCaller,
     Form(f): Form<TokenForm>,
 ) -> PageResult<Html<String>> {
-    caller.check_csrf(f.csrf.as_deref())?;
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 60 {
         return page(&state, &caller, None, Some(caller.lang.t("account.token_name_required").to_string())).await;
@@ -132,11 +127,10 @@ pub async fn revoke_token(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(token): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(_f): Form<CsrfForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
     caller.store(&state).revoke_token(caller.user.id, token).await.map_err(AppError::from)?;
-    Ok(Redirect::to("/account?flash=token_revoked").into_response())
+    Ok(flash::redirect("/account", "token_revoked"))
 }
 
 /// `POST /account/logout-all` — any signed-in user: ends every session of
@@ -144,9 +138,8 @@ pub async fn revoke_token(
 pub async fn logout_all(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Form(f): Form<CsrfForm>,
+    Form(_f): Form<CsrfForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
     caller.store(&state).delete_sessions_of(caller.user.id).await?;
     Ok(Redirect::to("/login").into_response())
 }

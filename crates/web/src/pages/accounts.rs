@@ -9,16 +9,17 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::access::Role;
 use qizhi_core::ids::UserId;
 use qizhi_store::users::NewAccount;
 use serde::Deserialize;
 
-use super::{FlashQuery, chrome, chrome_with_flash, render};
+use super::{chrome, chrome_with_flash, render};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::flash::{self, FlashQuery};
 use crate::password;
 use crate::views::accounts::{AccountDetailPage, AccountNewPage, AccountRow, AccountsPage, TokenView, datetime, roles};
 
@@ -97,7 +98,6 @@ pub async fn new_form(State(state): State<AppState>, PageCaller(caller): PageCal
 
 #[derive(Deserialize)]
 pub struct NewForm {
-    csrf: Option<String>,
     username: String,
     display_name: String,
     role: String,
@@ -116,7 +116,6 @@ pub async fn create(
     PageCaller(caller): PageCaller,
     Form(f): Form<NewForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
     require_admin(&state, &caller).await?;
     let lang = caller.lang;
     let mut errors = vec![];
@@ -250,20 +249,17 @@ pub async fn show(
 }
 
 #[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: Option<String>,
-}
+pub struct CsrfForm {}
 
 #[derive(Deserialize)]
 pub struct GrantForm {
-    csrf: Option<String>,
     role: String,
     #[serde(default)]
     unit_code: String,
 }
 
 fn back(id: i64, flash: &str) -> Response {
-    Redirect::to(&format!("/accounts/{id}?flash={flash}")).into_response()
+    flash::redirect(&format!("/accounts/{id}"), flash)
 }
 
 /// `POST /accounts/{id}/grants` — an admin who may manage the account and
@@ -274,7 +270,6 @@ pub async fn add_grant(
     Path(id): Path<i64>,
     Form(f): Form<GrantForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
     let (user, _) = managed(&state, &caller, id).await?;
     let role = Role::parse(&f.role).map_err(AppError::BadRequest)?;
     let unit = match f.unit_code.trim() {
@@ -311,9 +306,8 @@ pub async fn remove_grant(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path((id, grant)): Path<(i64, i64)>,
-    Form(f): Form<CsrfForm>,
+    Form(_f): Form<CsrfForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
     let (user, grants) = managed(&state, &caller, id).await?;
     let g = grants.iter().find(|g| g.id == grant).ok_or_else(AppError::not_found)?;
     if !caller.can_grant(g.role, g.unit_path.as_deref()) {
@@ -324,7 +318,7 @@ pub async fn remove_grant(
     if caller.can_manage_account(&state.store.grants(user.id).await?) {
         Ok(back(id, "grant_removed"))
     } else {
-        Ok(Redirect::to("/accounts?flash=grant_removed").into_response())
+        Ok(flash::redirect("/accounts", "grant_removed"))
     }
 }
 
@@ -334,9 +328,8 @@ pub async fn disable(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(_f): Form<CsrfForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
     let (user, _) = managed(&state, &caller, id).await?;
     if user.id == caller.user.id {
         return Err(AppError::Forbidden(caller.lang.t("accounts.not_self").to_string()).into());
@@ -350,9 +343,8 @@ pub async fn enable(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(_f): Form<CsrfForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
     let (user, _) = managed(&state, &caller, id).await?;
     caller.store(&state).set_disabled(user.id, false).await?;
     Ok(back(id, "enabled"))
@@ -365,9 +357,8 @@ pub async fn reset_password(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(_f): Form<CsrfForm>,
 ) -> PageResult<Html<String>> {
-    caller.check_csrf(f.csrf.as_deref())?;
     let (user, _) = managed(&state, &caller, id).await?;
     let fresh = password::generate();
     let hash = password::hash(fresh.clone()).await?;
@@ -380,9 +371,8 @@ pub async fn logout_all(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(_f): Form<CsrfForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
     let (user, _) = managed(&state, &caller, id).await?;
     caller.store(&state).delete_sessions_of(user.id).await?;
     Ok(back(id, "signed_out"))
@@ -393,9 +383,8 @@ pub async fn revoke_token(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path((id, token)): Path<(i64, i64)>,
-    Form(f): Form<CsrfForm>,
+    Form(_f): Form<CsrfForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
     let (user, _) = managed(&state, &caller, id).await?;
     caller.store(&state).revoke_token(user.id, token).await?;
     Ok(back(id, "token_revoked"))

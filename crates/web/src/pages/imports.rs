@@ -1,15 +1,17 @@
 //! Ledgers from the browser: download templates and exports, upload imports.
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_sheet::Format;
 use serde::Deserialize;
 
-use super::{chrome, readable_unit, render, scope_root};
+use super::{chrome, render, scope_root};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::PageCaller;
 use crate::error::{AppError, PageResult};
+use crate::kit::form::Fields;
 use crate::ledgers::{self, ImportError, KINDS};
 use crate::views::{ImportReport, ImportsPage};
 
@@ -45,31 +47,14 @@ pub async fn upload(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(kind): Path<String>,
-    mut form: Multipart,
+    form: Fields,
 ) -> PageResult<Response> {
     ledgers::sheet_of(&kind).map_err(AppError::BadRequest)?;
     if caller.admin_scope() == qizhi_store::Scope::Subtrees(vec![]) {
         return Err(caller.deny(&state, "import", &kind, None, AppError::forbidden()).await.into());
     }
-    let (mut csrf, mut file) = (None, None);
-    while let Some(field) =
-        form.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?
-    {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.ok(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_string();
-                let bytes =
-                    field.bytes().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?;
-                file = Some((name, bytes));
-            }
-            _ => {}
-        }
-    }
-    caller.check_csrf(csrf.as_deref())?;
-    let (name, bytes) = file
-        .filter(|(_, b)| !b.is_empty())
-        .ok_or_else(|| AppError::BadRequest("请选择要导入的文件 (choose a file)".into()))?;
+    let (name, bytes) =
+        form.raw_file("file").ok_or_else(|| AppError::BadRequest("请选择要导入的文件 (choose a file)".into()))?;
     let report = |ok: bool, rows: usize, errors: Vec<String>| ImportReport {
         ok,
         kind: kind.clone(),
@@ -79,11 +64,11 @@ pub async fn upload(
         warnings: vec![],
         errors,
     };
-    let report = match Format::from_name(&name) {
+    let report = match Format::from_name(name) {
         Err(e) => report(false, 0, vec![e.to_string()]),
         Ok(format) => {
             let editable = |u: &qizhi_core::org::Unit| caller.can_edit(&u.path);
-            match ledgers::prepare(&state.store, &kind, &bytes, format, &editable).await {
+            match ledgers::prepare(&state.store, &kind, bytes, format, &editable).await {
                 Err(ImportError::File(errors)) => {
                     report(false, 0, errors.to_string().lines().map(str::to_string).collect())
                 }
@@ -112,7 +97,7 @@ pub async fn upload(
             }
         }
     };
-    drop(bytes);
+    drop(form);
     crate::server::release_memory();
     // A refused import answers 422: nothing was written, the page says why.
     let status = if report.ok { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -143,7 +128,7 @@ pub async fn download(
         ),
         "export" => {
             let root = match q.unit {
-                Some(id) => readable_unit(&state, &caller, id).await?,
+                Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
                 None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
             };
             let personal = caller.can_see_personal(&root.path);

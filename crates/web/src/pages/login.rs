@@ -142,17 +142,14 @@ pub async fn submit(
 }
 
 #[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: Option<String>,
-}
+pub struct CsrfForm {}
 
 pub async fn logout(
     State(state): State<AppState>,
-    caller: Caller,
+    _caller: Caller,
     jar: CookieJar,
-    Form(f): Form<CsrfForm>,
+    Form(_f): Form<CsrfForm>,
 ) -> Result<Response, AppError> {
-    caller.check_csrf(f.csrf.as_deref())?;
     if let Some(token) = jar.get(SESSION_COOKIE) {
         state.store.delete_session(&token_hash(token.value())).await?;
     }

@@ -121,18 +121,10 @@ pub(crate) fn chrome(caller: &Caller, nav: &'static str, path: &str) -> Chrome {
     }
 }
 
-/// `?flash=key` of a page reached by a redirect after a change.
-#[derive(serde::Deserialize, Default)]
-pub struct FlashQuery {
-    pub flash: Option<String>,
-}
-
-/// The chrome of a page reached by a redirect that says what was done
-/// (`?flash=saved`): the message of `flash.saved` is shown once. Unknown
-/// keys show nothing, so a crafted link cannot put words on the page.
+/// The chrome of a page reached after a form (`kit::flash`).
 pub(crate) fn chrome_with_flash(caller: &Caller, nav: &'static str, path: &str, flash: Option<&str>) -> Chrome {
     let mut c = chrome(caller, nav, path);
-    c.flash = flash.and_then(|k| caller.lang.known(&format!("flash.{k}")).map(str::to_string));
+    c.flash = crate::kit::flash::message(caller.lang, flash);
     c
 }
 
@@ -151,26 +143,6 @@ pub(crate) fn this_year() -> i32 {
 /// The unit a caller lands on: the first root of their scope.
 pub(crate) async fn scope_root(state: &AppState, caller: &Caller) -> PageResult<Option<Unit>> {
     Ok(state.store.scope_roots(&caller.scope).await?.into_iter().next().map(|n| n.unit))
-}
-
-/// A unit the caller may read, or 404 (existence outside one's scope does not leak).
-pub(crate) async fn readable_unit(state: &AppState, caller: &Caller, id: i64) -> Result<Unit, AppError> {
-    let unit = state.store.unit(qizhi_core::ids::UnitId(id)).await?;
-    if caller.can_read(&unit.path) {
-        Ok(unit)
-    } else {
-        Err(caller.deny(state, "unit", id, Some(&unit.path), AppError::not_found()).await)
-    }
-}
-
-/// A unit whose records the caller may change: 404 outside their scope, 403 inside it without the right.
-pub(crate) async fn editable_unit(state: &AppState, caller: &Caller, id: i64) -> Result<Unit, AppError> {
-    let unit = readable_unit(state, caller, id).await?;
-    if caller.can_edit(&unit.path) {
-        Ok(unit)
-    } else {
-        Err(caller.deny(state, "unit", id, Some(&unit.path), AppError::forbidden()).await)
-    }
 }
 
 /// The units directly under `unit` with their subtrees' branches and members, for the bar chart.

@@ -5,8 +5,9 @@ use axum::response::Html;
 use qizhi_core::figures::Span;
 use serde::Deserialize;
 
-use super::{children_counts, chrome, readable_unit, render};
+use super::{children_counts, chrome, render};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::PageCaller;
 use crate::error::PageResult;
 use crate::views::{
@@ -52,7 +53,7 @@ pub async fn children(
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
 ) -> PageResult<Html<String>> {
-    let unit = readable_unit(&state, &caller, id).await?;
+    let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let nodes = state.store.children(unit.id).await?.iter().map(node).collect();
     render(&TreeChildren { lang: caller.lang, nodes })
 }
@@ -69,7 +70,7 @@ pub async fn unit(
     Path(id): Path<i64>,
     Query(sq): Query<SpanQuery>,
 ) -> PageResult<Html<String>> {
-    let unit = readable_unit(&state, &caller, id).await?;
+    let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let span = Span::new(sq.from, sq.to, super::default_year(&state, unit.id).await?)
         .map_err(crate::error::AppError::BadRequest)?;
     let figures = state.store.figures(unit.id, span).await?;

@@ -7,8 +7,9 @@ use qizhi_core::person::Category;
 use qizhi_store::people::PeopleQuery;
 use serde::Deserialize;
 
-use super::{chrome, readable_unit, render, scope_root};
+use super::{chrome, render, scope_root};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::PageCaller;
 use crate::error::{AppError, PageResult};
 use crate::views::{PeoplePage, PersonRow, UnitRef};
@@ -31,7 +32,7 @@ pub async fn list(
     Query(lq): Query<ListQuery>,
 ) -> PageResult<Html<String>> {
     let unit = match lq.unit {
-        Some(id) => readable_unit(&state, &caller, id).await?,
+        Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
         None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
     let category = match lq.category.as_str() {

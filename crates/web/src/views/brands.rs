@@ -17,20 +17,7 @@ use serde_json::{Value, json};
 use super::{Chrome, FigureTile, Layout, Pager, UnitRef, encode, pager};
 use crate::i18n::Lang;
 
-macro_rules! chrome_layout {
-    ($($page:ty),*) => {$(
-        impl Layout for $page {
-            fn layout_chrome(&self) -> Option<&Chrome> {
-                Some(&self.chrome)
-            }
-            fn layout_lang(&self) -> Lang {
-                self.chrome.lang
-            }
-        }
-    )*};
-}
-
-chrome_layout!(
+layout_with_chrome!(
     BrandsPage,
     BrandTreePage,
     ReviewsPage,
@@ -1052,17 +1039,17 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("brands.evidence.figure", "统计数字", "Figure"),
     ("brands.evidence.open", "打开", "Open"),
     ("brands.evidence.delete", "删除", "Delete"),
-    ("brands.msg.created", "品牌已创建", "Brand created"),
-    ("brands.msg.saved", "已保存", "Saved"),
-    ("brands.msg.applied", "已申报，等待上级组织审核", "Applied; a reviewer of the parent unit decides"),
-    ("brands.msg.approved", "已通过", "Approved"),
-    ("brands.msg.named", "已命名", "Named"),
-    ("brands.msg.returned", "已退回", "Returned"),
-    ("brands.msg.demoted", "已降级", "Moved down"),
-    ("brands.msg.evidence", "佐证已保存", "Evidence saved"),
-    ("brands.msg.confirmed", "已更新达标确认", "Confirmation updated"),
-    ("brands.msg.version", "已保存新版本", "Version kept"),
-    ("brands.msg.deleted", "已删除", "Deleted"),
+    ("flash.brands.created", "品牌已创建", "Brand created"),
+    ("flash.brands.saved", "已保存", "Saved"),
+    ("flash.brands.applied", "已申报，等待上级组织审核", "Applied; a reviewer of the parent unit decides"),
+    ("flash.brands.approved", "已通过", "Approved"),
+    ("flash.brands.named", "已命名", "Named"),
+    ("flash.brands.returned", "已退回", "Returned"),
+    ("flash.brands.demoted", "已降级", "Moved down"),
+    ("flash.brands.evidence", "佐证已保存", "Evidence saved"),
+    ("flash.brands.confirmed", "已更新达标确认", "Confirmation updated"),
+    ("flash.brands.version", "已保存新版本", "Version kept"),
+    ("flash.brands.deleted", "已删除", "Deleted"),
     ("brands.tree.title", "品牌矩阵树", "Brand matrix tree"),
     ("brands.tree.units", "下级组织的品牌", "Brands of the units below"),
     ("brands.tree.open", "展开", "Open"),

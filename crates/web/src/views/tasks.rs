@@ -24,20 +24,7 @@ pub mod icon {
     pub const MINE: &str = "M10 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM3 21c0-4 3-7 7-7 1.4 0 2.7.4 3.8 1M15 19l2 2 4-4";
 }
 
-macro_rules! with_chrome {
-    ($($page:ty),*) => {$(
-        impl Layout for $page {
-            fn layout_chrome(&self) -> Option<&Chrome> {
-                Some(&self.chrome)
-            }
-            fn layout_lang(&self) -> Lang {
-                self.chrome.lang
-            }
-        }
-    )*};
-}
-
-with_chrome!(
+layout_with_chrome!(
     TaskListPage,
     TaskPage,
     TaskFormPage,
@@ -760,7 +747,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     // shared
     ("tasks.scope", "范围：", "Scope: "),
     ("tasks.scope_sub", "（含下级组织）", " (with the units below)"),
-    ("tasks.saved", "已保存。", "Saved."),
+    ("flash.tasks.saved", "已保存。", "Saved."),
     ("tasks.form_errors", "请修改以下内容后重新提交：", "Please correct the following and submit again:"),
     ("tasks.save", "保存", "Save"),
     ("tasks.cancel", "取消", "Cancel"),
@@ -829,7 +816,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("tasks.evidence", "佐证材料", "Evidence"),
     ("tasks.evidence_hint", "可上传照片、PDF 或 Office 文件，可多选，单个不超过 10 MB。", "Photos, PDF or Office files; several at once; up to 10 MB each."),
     ("tasks.entry_rule", "以日期最新的一条进展为准，进度达到 100% 即为完成。", "The latest entry sets the progress; 100% completes the task."),
-    ("tasks.posted", "进展已登记。", "Progress reported."),
+    ("flash.tasks.posted", "进展已登记。", "Progress reported."),
     ("tasks.by", "登记人", "Reported by"),
     ("tasks.back_mine", "返回我的任务", "Back to my tasks"),
     ("tasks.back_list", "返回任务台账", "Back to the ledger"),
@@ -929,8 +916,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("my.withdraw", "撤回", "Withdraw"),
     ("my.locked", "已核实，不能修改", "Verified: no longer editable"),
     ("my.only_members", "党员（含预备党员）可在此作出承诺。", "Party members (incl. probationary) make commitments here."),
-    ("my.created", "承诺已提交，等待支部核实。", "Commitment submitted; the branch will verify it."),
-    ("my.updated", "承诺已更新。", "Commitment updated."),
-    ("my.withdrawn", "承诺已撤回。", "Commitment withdrawn."),
+    ("flash.commitments.created", "承诺已提交，等待支部核实。", "Commitment submitted; the branch will verify it."),
+    ("flash.commitments.updated", "承诺已更新。", "Commitment updated."),
+    ("flash.commitments.withdrawn", "承诺已撤回。", "Commitment withdrawn."),
     ("my.open", "进行中", "Open"),
 ];

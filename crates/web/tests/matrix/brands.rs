@@ -29,125 +29,125 @@ use crate::{Row, seq, unit_of};
 
 #[rustfmt::skip]
 pub const MATRIX: &str = "
-# method path                                   target  admin  unit_admin reviewer member viewer anonymous
+# method path                                   target  admin  unit_admin reviewer member viewer anonymous  csrf
 # -- the matrix, its tree and the review queue
-GET    /brands                                   in     ok     ok     ok     404    ok     login
-GET    /brands                                   out    ok     404    404    404    404    login
-GET    /brands/tree                              in     ok     ok     ok     404    ok     login
-GET    /brands/tree                              out    ok     404    404    404    404    login
-GET    /brands/reviews                           -      ok     ok     ok     ok     ok     login
+GET    /brands                                   in     ok     ok     ok     404    ok     login -
+GET    /brands                                   out    ok     404    404    404    404    login -
+GET    /brands/tree                              in     ok     ok     ok     404    ok     login -
+GET    /brands/tree                              out    ok     404    404    404    404    login -
+GET    /brands/reviews                           -      ok     ok     ok     ok     ok     login -
 # -- one brand: form, showcase, screen, edit, delete, versions
-GET    /brands/new                               in     ok     ok     403    404    403    login
-GET    /brands/new                               out    ok     404    404    404    404    login
-POST   /brands                                   in     ok     ok     403    404    403    login
-POST   /brands                                   out    ok     404    404    404    404    login
-GET    /brands/{id}                              in     ok     ok     ok     404    ok     login
-GET    /brands/{id}                              out    ok     404    404    404    404    login
-GET    /brands/{id}/screen                       in     ok     ok     ok     404    ok     login
-GET    /brands/{id}/screen                       out    ok     404    404    404    404    login
-GET    /brands/{id}/edit                         in     ok     ok     403    404    403    login
-GET    /brands/{id}/edit                         out    ok     404    404    404    404    login
-POST   /brands/{id}/edit                         in     ok     ok     403    404    403    login
-POST   /brands/{id}/edit                         out    ok     404    404    404    404    login
-POST   /brands/{id}/delete                       in     ok     ok     403    404    403    login
-POST   /brands/{id}/delete                       out    ok     404    404    404    404    login
-GET    /brands/{id}/versions/{version}           in     ok     ok     ok     404    ok     login
-GET    /brands/{id}/versions/{version}           out    ok     404    404    404    404    login
-POST   /brands/{id}/versions                     in     ok     ok     403    404    403    login
-POST   /brands/{id}/versions                     out    ok     404    404    404    404    login
+GET    /brands/new                               in     ok     ok     403    404    403    login -
+GET    /brands/new                               out    ok     404    404    404    404    login -
+POST   /brands                                   in     ok     ok     403    404    403    login 403
+POST   /brands                                   out    ok     404    404    404    404    login 403
+GET    /brands/{id}                              in     ok     ok     ok     404    ok     login -
+GET    /brands/{id}                              out    ok     404    404    404    404    login -
+GET    /brands/{id}/screen                       in     ok     ok     ok     404    ok     login -
+GET    /brands/{id}/screen                       out    ok     404    404    404    404    login -
+GET    /brands/{id}/edit                         in     ok     ok     403    404    403    login -
+GET    /brands/{id}/edit                         out    ok     404    404    404    404    login -
+POST   /brands/{id}/edit                         in     ok     ok     403    404    403    login 403
+POST   /brands/{id}/edit                         out    ok     404    404    404    404    login 403
+POST   /brands/{id}/delete                       in     ok     ok     403    404    403    login 403
+POST   /brands/{id}/delete                       out    ok     404    404    404    404    login 403
+GET    /brands/{id}/versions/{version}           in     ok     ok     ok     404    ok     login -
+GET    /brands/{id}/versions/{version}           out    ok     404    404    404    404    login -
+POST   /brands/{id}/versions                     in     ok     ok     403    404    403    login 403
+POST   /brands/{id}/versions                     out    ok     404    404    404    404    login 403
 # -- the structure editor
-GET    /brands/{id}/structure                    in     ok     ok     403    404    403    login
-GET    /brands/{id}/structure                    out    ok     404    404    404    404    login
-POST   /brands/{id}/elements                     in     ok     ok     403    404    403    login
-POST   /brands/{id}/elements                     out    ok     404    404    404    404    login
-POST   /brands/{id}/elements/{element}           in     ok     ok     403    404    403    login
-POST   /brands/{id}/elements/{element}           out    ok     404    404    404    404    login
-POST   /brands/{id}/elements/{element}/move      in     ok     ok     403    404    403    login
-POST   /brands/{id}/elements/{element}/move      out    ok     404    404    404    404    login
-POST   /brands/{id}/elements/{element}/delete    in     ok     ok     403    404    403    login
-POST   /brands/{id}/elements/{element}/delete    out    ok     404    404    404    404    login
+GET    /brands/{id}/structure                    in     ok     ok     403    404    403    login -
+GET    /brands/{id}/structure                    out    ok     404    404    404    404    login -
+POST   /brands/{id}/elements                     in     ok     ok     403    404    403    login 403
+POST   /brands/{id}/elements                     out    ok     404    404    404    404    login 403
+POST   /brands/{id}/elements/{element}           in     ok     ok     403    404    403    login 403
+POST   /brands/{id}/elements/{element}           out    ok     404    404    404    404    login 403
+POST   /brands/{id}/elements/{element}/move      in     ok     ok     403    404    403    login 403
+POST   /brands/{id}/elements/{element}/move      out    ok     404    404    404    404    login 403
+POST   /brands/{id}/elements/{element}/delete    in     ok     ok     403    404    403    login 403
+POST   /brands/{id}/elements/{element}/delete    out    ok     404    404    404    404    login 403
 # -- the lifecycle: the owner's admin applies, the parent's reviewer decides
-GET    /brands/{id}/review                       in     ok     ok     ok     404    ok     login
-GET    /brands/{id}/review                       out    ok     404    404    404    404    login
-POST   /brands/{id}/apply                        in     ok     ok     403    404    403    login
-POST   /brands/{id}/apply                        out    ok     404    404    404    404    login
-POST   /brands/{id}/decide                       in     ok     403    ok     404    403    login
-POST   /brands/{id}/decide                       out    ok     404    404    404    404    login
-POST   /brands/{id}/demote                       in     ok     403    ok     404    403    login
-POST   /brands/{id}/demote                       out    ok     404    404    404    404    login
+GET    /brands/{id}/review                       in     ok     ok     ok     404    ok     login -
+GET    /brands/{id}/review                       out    ok     404    404    404    404    login -
+POST   /brands/{id}/apply                        in     ok     ok     403    404    403    login 403
+POST   /brands/{id}/apply                        out    ok     404    404    404    404    login 403
+POST   /brands/{id}/decide                       in     ok     403    ok     404    403    login 403
+POST   /brands/{id}/decide                       out    ok     404    404    404    404    login 403
+POST   /brands/{id}/demote                       in     ok     403    ok     404    403    login 403
+POST   /brands/{id}/demote                       out    ok     404    404    404    404    login 403
 # -- the standard: the owner's admin files evidence, the parent's reviewer confirms
-POST   /brands/{id}/evidence                     in     ok     ok     403    404    403    login
-POST   /brands/{id}/evidence                     out    ok     404    404    404    404    login
-POST   /brands/{id}/evidence/{evidence}/delete   in     ok     ok     403    404    403    login
-POST   /brands/{id}/evidence/{evidence}/delete   out    ok     404    404    404    404    login
-POST   /brands/{id}/items/{item}/confirm         in     ok     403    ok     404    403    login
-POST   /brands/{id}/items/{item}/confirm         out    ok     404    404    404    404    login
+POST   /brands/{id}/evidence                     in     ok     ok     403    404    403    login 403
+POST   /brands/{id}/evidence                     out    ok     404    404    404    404    login 403
+POST   /brands/{id}/evidence/{evidence}/delete   in     ok     ok     403    404    403    login 403
+POST   /brands/{id}/evidence/{evidence}/delete   out    ok     404    404    404    404    login 403
+POST   /brands/{id}/items/{item}/confirm         in     ok     403    ok     404    403    login 403
+POST   /brands/{id}/items/{item}/confirm         out    ok     404    404    404    404    login 403
 # -- honors
-GET    /honors                                   in     ok     ok     ok     404    ok     login
-GET    /honors                                   out    ok     404    404    404    404    login
-GET    /honors/new                               in     ok     ok     403    404    403    login
-GET    /honors/new                               out    ok     404    404    404    404    login
-POST   /honors                                   in     ok     ok     403    404    403    login
-POST   /honors                                   out    ok     404    404    404    404    login
-GET    /honors/{id}/edit                         in     ok     ok     403    404    403    login
-GET    /honors/{id}/edit                         out    ok     404    404    404    404    login
-POST   /honors/{id}/edit                         in     ok     ok     403    404    403    login
-POST   /honors/{id}/edit                         out    ok     404    404    404    404    login
-POST   /honors/{id}/delete                       in     ok     ok     403    404    403    login
-POST   /honors/{id}/delete                       out    ok     404    404    404    404    login
+GET    /honors                                   in     ok     ok     ok     404    ok     login -
+GET    /honors                                   out    ok     404    404    404    404    login -
+GET    /honors/new                               in     ok     ok     403    404    403    login -
+GET    /honors/new                               out    ok     404    404    404    404    login -
+POST   /honors                                   in     ok     ok     403    404    403    login 403
+POST   /honors                                   out    ok     404    404    404    404    login 403
+GET    /honors/{id}/edit                         in     ok     ok     403    404    403    login -
+GET    /honors/{id}/edit                         out    ok     404    404    404    404    login -
+POST   /honors/{id}/edit                         in     ok     ok     403    404    403    login 403
+POST   /honors/{id}/edit                         out    ok     404    404    404    404    login 403
+POST   /honors/{id}/delete                       in     ok     ok     403    404    403    login 403
+POST   /honors/{id}/delete                       out    ok     404    404    404    404    login 403
 # -- standards
-GET    /standards                                in     ok     ok     ok     404    ok     login
-GET    /standards                                out    ok     404    404    404    404    login
-POST   /standards/{unit}                         in     ok     ok     403    404    403    login
-POST   /standards/{unit}                         out    ok     404    404    404    404    login
+GET    /standards                                in     ok     ok     ok     404    ok     login -
+GET    /standards                                out    ok     404    404    404    404    login -
+POST   /standards/{unit}                         in     ok     ok     403    404    403    login 403
+POST   /standards/{unit}                         out    ok     404    404    404    404    login 403
 # -- the API: brands
-GET    /api/v1/brands                            in     ok     ok     ok     404    ok     401
-GET    /api/v1/brands                            out    ok     404    404    404    404    401
-POST   /api/v1/brands                            in     ok     ok     403    404    403    401
-POST   /api/v1/brands                            out    ok     404    404    404    404    401
-GET    /api/v1/brands/{id}                       in     ok     ok     ok     404    ok     401
-GET    /api/v1/brands/{id}                       out    ok     404    404    404    404    401
-PUT    /api/v1/brands/{id}                       in     ok     ok     403    404    403    401
-PUT    /api/v1/brands/{id}                       out    ok     404    404    404    404    401
-DELETE /api/v1/brands/{id}                       in     ok     ok     403    404    403    401
-DELETE /api/v1/brands/{id}                       out    ok     404    404    404    404    401
-GET    /api/v1/brands/{id}/structure             in     ok     ok     ok     404    ok     401
-GET    /api/v1/brands/{id}/structure             out    ok     404    404    404    404    401
-PUT    /api/v1/brands/{id}/structure             in     ok     ok     403    404    403    401
-PUT    /api/v1/brands/{id}/structure             out    ok     404    404    404    404    401
-PUT    /api/v1/brands/{id}/logo                  in     ok     ok     403    404    403    401
-PUT    /api/v1/brands/{id}/logo                  out    ok     404    404    404    404    401
-GET    /api/v1/brands/{id}/history               in     ok     ok     ok     404    ok     401
-GET    /api/v1/brands/{id}/history               out    ok     404    404    404    404    401
-POST   /api/v1/brands/{id}/apply                 in     ok     ok     403    404    403    401
-POST   /api/v1/brands/{id}/apply                 out    ok     404    404    404    404    401
-POST   /api/v1/brands/{id}/decide                in     ok     403    ok     404    403    401
-POST   /api/v1/brands/{id}/decide                out    ok     404    404    404    404    401
-POST   /api/v1/brands/{id}/demote                in     ok     403    ok     404    403    401
-POST   /api/v1/brands/{id}/demote                out    ok     404    404    404    404    401
-GET    /api/v1/brands/{id}/standard              in     ok     ok     ok     404    ok     401
-GET    /api/v1/brands/{id}/standard              out    ok     404    404    404    404    401
-POST   /api/v1/brands/{id}/evidence              in     ok     ok     403    404    403    401
-POST   /api/v1/brands/{id}/evidence              out    ok     404    404    404    404    401
-POST   /api/v1/brands/{id}/items/{item}/confirm  in     ok     403    ok     404    403    401
-POST   /api/v1/brands/{id}/items/{item}/confirm  out    ok     404    404    404    404    401
-GET    /api/v1/brand-matrix                      in     ok     ok     ok     404    ok     401
-GET    /api/v1/brand-matrix                      out    ok     404    404    404    404    401
+GET    /api/v1/brands                            in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/brands                            out    ok     404    404    404    404    401  -
+POST   /api/v1/brands                            in     ok     ok     403    404    403    401  403
+POST   /api/v1/brands                            out    ok     404    404    404    404    401  403
+GET    /api/v1/brands/{id}                       in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/brands/{id}                       out    ok     404    404    404    404    401  -
+PUT    /api/v1/brands/{id}                       in     ok     ok     403    404    403    401  403
+PUT    /api/v1/brands/{id}                       out    ok     404    404    404    404    401  403
+DELETE /api/v1/brands/{id}                       in     ok     ok     403    404    403    401  403
+DELETE /api/v1/brands/{id}                       out    ok     404    404    404    404    401  403
+GET    /api/v1/brands/{id}/structure             in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/brands/{id}/structure             out    ok     404    404    404    404    401  -
+PUT    /api/v1/brands/{id}/structure             in     ok     ok     403    404    403    401  403
+PUT    /api/v1/brands/{id}/structure             out    ok     404    404    404    404    401  403
+PUT    /api/v1/brands/{id}/logo                  in     ok     ok     403    404    403    401  403
+PUT    /api/v1/brands/{id}/logo                  out    ok     404    404    404    404    401  403
+GET    /api/v1/brands/{id}/history               in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/brands/{id}/history               out    ok     404    404    404    404    401  -
+POST   /api/v1/brands/{id}/apply                 in     ok     ok     403    404    403    401  403
+POST   /api/v1/brands/{id}/apply                 out    ok     404    404    404    404    401  403
+POST   /api/v1/brands/{id}/decide                in     ok     403    ok     404    403    401  403
+POST   /api/v1/brands/{id}/decide                out    ok     404    404    404    404    401  403
+POST   /api/v1/brands/{id}/demote                in     ok     403    ok     404    403    401  403
+POST   /api/v1/brands/{id}/demote                out    ok     404    404    404    404    401  403
+GET    /api/v1/brands/{id}/standard              in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/brands/{id}/standard              out    ok     404    404    404    404    401  -
+POST   /api/v1/brands/{id}/evidence              in     ok     ok     403    404    403    401  403
+POST   /api/v1/brands/{id}/evidence              out    ok     404    404    404    404    401  403
+POST   /api/v1/brands/{id}/items/{item}/confirm  in     ok     403    ok     404    403    401  403
+POST   /api/v1/brands/{id}/items/{item}/confirm  out    ok     404    404    404    404    401  403
+GET    /api/v1/brand-matrix                      in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/brand-matrix                      out    ok     404    404    404    404    401  -
 # -- the API: standards and honors
-GET    /api/v1/standards                         in     ok     ok     ok     404    ok     401
-GET    /api/v1/standards                         out    ok     404    404    404    404    401
-PUT    /api/v1/standards                         in     ok     ok     403    404    403    401
-PUT    /api/v1/standards                         out    ok     404    404    404    404    401
-GET    /api/v1/honors                            in     ok     ok     ok     404    ok     401
-GET    /api/v1/honors                            out    ok     404    404    404    404    401
-POST   /api/v1/honors                            in     ok     ok     403    404    403    401
-POST   /api/v1/honors                            out    ok     404    404    404    404    401
-GET    /api/v1/honors/{id}                       in     ok     ok     ok     404    ok     401
-GET    /api/v1/honors/{id}                       out    ok     404    404    404    404    401
-PUT    /api/v1/honors/{id}                       in     ok     ok     403    404    403    401
-PUT    /api/v1/honors/{id}                       out    ok     404    404    404    404    401
-DELETE /api/v1/honors/{id}                       in     ok     ok     403    404    403    401
-DELETE /api/v1/honors/{id}                       out    ok     404    404    404    404    401
+GET    /api/v1/standards                         in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/standards                         out    ok     404    404    404    404    401  -
+PUT    /api/v1/standards                         in     ok     ok     403    404    403    401  403
+PUT    /api/v1/standards                         out    ok     404    404    404    404    401  403
+GET    /api/v1/honors                            in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/honors                            out    ok     404    404    404    404    401  -
+POST   /api/v1/honors                            in     ok     ok     403    404    403    401  403
+POST   /api/v1/honors                            out    ok     404    404    404    404    401  403
+GET    /api/v1/honors/{id}                       in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/honors/{id}                       out    ok     404    404    404    404    401  -
+PUT    /api/v1/honors/{id}                       in     ok     ok     403    404    403    401  403
+PUT    /api/v1/honors/{id}                       out    ok     404    404    404    404    401  403
+DELETE /api/v1/honors/{id}                       in     ok     ok     403    404    403    401  403
+DELETE /api/v1/honors/{id}                       out    ok     404    404    404    404    401  403
 ";
 
 /// A PNG's first bytes: enough for the logo check, which reads the kind from the bytes.

@@ -12,6 +12,10 @@
 //! trail are below; each capability keeps its rows and the requests that go
 //! with them in a module of its own (`brands.rs` …), added to [`AREAS`].
 //!
+//! The last column says what a cookie session gets when it leaves out the
+//! CSRF token: every request that changes state is refused with 403, by
+//! the router itself (`kit::csrf`), before any handler runs.
+//!
 //! Outcomes: `ok` (2xx or a redirect that is not to the sign-in page),
 //! `login` (sent to the sign-in page), or a status code (401, 403, 404, 422).
 //! A route of the app without a row here fails the test, so a new route
@@ -45,93 +49,93 @@ const ROLES: [&str; 6] = ["admin", "m_admin", "m_reviewer", "m_member", "m_viewe
 
 #[rustfmt::skip]
 const MATRIX: &str = "
-# method path                                   target  admin  unit_admin reviewer member viewer anonymous
+# method path                                   target  admin  unit_admin reviewer member viewer anonymous  csrf
 # -- public
-GET    /login                                    -      ok     ok     ok     ok     ok     ok
-POST   /login                                    -      ok     ok     ok     ok     ok     ok
-GET    /lang/{code}                              -      ok     ok     ok     ok     ok     ok
-GET    /assets/{name}                            -      ok     ok     ok     ok     ok     ok
-GET    /healthz                                  -      ok     ok     ok     ok     ok     ok
-GET    /api/v1/openapi.json                      -      ok     ok     ok     ok     ok     ok
-POST   /logout                                   -      ok     ok     ok     ok     ok     401
+GET    /login                                    -      ok     ok     ok     ok     ok     ok   -
+POST   /login                                    -      ok     ok     ok     ok     ok     ok   -
+GET    /lang/{code}                              -      ok     ok     ok     ok     ok     ok   -
+GET    /assets/{name}                            -      ok     ok     ok     ok     ok     ok   -
+GET    /healthz                                  -      ok     ok     ok     ok     ok     ok   -
+GET    /api/v1/openapi.json                      -      ok     ok     ok     ok     ok     ok   -
+POST   /logout                                   -      ok     ok     ok     ok     ok     401  403
 # -- the organization
-GET    /                                         -      ok     ok     ok     ok     ok     login
-GET    /org                                      -      ok     ok     ok     ok     ok     login
-GET    /org/children/{id}                        in     ok     ok     ok     404    ok     login
-GET    /org/children/{id}                        out    ok     404    404    404    404    login
-GET    /units/{id}                               in     ok     ok     ok     404    ok     login
-GET    /units/{id}                               out    ok     404    404    404    404    login
-GET    /people                                   in     ok     ok     ok     404    ok     login
-GET    /people                                   out    ok     404    404    404    404    login
+GET    /                                         -      ok     ok     ok     ok     ok     login -
+GET    /org                                      -      ok     ok     ok     ok     ok     login -
+GET    /org/children/{id}                        in     ok     ok     ok     404    ok     login -
+GET    /org/children/{id}                        out    ok     404    404    404    404    login -
+GET    /units/{id}                               in     ok     ok     ok     404    ok     login -
+GET    /units/{id}                               out    ok     404    404    404    404    login -
+GET    /people                                   in     ok     ok     ok     404    ok     login -
+GET    /people                                   out    ok     404    404    404    404    login -
 # -- ledgers
-GET    /imports                                  -      ok     ok     ok     ok     ok     login
-GET    /imports/{kind}/{file}                    -      ok     ok     ok     ok     ok     login
-GET    /imports/{kind}/{file}                    in     ok     ok     ok     404    ok     login
-GET    /imports/{kind}/{file}                    out    ok     404    404    404    404    login
-POST   /imports/{kind}                           in     ok     ok     403    403    403    login
-POST   /imports/{kind}                           out    ok     422    403    403    403    login
+GET    /imports                                  -      ok     ok     ok     ok     ok     login -
+GET    /imports/{kind}/{file}                    -      ok     ok     ok     ok     ok     login -
+GET    /imports/{kind}/{file}                    in     ok     ok     ok     404    ok     login -
+GET    /imports/{kind}/{file}                    out    ok     404    404    404    404    login -
+POST   /imports/{kind}                           in     ok     ok     403    403    403    login 403
+POST   /imports/{kind}                           out    ok     422    403    403    403    login 403
 # -- files
-GET    /files/{id}                               in     ok     ok     ok     ok     ok     401
-GET    /files/{id}                               out    ok     404    404    404    404    401
+GET    /files/{id}                               in     ok     ok     ok     ok     ok     401  -
+GET    /files/{id}                               out    ok     404    404    404    404    401  -
 # -- one's own account
-GET    /account                                  own    ok     ok     ok     ok     ok     login
-POST   /account/password                         own    ok     ok     ok     ok     ok     login
-POST   /account/tokens                           own    ok     ok     ok     ok     ok     login
-POST   /account/tokens/{token}/revoke            own    ok     ok     ok     ok     ok     login
-POST   /account/tokens/{token}/revoke            out    404    404    404    404    404    login
-POST   /account/logout-all                       own    ok     ok     ok     ok     ok     login
+GET    /account                                  own    ok     ok     ok     ok     ok     login -
+POST   /account/password                         own    ok     ok     ok     ok     ok     login 403
+POST   /account/tokens                           own    ok     ok     ok     ok     ok     login 403
+POST   /account/tokens/{token}/revoke            own    ok     ok     ok     ok     ok     login 403
+POST   /account/tokens/{token}/revoke            out    404    404    404    404    404    login 403
+POST   /account/logout-all                       own    ok     ok     ok     ok     ok     login 403
 # -- accounts an admin manages
-GET    /accounts                                 -      ok     ok     403    403    403    login
-GET    /accounts/new                             -      ok     ok     403    403    403    login
-POST   /accounts                                 in     ok     ok     403    403    403    login
-POST   /accounts                                 out    ok     422    403    403    403    login
-GET    /accounts/{id}                            in     ok     ok     404    404    404    login
-GET    /accounts/{id}                            out    ok     404    404    404    404    login
-GET    /accounts/{id}                            own    ok     ok     404    404    404    login
-POST   /accounts/{id}/grants                     in     ok     ok     404    404    404    login
-POST   /accounts/{id}/grants                     out    ok     404    404    404    404    login
-POST   /accounts/{id}/grants/{grant}/delete      in     ok     ok     404    404    404    login
-POST   /accounts/{id}/grants/{grant}/delete      out    ok     404    404    404    404    login
-POST   /accounts/{id}/disable                    in     ok     ok     404    404    404    login
-POST   /accounts/{id}/disable                    out    ok     404    404    404    404    login
-POST   /accounts/{id}/disable                    own    403    403    404    404    404    login
-POST   /accounts/{id}/enable                     in     ok     ok     404    404    404    login
-POST   /accounts/{id}/enable                     out    ok     404    404    404    404    login
-POST   /accounts/{id}/password                   in     ok     ok     404    404    404    login
-POST   /accounts/{id}/password                   out    ok     404    404    404    404    login
-POST   /accounts/{id}/logout-all                 in     ok     ok     404    404    404    login
-POST   /accounts/{id}/logout-all                 out    ok     404    404    404    404    login
-POST   /accounts/{id}/tokens/{token}/revoke      in     ok     ok     404    404    404    login
-POST   /accounts/{id}/tokens/{token}/revoke      out    ok     404    404    404    404    login
+GET    /accounts                                 -      ok     ok     403    403    403    login -
+GET    /accounts/new                             -      ok     ok     403    403    403    login -
+POST   /accounts                                 in     ok     ok     403    403    403    login 403
+POST   /accounts                                 out    ok     422    403    403    403    login 403
+GET    /accounts/{id}                            in     ok     ok     404    404    404    login -
+GET    /accounts/{id}                            out    ok     404    404    404    404    login -
+GET    /accounts/{id}                            own    ok     ok     404    404    404    login -
+POST   /accounts/{id}/grants                     in     ok     ok     404    404    404    login 403
+POST   /accounts/{id}/grants                     out    ok     404    404    404    404    login 403
+POST   /accounts/{id}/grants/{grant}/delete      in     ok     ok     404    404    404    login 403
+POST   /accounts/{id}/grants/{grant}/delete      out    ok     404    404    404    404    login 403
+POST   /accounts/{id}/disable                    in     ok     ok     404    404    404    login 403
+POST   /accounts/{id}/disable                    out    ok     404    404    404    404    login 403
+POST   /accounts/{id}/disable                    own    403    403    404    404    404    login 403
+POST   /accounts/{id}/enable                     in     ok     ok     404    404    404    login 403
+POST   /accounts/{id}/enable                     out    ok     404    404    404    404    login 403
+POST   /accounts/{id}/password                   in     ok     ok     404    404    404    login 403
+POST   /accounts/{id}/password                   out    ok     404    404    404    404    login 403
+POST   /accounts/{id}/logout-all                 in     ok     ok     404    404    404    login 403
+POST   /accounts/{id}/logout-all                 out    ok     404    404    404    404    login 403
+POST   /accounts/{id}/tokens/{token}/revoke      in     ok     ok     404    404    404    login 403
+POST   /accounts/{id}/tokens/{token}/revoke      out    ok     404    404    404    404    login 403
 # -- the audit trail
-GET    /audit                                    -      ok     ok     403    403    ok     login
-GET    /audit/{file}                             -      ok     ok     403    403    ok     login
-GET    /api/v1/audit                             -      ok     ok     403    403    ok     401
+GET    /audit                                    -      ok     ok     403    403    ok     login -
+GET    /audit/{file}                             -      ok     ok     403    403    ok     login -
+GET    /api/v1/audit                             -      ok     ok     403    403    ok     401  -
 # -- the API
-GET    /api/v1/me                                own    ok     ok     ok     ok     ok     401
-GET    /api/v1/units                             -      ok     ok     ok     ok     ok     401
-POST   /api/v1/units                             in     ok     ok     403    404    403    401
-POST   /api/v1/units                             out    ok     404    404    404    404    401
-GET    /api/v1/units/{id}                        in     ok     ok     ok     404    ok     401
-GET    /api/v1/units/{id}                        out    ok     404    404    404    404    401
-PUT    /api/v1/units/{id}                        in     ok     ok     403    404    403    401
-PUT    /api/v1/units/{id}                        out    ok     404    404    404    404    401
-GET    /api/v1/units/{id}/children               in     ok     ok     ok     404    ok     401
-GET    /api/v1/units/{id}/children               out    ok     404    404    404    404    401
-POST   /api/v1/units/{id}/move                   in     ok     ok     403    404    403    401
-POST   /api/v1/units/{id}/move                   out    ok     404    404    404    404    401
-GET    /api/v1/units/{id}/people                 in     ok     ok     ok     404    ok     401
-GET    /api/v1/units/{id}/people                 out    ok     404    404    404    404    401
-POST   /api/v1/people                            in     ok     ok     403    404    403    401
-POST   /api/v1/people                            out    ok     404    404    404    404    401
-GET    /api/v1/people/{id}                       in     ok     ok     ok     404    ok     401
-GET    /api/v1/people/{id}                       out    ok     404    404    404    404    401
-GET    /api/v1/people/{id}                       own    ok     ok     ok     ok     ok     401
-PUT    /api/v1/people/{id}                       in     ok     ok     403    404    403    401
-PUT    /api/v1/people/{id}                       out    ok     404    404    404    404    401
-PUT    /api/v1/people/{id}                       own    ok     ok     403    ok     403    401
-GET    /api/v1/figures                           in     ok     ok     ok     404    ok     401
-GET    /api/v1/figures                           out    ok     404    404    404    404    401
+GET    /api/v1/me                                own    ok     ok     ok     ok     ok     401  -
+GET    /api/v1/units                             -      ok     ok     ok     ok     ok     401  -
+POST   /api/v1/units                             in     ok     ok     403    404    403    401  403
+POST   /api/v1/units                             out    ok     404    404    404    404    401  403
+GET    /api/v1/units/{id}                        in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/units/{id}                        out    ok     404    404    404    404    401  -
+PUT    /api/v1/units/{id}                        in     ok     ok     403    404    403    401  403
+PUT    /api/v1/units/{id}                        out    ok     404    404    404    404    401  403
+GET    /api/v1/units/{id}/children               in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/units/{id}/children               out    ok     404    404    404    404    401  -
+POST   /api/v1/units/{id}/move                   in     ok     ok     403    404    403    401  403
+POST   /api/v1/units/{id}/move                   out    ok     404    404    404    404    401  403
+GET    /api/v1/units/{id}/people                 in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/units/{id}/people                 out    ok     404    404    404    404    401  -
+POST   /api/v1/people                            in     ok     ok     403    404    403    401  403
+POST   /api/v1/people                            out    ok     404    404    404    404    401  403
+GET    /api/v1/people/{id}                       in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/people/{id}                       out    ok     404    404    404    404    401  -
+GET    /api/v1/people/{id}                       own    ok     ok     ok     ok     ok     401  -
+PUT    /api/v1/people/{id}                       in     ok     ok     403    404    403    401  403
+PUT    /api/v1/people/{id}                       out    ok     404    404    404    404    401  403
+PUT    /api/v1/people/{id}                       own    ok     ok     403    ok     403    401  403
+GET    /api/v1/figures                           in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/figures                           out    ok     404    404    404    404    401  -
 ";
 
 /// One line of a matrix: a route, where its object lies, what each role gets.
@@ -142,6 +146,10 @@ pub struct Row {
     /// `in`, `out`, `own` or `-`.
     pub target: String,
     pub expected: Vec<String>,
+    /// What a cookie session gets without its CSRF token: `403`, or `-`
+    /// where the request changes nothing (reads; the sign-in form, which
+    /// carries its own token).
+    pub csrf: String,
     pub line: usize,
 }
 
@@ -163,12 +171,13 @@ fn rows() -> Vec<Row> {
                 continue;
             }
             let cells: Vec<&str> = line.split_whitespace().collect();
-            assert_eq!(cells.len(), 3 + ROLES.len(), "{area} matrix line {i} has {} cells: {line}", cells.len());
+            assert_eq!(cells.len(), 4 + ROLES.len(), "{area} matrix line {i} has {} cells: {line}", cells.len());
             out.push(Row {
                 method: cells[0].parse().unwrap_or_else(|_| panic!("{area} matrix line {i}: bad method")),
                 path: cells[1].to_string(),
                 target: cells[2].to_string(),
-                expected: cells[3..].iter().map(|c| c.to_string()).collect(),
+                expected: cells[3..3 + ROLES.len()].iter().map(|c| c.to_string()).collect(),
+                csrf: cells[3 + ROLES.len()].to_string(),
                 line: i,
             });
         }
@@ -457,6 +466,50 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             problems.len(),
             problems.join("\n")
         );
+    })
+    .await;
+}
+
+/// Every state-changing route, called by a role that may use it with its
+/// session cookie but a wrong CSRF token (in the form and in no header), is
+/// refused; the same request with the right token is what the matrix above
+/// shows succeeding. API rows, which the matrix calls with bearer tokens,
+/// are called with the cookie here.
+#[tokio::test]
+async fn every_write_route_refuses_a_session_without_its_csrf_token() {
+    each_backend(|w| async move {
+        let mut problems = vec![];
+        let mut checked = 0;
+        for row in rows() {
+            if row.csrf == "-" {
+                assert!(
+                    matches!(row.method, Method::GET | Method::HEAD) || row.path == "/login",
+                    "{} {}: only reads and the sign-in form may go without the CSRF check",
+                    row.method,
+                    row.path
+                );
+                continue;
+            }
+            let role = ROLES.iter().zip(&row.expected).find(|(_, e)| *e == "ok").map_or("admin", |(r, _)| *r);
+            let role = if role == "anon" { "admin" } else { role };
+            let session = w.session_of(role).await;
+            let forged = Session { cookie: session.cookie.clone(), csrf: "0".repeat(session.csrf.len()) };
+            let r = w.send(request_for(&w, &row, role, Some(&forged)).await.session(&forged)).await;
+            checked += 1;
+            let got = r.status.as_u16().to_string();
+            if got != row.csrf || !r.snippet().contains("CSRF") {
+                problems.push(format!(
+                    "{} {} [{}] as {role} without the CSRF token: expected {}, got {got}: {}",
+                    row.method,
+                    row.path,
+                    row.target,
+                    row.csrf,
+                    r.snippet().chars().take(160).collect::<String>()
+                ));
+            }
+        }
+        assert!(checked > 100, "[{}] only {checked} write rows", w.backend);
+        assert!(problems.is_empty(), "[{}] {} write routes:\n{}", w.backend, problems.len(), problems.join("\n"));
     })
     .await;
 }

@@ -24,114 +24,114 @@ use crate::{Row, seq, unit_of};
 
 #[rustfmt::skip]
 pub const MATRIX: &str = "
-# method path                                   target  admin  unit_admin reviewer member viewer anonymous
+# method path                                   target  admin  unit_admin reviewer member viewer anonymous  csrf
 # -- the distribution of a unit and the branches behind its figures
-GET    /stars                                    in     ok     ok     ok     404    ok     login
-GET    /stars                                    out    ok     404    404    404    404    login
-GET    /stars/branches                           in     ok     ok     ok     404    ok     login
-GET    /stars/branches                           out    ok     404    404    404    404    login
+GET    /stars                                    in     ok     ok     ok     404    ok     login -
+GET    /stars                                    out    ok     404    404    404    404    login -
+GET    /stars/branches                           in     ok     ok     ok     404    ok     login -
+GET    /stars/branches                           out    ok     404    404    404    404    login -
 # -- the reviewer's queue (any signed-in user; empty for those who review nothing) and bulk review
-GET    /stars/queue                              -      ok     ok     ok     ok     ok     login
-GET    /stars/queue                              in     ok     ok     ok     404    ok     login
-GET    /stars/queue                              out    ok     404    404    404    404    login
-POST   /stars/queue                              in     ok     403    ok     404    403    login
-POST   /stars/queue                              out    ok     404    404    404    404    login
+GET    /stars/queue                              -      ok     ok     ok     ok     ok     login -
+GET    /stars/queue                              in     ok     ok     ok     404    ok     login -
+GET    /stars/queue                              out    ok     404    404    404    404    login -
+POST   /stars/queue                              in     ok     403    ok     404    403    login 403
+POST   /stars/queue                              out    ok     404    404    404    404    login 403
 # -- schemes: read in scope or above it, issued and edited by the issuer's admins
-GET    /stars/schemes                            -      ok     ok     ok     ok     ok     login
-GET    /stars/schemes/new                        in     ok     ok     403    404    403    login
-GET    /stars/schemes/new                        out    ok     404    404    404    404    login
-POST   /stars/schemes                            in     ok     ok     403    404    403    login
-POST   /stars/schemes                            out    ok     404    404    404    404    login
-GET    /stars/schemes/{id}                       in     ok     ok     ok     404    ok     login
-GET    /stars/schemes/{id}                       out    ok     404    404    404    404    login
-POST   /stars/schemes/{id}                       in     ok     ok     403    404    403    login
-POST   /stars/schemes/{id}                       out    ok     404    404    404    404    login
-POST   /stars/schemes/{id}/copy                  in     ok     ok     403    404    403    login
-POST   /stars/schemes/{id}/copy                  out    ok     404    404    404    404    login
+GET    /stars/schemes                            -      ok     ok     ok     ok     ok     login -
+GET    /stars/schemes/new                        in     ok     ok     403    404    403    login -
+GET    /stars/schemes/new                        out    ok     404    404    404    404    login -
+POST   /stars/schemes                            in     ok     ok     403    404    403    login 403
+POST   /stars/schemes                            out    ok     404    404    404    404    login 403
+GET    /stars/schemes/{id}                       in     ok     ok     ok     404    ok     login -
+GET    /stars/schemes/{id}                       out    ok     404    404    404    404    login -
+POST   /stars/schemes/{id}                       in     ok     ok     403    404    403    login 403
+POST   /stars/schemes/{id}                       out    ok     404    404    404    404    login 403
+POST   /stars/schemes/{id}/copy                  in     ok     ok     403    404    403    login 403
+POST   /stars/schemes/{id}/copy                  out    ok     404    404    404    404    login 403
 # -- campaigns: run by the admins of their unit
-POST   /stars/campaigns                          in     ok     ok     403    404    403    login
-POST   /stars/campaigns                          out    ok     404    404    404    404    login
-GET    /stars/campaigns/{id}                     in     ok     ok     ok     404    ok     login
-GET    /stars/campaigns/{id}                     out    ok     404    404    404    404    login
-POST   /stars/campaigns/{id}                     in     ok     ok     403    404    403    login
-POST   /stars/campaigns/{id}                     out    ok     404    404    404    404    login
-POST   /stars/campaigns/{id}/stage               in     ok     ok     403    404    403    login
-POST   /stars/campaigns/{id}/stage               out    ok     404    404    404    404    login
-GET    /stars/campaigns/{id}/sheets/{file}       in     ok     ok     ok     404    ok     login
-GET    /stars/campaigns/{id}/sheets/{file}       out    ok     404    404    404    404    login
+POST   /stars/campaigns                          in     ok     ok     403    404    403    login 403
+POST   /stars/campaigns                          out    ok     404    404    404    404    login 403
+GET    /stars/campaigns/{id}                     in     ok     ok     ok     404    ok     login -
+GET    /stars/campaigns/{id}                     out    ok     404    404    404    404    login -
+POST   /stars/campaigns/{id}                     in     ok     ok     403    404    403    login 403
+POST   /stars/campaigns/{id}                     out    ok     404    404    404    404    login 403
+POST   /stars/campaigns/{id}/stage               in     ok     ok     403    404    403    login 403
+POST   /stars/campaigns/{id}/stage               out    ok     404    404    404    404    login 403
+GET    /stars/campaigns/{id}/sheets/{file}       in     ok     ok     ok     404    ok     login -
+GET    /stars/campaigns/{id}/sheets/{file}       out    ok     404    404    404    404    login -
 # (a sheet of self scores: the branch's admins)
-POST   /stars/campaigns/{id}/scores              in     ok     ok     403    404    403    login
-POST   /stars/campaigns/{id}/scores              out    ok     404    404    404    404    login
+POST   /stars/campaigns/{id}/scores              in     ok     ok     403    404    403    login 403
+POST   /stars/campaigns/{id}/scores              out    ok     404    404    404    404    login 403
 # -- a branch's entry: its admins declare and assess, its parent's reviewers review, return and withdraw
-GET    /stars/entries/{id}                       in     ok     ok     ok     404    ok     login
-GET    /stars/entries/{id}                       out    ok     404    404    404    404    login
-POST   /stars/entries/{id}/declare               in     ok     ok     403    404    403    login
-POST   /stars/entries/{id}/declare               out    ok     404    404    404    404    login
-POST   /stars/entries/{id}/self                  in     ok     ok     403    404    403    login
-POST   /stars/entries/{id}/self                  out    ok     404    404    404    404    login
-POST   /stars/entries/{id}/review                in     ok     403    ok     404    403    login
-POST   /stars/entries/{id}/review                out    ok     404    404    404    404    login
-POST   /stars/entries/{id}/return                in     ok     403    ok     404    403    login
-POST   /stars/entries/{id}/return                out    ok     404    404    404    404    login
-POST   /stars/entries/{id}/withdraw              in     ok     403    ok     404    403    login
-POST   /stars/entries/{id}/withdraw              out    ok     404    404    404    404    login
+GET    /stars/entries/{id}                       in     ok     ok     ok     404    ok     login -
+GET    /stars/entries/{id}                       out    ok     404    404    404    404    login -
+POST   /stars/entries/{id}/declare               in     ok     ok     403    404    403    login 403
+POST   /stars/entries/{id}/declare               out    ok     404    404    404    404    login 403
+POST   /stars/entries/{id}/self                  in     ok     ok     403    404    403    login 403
+POST   /stars/entries/{id}/self                  out    ok     404    404    404    404    login 403
+POST   /stars/entries/{id}/review                in     ok     403    ok     404    403    login 403
+POST   /stars/entries/{id}/review                out    ok     404    404    404    404    login 403
+POST   /stars/entries/{id}/return                in     ok     403    ok     404    403    login 403
+POST   /stars/entries/{id}/return                out    ok     404    404    404    404    login 403
+POST   /stars/entries/{id}/withdraw              in     ok     403    ok     404    403    login 403
+POST   /stars/entries/{id}/withdraw              out    ok     404    404    404    404    login 403
 # (objections: the campaign's admins and the level-1 reviewers)
-POST   /stars/entries/{id}/objections            in     ok     ok     ok     404    403    login
-POST   /stars/entries/{id}/objections            out    ok     404    404    404    404    login
-POST   /stars/objections/{id}/answer             in     ok     ok     ok     404    403    login
-POST   /stars/objections/{id}/answer             out    ok     404    404    404    404    login
+POST   /stars/entries/{id}/objections            in     ok     ok     ok     404    403    login 403
+POST   /stars/entries/{id}/objections            out    ok     404    404    404    404    login 403
+POST   /stars/objections/{id}/answer             in     ok     ok     ok     404    403    login 403
+POST   /stars/objections/{id}/answer             out    ok     404    404    404    404    login 403
 # -- the API: the same rules
-GET    /api/v1/stars/schemes                     -      ok     ok     ok     ok     ok     401
-GET    /api/v1/stars/schemes                     in     ok     ok     ok     404    ok     401
-GET    /api/v1/stars/schemes                     out    ok     404    404    404    404    401
-POST   /api/v1/stars/schemes                     in     ok     ok     403    404    403    401
-POST   /api/v1/stars/schemes                     out    ok     404    404    404    404    401
-GET    /api/v1/stars/schemes/{id}                in     ok     ok     ok     404    ok     401
-GET    /api/v1/stars/schemes/{id}                out    ok     404    404    404    404    401
-PUT    /api/v1/stars/schemes/{id}                in     ok     ok     403    404    403    401
-PUT    /api/v1/stars/schemes/{id}                out    ok     404    404    404    404    401
-POST   /api/v1/stars/schemes/{id}/copy           in     ok     ok     403    404    403    401
-POST   /api/v1/stars/schemes/{id}/copy           out    ok     404    404    404    404    401
-GET    /api/v1/stars/campaigns                   -      ok     ok     ok     ok     ok     401
-GET    /api/v1/stars/campaigns                   in     ok     ok     ok     404    ok     401
-GET    /api/v1/stars/campaigns                   out    ok     404    404    404    404    401
-POST   /api/v1/stars/campaigns                   in     ok     ok     403    404    403    401
-POST   /api/v1/stars/campaigns                   out    ok     404    404    404    404    401
-GET    /api/v1/stars/campaigns/{id}              in     ok     ok     ok     404    ok     401
-GET    /api/v1/stars/campaigns/{id}              out    ok     404    404    404    404    401
-PUT    /api/v1/stars/campaigns/{id}              in     ok     ok     403    404    403    401
-PUT    /api/v1/stars/campaigns/{id}              out    ok     404    404    404    404    401
-POST   /api/v1/stars/campaigns/{id}/stage        in     ok     ok     403    404    403    401
-POST   /api/v1/stars/campaigns/{id}/stage        out    ok     404    404    404    404    401
-GET    /api/v1/stars/campaigns/{id}/entries      in     ok     ok     ok     404    ok     401
-GET    /api/v1/stars/campaigns/{id}/entries      out    ok     404    404    404    404    401
-GET    /api/v1/stars/entries/{id}                in     ok     ok     ok     404    ok     401
-GET    /api/v1/stars/entries/{id}                out    ok     404    404    404    404    401
-PUT    /api/v1/stars/entries/{id}/declaration    in     ok     ok     403    404    403    401
-PUT    /api/v1/stars/entries/{id}/declaration    out    ok     404    404    404    404    401
-PUT    /api/v1/stars/entries/{id}/self           in     ok     ok     403    404    403    401
-PUT    /api/v1/stars/entries/{id}/self           out    ok     404    404    404    404    401
-POST   /api/v1/stars/entries/{id}/evidence       in     ok     ok     403    404    403    401
-POST   /api/v1/stars/entries/{id}/evidence       out    ok     404    404    404    404    401
-PUT    /api/v1/stars/entries/{id}/review         in     ok     403    ok     404    403    401
-PUT    /api/v1/stars/entries/{id}/review         out    ok     404    404    404    404    401
-POST   /api/v1/stars/entries/{id}/return         in     ok     403    ok     404    403    401
-POST   /api/v1/stars/entries/{id}/return         out    ok     404    404    404    404    401
-POST   /api/v1/stars/entries/{id}/withdraw       in     ok     403    ok     404    403    401
-POST   /api/v1/stars/entries/{id}/withdraw       out    ok     404    404    404    404    401
-POST   /api/v1/stars/entries/{id}/objections     in     ok     ok     ok     404    403    401
-POST   /api/v1/stars/entries/{id}/objections     out    ok     404    404    404    404    401
-POST   /api/v1/stars/objections/{id}/answer      in     ok     ok     ok     404    403    401
-POST   /api/v1/stars/objections/{id}/answer      out    ok     404    404    404    404    401
-GET    /api/v1/stars/queue                       -      ok     ok     ok     ok     ok     401
-GET    /api/v1/stars/queue                       in     ok     ok     ok     404    ok     401
-GET    /api/v1/stars/queue                       out    ok     404    404    404    404    401
-POST   /api/v1/stars/queue                       in     ok     403    ok     404    403    401
-POST   /api/v1/stars/queue                       out    ok     404    404    404    404    401
-GET    /api/v1/stars/distribution                in     ok     ok     ok     404    ok     401
-GET    /api/v1/stars/distribution                out    ok     404    404    404    404    401
-GET    /api/v1/stars/branches                    in     ok     ok     ok     404    ok     401
-GET    /api/v1/stars/branches                    out    ok     404    404    404    404    401
+GET    /api/v1/stars/schemes                     -      ok     ok     ok     ok     ok     401  -
+GET    /api/v1/stars/schemes                     in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/stars/schemes                     out    ok     404    404    404    404    401  -
+POST   /api/v1/stars/schemes                     in     ok     ok     403    404    403    401  403
+POST   /api/v1/stars/schemes                     out    ok     404    404    404    404    401  403
+GET    /api/v1/stars/schemes/{id}                in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/stars/schemes/{id}                out    ok     404    404    404    404    401  -
+PUT    /api/v1/stars/schemes/{id}                in     ok     ok     403    404    403    401  403
+PUT    /api/v1/stars/schemes/{id}                out    ok     404    404    404    404    401  403
+POST   /api/v1/stars/schemes/{id}/copy           in     ok     ok     403    404    403    401  403
+POST   /api/v1/stars/schemes/{id}/copy           out    ok     404    404    404    404    401  403
+GET    /api/v1/stars/campaigns                   -      ok     ok     ok     ok     ok     401  -
+GET    /api/v1/stars/campaigns                   in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/stars/campaigns                   out    ok     404    404    404    404    401  -
+POST   /api/v1/stars/campaigns                   in     ok     ok     403    404    403    401  403
+POST   /api/v1/stars/campaigns                   out    ok     404    404    404    404    401  403
+GET    /api/v1/stars/campaigns/{id}              in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/stars/campaigns/{id}              out    ok     404    404    404    404    401  -
+PUT    /api/v1/stars/campaigns/{id}              in     ok     ok     403    404    403    401  403
+PUT    /api/v1/stars/campaigns/{id}              out    ok     404    404    404    404    401  403
+POST   /api/v1/stars/campaigns/{id}/stage        in     ok     ok     403    404    403    401  403
+POST   /api/v1/stars/campaigns/{id}/stage        out    ok     404    404    404    404    401  403
+GET    /api/v1/stars/campaigns/{id}/entries      in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/stars/campaigns/{id}/entries      out    ok     404    404    404    404    401  -
+GET    /api/v1/stars/entries/{id}                in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/stars/entries/{id}                out    ok     404    404    404    404    401  -
+PUT    /api/v1/stars/entries/{id}/declaration    in     ok     ok     403    404    403    401  403
+PUT    /api/v1/stars/entries/{id}/declaration    out    ok     404    404    404    404    401  403
+PUT    /api/v1/stars/entries/{id}/self           in     ok     ok     403    404    403    401  403
+PUT    /api/v1/stars/entries/{id}/self           out    ok     404    404    404    404    401  403
+POST   /api/v1/stars/entries/{id}/evidence       in     ok     ok     403    404    403    401  403
+POST   /api/v1/stars/entries/{id}/evidence       out    ok     404    404    404    404    401  403
+PUT    /api/v1/stars/entries/{id}/review         in     ok     403    ok     404    403    401  403
+PUT    /api/v1/stars/entries/{id}/review         out    ok     404    404    404    404    401  403
+POST   /api/v1/stars/entries/{id}/return         in     ok     403    ok     404    403    401  403
+POST   /api/v1/stars/entries/{id}/return         out    ok     404    404    404    404    401  403
+POST   /api/v1/stars/entries/{id}/withdraw       in     ok     403    ok     404    403    401  403
+POST   /api/v1/stars/entries/{id}/withdraw       out    ok     404    404    404    404    401  403
+POST   /api/v1/stars/entries/{id}/objections     in     ok     ok     ok     404    403    401  403
+POST   /api/v1/stars/entries/{id}/objections     out    ok     404    404    404    404    401  403
+POST   /api/v1/stars/objections/{id}/answer      in     ok     ok     ok     404    403    401  403
+POST   /api/v1/stars/objections/{id}/answer      out    ok     404    404    404    404    401  403
+GET    /api/v1/stars/queue                       -      ok     ok     ok     ok     ok     401  -
+GET    /api/v1/stars/queue                       in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/stars/queue                       out    ok     404    404    404    404    401  -
+POST   /api/v1/stars/queue                       in     ok     403    ok     404    403    401  403
+POST   /api/v1/stars/queue                       out    ok     404    404    404    404    401  403
+GET    /api/v1/stars/distribution                in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/stars/distribution                out    ok     404    404    404    404    401  -
+GET    /api/v1/stars/branches                    in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/stars/branches                    out    ok     404    404    404    404    401  -
 ";
 
 /// The year of the schemes and campaigns made for the rows.

@@ -22,133 +22,133 @@ use crate::{Row, seq, unit_of};
 
 #[rustfmt::skip]
 pub const MATRIX: &str = "
-# method path                                   target  admin  unit_admin reviewer member viewer anonymous
+# method path                                   target  admin  unit_admin reviewer member viewer anonymous  csrf
 # -- the task ledger
-GET    /tasks                                    -      ok     ok     ok     404    ok     login
-GET    /tasks                                    in     ok     ok     ok     404    ok     login
-GET    /tasks                                    out    ok     404    404    404    404    login
-GET    /tasks/new                                -      ok     ok     403    404    403    login
-GET    /tasks/new                                in     ok     ok     403    404    403    login
-GET    /tasks/new                                out    ok     404    404    404    404    login
-POST   /tasks                                    in     ok     ok     403    404    403    login
-POST   /tasks                                    out    ok     404    404    404    404    login
-POST   /tasks/bulk                               in     ok     ok     403    404    403    login
-POST   /tasks/bulk                               out    ok     404    404    404    404    login
-POST   /tasks/bulk                               own    ok     ok     403    403    403    login
-GET    /tasks/{id}                               in     ok     ok     ok     404    ok     login
-GET    /tasks/{id}                               out    ok     404    404    404    404    login
-GET    /tasks/{id}                               own    ok     ok     ok     ok     ok     login
-POST   /tasks/{id}                               in     ok     ok     403    404    403    login
-POST   /tasks/{id}                               out    ok     404    404    404    404    login
-POST   /tasks/{id}                               own    ok     ok     403    403    403    login
-GET    /tasks/{id}/edit                          in     ok     ok     403    404    403    login
-GET    /tasks/{id}/edit                          out    ok     404    404    404    404    login
-GET    /tasks/{id}/edit                          own    ok     ok     403    403    403    login
-POST   /tasks/{id}/entries                       in     ok     ok     403    404    403    login
-POST   /tasks/{id}/entries                       out    ok     404    404    404    404    login
-POST   /tasks/{id}/entries                       own    ok     ok     ok     ok     ok     login
+GET    /tasks                                    -      ok     ok     ok     404    ok     login -
+GET    /tasks                                    in     ok     ok     ok     404    ok     login -
+GET    /tasks                                    out    ok     404    404    404    404    login -
+GET    /tasks/new                                -      ok     ok     403    404    403    login -
+GET    /tasks/new                                in     ok     ok     403    404    403    login -
+GET    /tasks/new                                out    ok     404    404    404    404    login -
+POST   /tasks                                    in     ok     ok     403    404    403    login 403
+POST   /tasks                                    out    ok     404    404    404    404    login 403
+POST   /tasks/bulk                               in     ok     ok     403    404    403    login 403
+POST   /tasks/bulk                               out    ok     404    404    404    404    login 403
+POST   /tasks/bulk                               own    ok     ok     403    403    403    login 403
+GET    /tasks/{id}                               in     ok     ok     ok     404    ok     login -
+GET    /tasks/{id}                               out    ok     404    404    404    404    login -
+GET    /tasks/{id}                               own    ok     ok     ok     ok     ok     login -
+POST   /tasks/{id}                               in     ok     ok     403    404    403    login 403
+POST   /tasks/{id}                               out    ok     404    404    404    404    login 403
+POST   /tasks/{id}                               own    ok     ok     403    403    403    login 403
+GET    /tasks/{id}/edit                          in     ok     ok     403    404    403    login -
+GET    /tasks/{id}/edit                          out    ok     404    404    404    404    login -
+GET    /tasks/{id}/edit                          own    ok     ok     403    403    403    login -
+POST   /tasks/{id}/entries                       in     ok     ok     403    404    403    login 403
+POST   /tasks/{id}/entries                       out    ok     404    404    404    404    login 403
+POST   /tasks/{id}/entries                       own    ok     ok     ok     ok     ok     login 403
 # -- fortresses and flags
-GET    /fortresses                               -      ok     ok     ok     404    ok     login
-GET    /fortresses                               in     ok     ok     ok     404    ok     login
-GET    /fortresses                               out    ok     404    404    404    404    login
-GET    /fortresses/new                           -      ok     ok     403    404    403    login
-GET    /fortresses/new                           in     ok     ok     403    404    403    login
-GET    /fortresses/new                           out    ok     404    404    404    404    login
-POST   /fortresses                               in     ok     ok     403    404    403    login
-POST   /fortresses                               out    ok     404    404    404    404    login
-GET    /fortresses/{id}                          in     ok     ok     ok     404    ok     login
-GET    /fortresses/{id}                          out    ok     404    404    404    404    login
-POST   /fortresses/{id}                          in     ok     ok     403    404    403    login
-POST   /fortresses/{id}                          out    ok     404    404    404    404    login
-POST   /fortresses/{id}/flag                     in     ok     ok     403    404    403    login
-POST   /fortresses/{id}/flag                     out    ok     404    404    404    404    login
+GET    /fortresses                               -      ok     ok     ok     404    ok     login -
+GET    /fortresses                               in     ok     ok     ok     404    ok     login -
+GET    /fortresses                               out    ok     404    404    404    404    login -
+GET    /fortresses/new                           -      ok     ok     403    404    403    login -
+GET    /fortresses/new                           in     ok     ok     403    404    403    login -
+GET    /fortresses/new                           out    ok     404    404    404    404    login -
+POST   /fortresses                               in     ok     ok     403    404    403    login 403
+POST   /fortresses                               out    ok     404    404    404    404    login 403
+GET    /fortresses/{id}                          in     ok     ok     ok     404    ok     login -
+GET    /fortresses/{id}                          out    ok     404    404    404    404    login -
+POST   /fortresses/{id}                          in     ok     ok     403    404    403    login 403
+POST   /fortresses/{id}                          out    ok     404    404    404    404    login 403
+POST   /fortresses/{id}/flag                     in     ok     ok     403    404    403    login 403
+POST   /fortresses/{id}/flag                     out    ok     404    404    404    404    login 403
 # -- teams
-GET    /teams                                    -      ok     ok     ok     404    ok     login
-GET    /teams                                    in     ok     ok     ok     404    ok     login
-GET    /teams                                    out    ok     404    404    404    404    login
-GET    /teams/new                                -      ok     ok     403    404    403    login
-GET    /teams/new                                in     ok     ok     403    404    403    login
-GET    /teams/new                                out    ok     404    404    404    404    login
-POST   /teams                                    in     ok     ok     403    404    403    login
-POST   /teams                                    out    ok     404    404    404    404    login
-GET    /teams/{id}                               in     ok     ok     ok     404    ok     login
-GET    /teams/{id}                               out    ok     404    404    404    404    login
-POST   /teams/{id}                               in     ok     ok     403    404    403    login
-POST   /teams/{id}                               out    ok     404    404    404    404    login
-POST   /teams/{id}/members                       in     ok     ok     403    404    403    login
-POST   /teams/{id}/members                       out    ok     404    404    404    404    login
+GET    /teams                                    -      ok     ok     ok     404    ok     login -
+GET    /teams                                    in     ok     ok     ok     404    ok     login -
+GET    /teams                                    out    ok     404    404    404    404    login -
+GET    /teams/new                                -      ok     ok     403    404    403    login -
+GET    /teams/new                                in     ok     ok     403    404    403    login -
+GET    /teams/new                                out    ok     404    404    404    404    login -
+POST   /teams                                    in     ok     ok     403    404    403    login 403
+POST   /teams                                    out    ok     404    404    404    404    login 403
+GET    /teams/{id}                               in     ok     ok     ok     404    ok     login -
+GET    /teams/{id}                               out    ok     404    404    404    404    login -
+POST   /teams/{id}                               in     ok     ok     403    404    403    login 403
+POST   /teams/{id}                               out    ok     404    404    404    404    login 403
+POST   /teams/{id}/members                       in     ok     ok     403    404    403    login 403
+POST   /teams/{id}/members                       out    ok     404    404    404    404    login 403
 # -- commitments: the branch's board, a member's own page
-GET    /commitments                              -      ok     ok     ok     404    ok     login
-GET    /commitments                              in     ok     ok     ok     404    ok     login
-GET    /commitments                              out    ok     404    404    404    404    login
-POST   /commitments/{id}/verify                  in     ok     ok     ok     404    403    login
-POST   /commitments/{id}/verify                  out    ok     404    404    404    404    login
-POST   /commitments/{id}/verify                  own    403    403    403    403    403    login
-GET    /my                                       own    ok     ok     ok     ok     ok     login
-POST   /my/commitments                           own    ok     ok     ok     ok     ok     login
-POST   /my/commitments/{id}                      in     404    404    404    404    404    login
-POST   /my/commitments/{id}                      out    404    404    404    404    404    login
-POST   /my/commitments/{id}                      own    ok     ok     ok     ok     ok     login
-POST   /my/commitments/{id}/delete               in     404    404    404    404    404    login
-POST   /my/commitments/{id}/delete               out    404    404    404    404    404    login
-POST   /my/commitments/{id}/delete               own    ok     ok     ok     ok     ok     login
+GET    /commitments                              -      ok     ok     ok     404    ok     login -
+GET    /commitments                              in     ok     ok     ok     404    ok     login -
+GET    /commitments                              out    ok     404    404    404    404    login -
+POST   /commitments/{id}/verify                  in     ok     ok     ok     404    403    login 403
+POST   /commitments/{id}/verify                  out    ok     404    404    404    404    login 403
+POST   /commitments/{id}/verify                  own    403    403    403    403    403    login 403
+GET    /my                                       own    ok     ok     ok     ok     ok     login -
+POST   /my/commitments                           own    ok     ok     ok     ok     ok     login 403
+POST   /my/commitments/{id}                      in     404    404    404    404    404    login 403
+POST   /my/commitments/{id}                      out    404    404    404    404    404    login 403
+POST   /my/commitments/{id}                      own    ok     ok     ok     ok     ok     login 403
+POST   /my/commitments/{id}/delete               in     404    404    404    404    404    login 403
+POST   /my/commitments/{id}/delete               out    404    404    404    404    404    login 403
+POST   /my/commitments/{id}/delete               own    ok     ok     ok     ok     ok     login 403
 # -- the API: tasks
-GET    /api/v1/units/{id}/tasks                  in     ok     ok     ok     404    ok     401
-GET    /api/v1/units/{id}/tasks                  out    ok     404    404    404    404    401
-POST   /api/v1/tasks                             in     ok     ok     403    404    403    401
-POST   /api/v1/tasks                             out    ok     404    404    404    404    401
-POST   /api/v1/tasks/bulk                        in     ok     ok     403    404    403    401
-POST   /api/v1/tasks/bulk                        out    ok     404    404    404    404    401
-POST   /api/v1/tasks/bulk                        own    ok     ok     403    403    403    401
-GET    /api/v1/tasks/{id}                        in     ok     ok     ok     404    ok     401
-GET    /api/v1/tasks/{id}                        out    ok     404    404    404    404    401
-GET    /api/v1/tasks/{id}                        own    ok     ok     ok     ok     ok     401
-PUT    /api/v1/tasks/{id}                        in     ok     ok     403    404    403    401
-PUT    /api/v1/tasks/{id}                        out    ok     404    404    404    404    401
-PUT    /api/v1/tasks/{id}                        own    ok     ok     403    403    403    401
-GET    /api/v1/tasks/{id}/entries                in     ok     ok     ok     404    ok     401
-GET    /api/v1/tasks/{id}/entries                out    ok     404    404    404    404    401
-GET    /api/v1/tasks/{id}/entries                own    ok     ok     ok     ok     ok     401
-POST   /api/v1/tasks/{id}/entries                in     ok     ok     403    404    403    401
-POST   /api/v1/tasks/{id}/entries                out    ok     404    404    404    404    401
-POST   /api/v1/tasks/{id}/entries                own    ok     ok     ok     ok     ok     401
-GET    /api/v1/me/tasks                          own    ok     ok     ok     ok     ok     401
+GET    /api/v1/units/{id}/tasks                  in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/units/{id}/tasks                  out    ok     404    404    404    404    401  -
+POST   /api/v1/tasks                             in     ok     ok     403    404    403    401  403
+POST   /api/v1/tasks                             out    ok     404    404    404    404    401  403
+POST   /api/v1/tasks/bulk                        in     ok     ok     403    404    403    401  403
+POST   /api/v1/tasks/bulk                        out    ok     404    404    404    404    401  403
+POST   /api/v1/tasks/bulk                        own    ok     ok     403    403    403    401  403
+GET    /api/v1/tasks/{id}                        in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/tasks/{id}                        out    ok     404    404    404    404    401  -
+GET    /api/v1/tasks/{id}                        own    ok     ok     ok     ok     ok     401  -
+PUT    /api/v1/tasks/{id}                        in     ok     ok     403    404    403    401  403
+PUT    /api/v1/tasks/{id}                        out    ok     404    404    404    404    401  403
+PUT    /api/v1/tasks/{id}                        own    ok     ok     403    403    403    401  403
+GET    /api/v1/tasks/{id}/entries                in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/tasks/{id}/entries                out    ok     404    404    404    404    401  -
+GET    /api/v1/tasks/{id}/entries                own    ok     ok     ok     ok     ok     401  -
+POST   /api/v1/tasks/{id}/entries                in     ok     ok     403    404    403    401  403
+POST   /api/v1/tasks/{id}/entries                out    ok     404    404    404    404    401  403
+POST   /api/v1/tasks/{id}/entries                own    ok     ok     ok     ok     ok     401  403
+GET    /api/v1/me/tasks                          own    ok     ok     ok     ok     ok     401  -
 # -- the API: fortresses and teams
-GET    /api/v1/units/{id}/fortresses             in     ok     ok     ok     404    ok     401
-GET    /api/v1/units/{id}/fortresses             out    ok     404    404    404    404    401
-POST   /api/v1/fortresses                        in     ok     ok     403    404    403    401
-POST   /api/v1/fortresses                        out    ok     404    404    404    404    401
-GET    /api/v1/fortresses/{id}                   in     ok     ok     ok     404    ok     401
-GET    /api/v1/fortresses/{id}                   out    ok     404    404    404    404    401
-PUT    /api/v1/fortresses/{id}                   in     ok     ok     403    404    403    401
-PUT    /api/v1/fortresses/{id}                   out    ok     404    404    404    404    401
-POST   /api/v1/fortresses/{id}/flag              in     ok     ok     403    404    403    401
-POST   /api/v1/fortresses/{id}/flag              out    ok     404    404    404    404    401
-GET    /api/v1/units/{id}/teams                  in     ok     ok     ok     404    ok     401
-GET    /api/v1/units/{id}/teams                  out    ok     404    404    404    404    401
-POST   /api/v1/teams                             in     ok     ok     403    404    403    401
-POST   /api/v1/teams                             out    ok     404    404    404    404    401
-GET    /api/v1/teams/{id}                        in     ok     ok     ok     404    ok     401
-GET    /api/v1/teams/{id}                        out    ok     404    404    404    404    401
-PUT    /api/v1/teams/{id}                        in     ok     ok     403    404    403    401
-PUT    /api/v1/teams/{id}                        out    ok     404    404    404    404    401
-PUT    /api/v1/teams/{id}/members                in     ok     ok     403    404    403    401
-PUT    /api/v1/teams/{id}/members                out    ok     404    404    404    404    401
+GET    /api/v1/units/{id}/fortresses             in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/units/{id}/fortresses             out    ok     404    404    404    404    401  -
+POST   /api/v1/fortresses                        in     ok     ok     403    404    403    401  403
+POST   /api/v1/fortresses                        out    ok     404    404    404    404    401  403
+GET    /api/v1/fortresses/{id}                   in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/fortresses/{id}                   out    ok     404    404    404    404    401  -
+PUT    /api/v1/fortresses/{id}                   in     ok     ok     403    404    403    401  403
+PUT    /api/v1/fortresses/{id}                   out    ok     404    404    404    404    401  403
+POST   /api/v1/fortresses/{id}/flag              in     ok     ok     403    404    403    401  403
+POST   /api/v1/fortresses/{id}/flag              out    ok     404    404    404    404    401  403
+GET    /api/v1/units/{id}/teams                  in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/units/{id}/teams                  out    ok     404    404    404    404    401  -
+POST   /api/v1/teams                             in     ok     ok     403    404    403    401  403
+POST   /api/v1/teams                             out    ok     404    404    404    404    401  403
+GET    /api/v1/teams/{id}                        in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/teams/{id}                        out    ok     404    404    404    404    401  -
+PUT    /api/v1/teams/{id}                        in     ok     ok     403    404    403    401  403
+PUT    /api/v1/teams/{id}                        out    ok     404    404    404    404    401  403
+PUT    /api/v1/teams/{id}/members                in     ok     ok     403    404    403    401  403
+PUT    /api/v1/teams/{id}/members                out    ok     404    404    404    404    401  403
 # -- the API: commitments
-GET    /api/v1/units/{id}/commitments            in     ok     ok     ok     404    ok     401
-GET    /api/v1/units/{id}/commitments            out    ok     404    404    404    404    401
-GET    /api/v1/units/{id}/commitments/missing    in     ok     ok     ok     404    ok     401
-GET    /api/v1/units/{id}/commitments/missing    out    ok     404    404    404    404    401
-GET    /api/v1/me/commitments                    own    ok     ok     ok     ok     ok     401
-POST   /api/v1/commitments                       in     ok     ok     403    404    403    401
-POST   /api/v1/commitments                       out    ok     404    404    404    404    401
-POST   /api/v1/commitments                       own    ok     ok     ok     ok     ok     401
-PUT    /api/v1/commitments/{id}                  in     ok     ok     403    404    403    401
-PUT    /api/v1/commitments/{id}                  out    ok     404    404    404    404    401
-PUT    /api/v1/commitments/{id}                  own    ok     ok     ok     ok     ok     401
-POST   /api/v1/commitments/{id}/verify           in     ok     ok     ok     404    403    401
-POST   /api/v1/commitments/{id}/verify           out    ok     404    404    404    404    401
-POST   /api/v1/commitments/{id}/verify           own    403    403    403    403    403    401
+GET    /api/v1/units/{id}/commitments            in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/units/{id}/commitments            out    ok     404    404    404    404    401  -
+GET    /api/v1/units/{id}/commitments/missing    in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/units/{id}/commitments/missing    out    ok     404    404    404    404    401  -
+GET    /api/v1/me/commitments                    own    ok     ok     ok     ok     ok     401  -
+POST   /api/v1/commitments                       in     ok     ok     403    404    403    401  403
+POST   /api/v1/commitments                       out    ok     404    404    404    404    401  403
+POST   /api/v1/commitments                       own    ok     ok     ok     ok     ok     401  403
+PUT    /api/v1/commitments/{id}                  in     ok     ok     403    404    403    401  403
+PUT    /api/v1/commitments/{id}                  out    ok     404    404    404    404    401  403
+PUT    /api/v1/commitments/{id}                  own    ok     ok     ok     ok     ok     401  403
+POST   /api/v1/commitments/{id}/verify           in     ok     ok     ok     404    403    401  403
+POST   /api/v1/commitments/{id}/verify           out    ok     404    404    404    404    401  403
+POST   /api/v1/commitments/{id}/verify           own    403    403    403    403    403    401  403
 ";
 
 fn year() -> i32 {

@@ -1,7 +1,7 @@
 //! One brand: the form (new and edit, with the logo), the showcase and its
 //! meeting-room screen, deleting a draft, and a kept version.
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::brand::{Brand, BrandInput, StandardState};
 use qizhi_core::figures::{Span, figure};
@@ -11,11 +11,14 @@ use qizhi_core::org::Unit;
 use qizhi_store::brands::{LogoChange, NewFile};
 use serde::Deserialize;
 
-use super::{Posted, done, editable_brand, flash, read_multipart, readable_brand, review_path, today};
+use super::today;
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, editable_unit, render, this_year};
+use crate::kit::flash;
+use crate::kit::form::Fields;
+use crate::pages::{chrome, render, this_year};
 use crate::views::brands::{
     BrandCard, BrandFacts, BrandFormPage, BrandFormValues, BrandScreenPage, BrandShowPage, HonorView, ItemMark, Label,
     VersionPage, flatten_elements, flatten_tree, logo_url, matrix_chart, structure_chart, structure_height, timeline,
@@ -40,7 +43,7 @@ async fn parent_choices(state: &AppState, unit: &Unit, except: Option<i64>) -> P
         .collect())
 }
 
-fn form_values(p: &Posted) -> BrandFormValues {
+fn form_values(p: &Fields) -> BrandFormValues {
     BrandFormValues {
         code: p.text("code").trim().to_string(),
         name: p.text("name"),
@@ -93,7 +96,7 @@ pub async fn new_form(
     PageCaller(caller): PageCaller,
     Query(q): Query<NewQuery>,
 ) -> PageResult<Html<String>> {
-    let unit = editable_unit(&state, &caller, q.unit).await?;
+    let unit = access::unit(&state, &caller, q.unit, Need::Edit).await?;
     let category = if unit.kind == qizhi_core::org::UnitKind::Branch { "branch" } else { "unit" };
     let values = BrandFormValues {
         code: state.store.suggest_brand_code(&unit).await?,
@@ -121,15 +124,9 @@ fn form_errors(e: &AppError) -> Vec<(String, String)> {
 /// `POST /brands` (multipart: csrf, unit, fields, optional logo) — admins of
 /// the unit; others in scope: 403; outside: 404. Invalid input re-shows the
 /// form with every problem (422).
-pub async fn create(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    form: Multipart,
-) -> PageResult<Response> {
-    let p = read_multipart(form).await?;
-    caller.check_csrf(p.get("csrf"))?;
+pub async fn create(State(state): State<AppState>, PageCaller(caller): PageCaller, p: Fields) -> PageResult<Response> {
     let unit_id: i64 = p.text("unit").parse().map_err(|_| AppError::BadRequest("unit".into()))?;
-    let unit = editable_unit(&state, &caller, unit_id).await?;
+    let unit = access::unit(&state, &caller, unit_id, Need::Edit).await?;
     let mut values = form_values(&p);
     if values.code.is_empty() {
         values.code = state.store.suggest_brand_code(&unit).await?;
@@ -142,7 +139,7 @@ pub async fn create(
     }
     .await;
     match result {
-        Ok(b) => Ok(done(&format!("/brands/{}/structure", b.id), "created")),
+        Ok(b) => Ok(flash::redirect(&format!("/brands/{}/structure", b.id), "brands.created")),
         Err(e) => {
             let page = BrandFormPage {
                 chrome: chrome(&caller, "brands", &format!("/brands/new?unit={}", unit.id)),
@@ -164,7 +161,7 @@ pub async fn edit_form(
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
 ) -> PageResult<Html<String>> {
-    let (b, unit) = editable_brand(&state, &caller, id).await?;
+    let (b, unit) = access::brand(&state, &caller, id, Need::Edit).await?;
     render(&BrandFormPage {
         chrome: chrome(&caller, "brands", &format!("/brands/{id}/edit")),
         unit: UnitRef::from(&unit),
@@ -182,11 +179,9 @@ pub async fn update(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    form: Multipart,
+    p: Fields,
 ) -> PageResult<Response> {
-    let (b, unit) = editable_brand(&state, &caller, id).await?;
-    let p = read_multipart(form).await?;
-    caller.check_csrf(p.get("csrf"))?;
+    let (b, unit) = access::brand(&state, &caller, id, Need::Edit).await?;
     let mut values = form_values(&p);
     if values.code.is_empty() {
         values.code = b.fields.code.clone();
@@ -203,7 +198,7 @@ pub async fn update(
     }
     .await;
     match result {
-        Ok(_) => Ok(done(&format!("/brands/{id}"), "saved")),
+        Ok(_) => Ok(flash::redirect(&format!("/brands/{id}"), "brands.saved")),
         Err(e) => {
             let page = BrandFormPage {
                 chrome: chrome(&caller, "brands", &format!("/brands/{id}/edit")),
@@ -220,10 +215,7 @@ pub async fn update(
 }
 
 #[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
+pub struct CsrfForm {}
 
 /// `POST /brands/{id}/delete` — admins of the brand's unit, for a draft with
 /// no sub-brands or honors; others in scope: 403; outside: 404.
@@ -231,22 +223,21 @@ pub async fn delete(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    axum::Form(f): axum::Form<CsrfForm>,
+    axum::Form(_f): axum::Form<CsrfForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(Some(&f.csrf))?;
-    let (b, _) = editable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Edit).await?;
     caller.store(&state).delete_brand(b.id).await?;
-    Ok(done(&format!("/brands?unit={}", b.unit_id), "deleted"))
+    Ok(flash::redirect(&format!("/brands?unit={}", b.unit_id), "brands.deleted"))
 }
 
 #[derive(Deserialize)]
 pub struct ShowQuery {
-    msg: Option<String>,
+    flash: Option<String>,
 }
 
 /// Everything the showcase (and the screen) shows.
 async fn showcase(state: &AppState, caller: &Caller, id: i64, path: &str) -> PageResult<BrandShowPage> {
-    let (b, unit) = readable_brand(state, caller, id).await?;
+    let (b, unit) = access::brand(state, caller, id, Need::Read).await?;
     let store = &state.store;
     let subs: Vec<BrandCard> =
         store.sub_brands(b.id, &caller.scope).await?.iter().map(BrandCard::from_listed).collect();
@@ -300,7 +291,7 @@ async fn showcase(state: &AppState, caller: &Caller, id: i64, path: &str) -> Pag
         standard_name,
         items,
         can_edit: caller.can_edit(&unit.path),
-        can_review: caller.can_review(&review_path(state, &unit).await?),
+        can_review: caller.may(Need::Decide, &unit.path),
         brand: facts,
     })
 }
@@ -313,7 +304,7 @@ pub async fn show(
     Query(q): Query<ShowQuery>,
 ) -> PageResult<Html<String>> {
     let mut page = showcase(&state, &caller, id, &format!("/brands/{id}")).await?;
-    page.chrome.flash = flash(&caller, q.msg.as_deref());
+    page.chrome.flash = flash::message(caller.lang, q.flash.as_deref());
     render(&page)
 }
 
@@ -334,7 +325,7 @@ pub async fn version(
     PageCaller(caller): PageCaller,
     Path((id, version)): Path<(i64, i32)>,
 ) -> PageResult<Html<String>> {
-    let (b, unit) = readable_brand(&state, &caller, id).await?;
+    let (b, unit) = access::brand(&state, &caller, id, Need::Read).await?;
     let (info, snap) = state.store.brand_version(b.id, version).await?;
     let unit_label = unit.short_name.clone().unwrap_or_else(|| unit.name.clone());
     render(&VersionPage {

@@ -2,23 +2,25 @@
 //! form (with a certificate as evidence), editing and deleting.
 
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::brand::{HolderKind, HonorInput, HonorLevel};
 use qizhi_core::figures::Span;
 use qizhi_core::file::FileKind;
-use qizhi_core::ids::{BrandId, HonorId};
+use qizhi_core::ids::BrandId;
 use qizhi_core::org::Unit;
 use qizhi_store::brands::{BrandQuery, BrandSort, NewFile};
 use qizhi_store::honors::{EvidenceChange, HonorQuery};
 use serde::Deserialize;
 
 use super::matrix::brand_tiles;
-use super::{Posted, done, flash, read_multipart};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, AppResult, PageResult};
-use crate::pages::{chrome, editable_unit, readable_unit, render, scope_root, this_year};
+use crate::kit::flash;
+use crate::kit::form::Fields;
+use crate::pages::{chrome, render, scope_root, this_year};
 use crate::views::UnitRef;
 use crate::views::brands::{HonorFormPage, HonorFormValues, HonorView, HonorsPage};
 
@@ -34,7 +36,7 @@ pub struct ListQuery {
     #[serde(default)]
     year: String,
     page: Option<i64>,
-    msg: Option<String>,
+    flash: Option<String>,
 }
 
 /// `GET /honors?unit=&q=&level=&year=&page=` — anyone signed in, for a unit
@@ -46,7 +48,7 @@ pub async fn list(
     Query(lq): Query<ListQuery>,
 ) -> PageResult<Html<String>> {
     let unit = match lq.unit {
-        Some(id) => readable_unit(&state, &caller, id).await?,
+        Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
         None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
     let level = match lq.level.trim() {
@@ -64,7 +66,7 @@ pub async fn list(
     let figures = state.store.figures(unit.id, Span { from: y, to: y }).await?;
     let keys: Vec<&str> = std::iter::once("honors.total").chain(HonorLevel::ALL.iter().map(|l| l.counter())).collect();
     let mut chrome = chrome(&caller, "brands", &format!("/honors?unit={}", unit.id));
-    chrome.flash = flash(&caller, lq.msg.as_deref());
+    chrome.flash = flash::message(caller.lang, lq.flash.as_deref());
     render(&HonorsPage {
         chrome,
         unit: UnitRef::from(&unit),
@@ -105,7 +107,7 @@ pub async fn new_form(
     PageCaller(caller): PageCaller,
     Query(q): Query<NewQuery>,
 ) -> PageResult<Html<String>> {
-    let unit = editable_unit(&state, &caller, q.unit).await?;
+    let unit = access::unit(&state, &caller, q.unit, Need::Edit).await?;
     let values = HonorFormValues {
         level: "group".into(),
         holder_kind: if q.brand.is_some() { "brand".into() } else { "unit".into() },
@@ -123,7 +125,7 @@ pub async fn new_form(
     })
 }
 
-fn values_of(p: &Posted) -> HonorFormValues {
+fn values_of(p: &Fields) -> HonorFormValues {
     HonorFormValues {
         title: p.text("title"),
         level: p.text("level"),
@@ -139,52 +141,6 @@ fn values_of(p: &Posted) -> HonorFormValues {
 
 fn invalid(field: &str, message: impl Into<String>) -> AppError {
     AppError::Invalid(vec![qizhi_core::FieldError::new(field, message)])
-}
-
-/// Who holds the honor, by the code typed: a brand code, a unit code (empty:
-/// the filing unit) or a person's ID number. Each must be one the caller may read.
-pub(crate) async fn holder_id(
-    state: &AppState,
-    caller: &Caller,
-    unit: &Unit,
-    kind: HolderKind,
-    code: &str,
-) -> AppResult<Option<i64>> {
-    let code = code.trim();
-    let unknown = |what: &str| invalid("holder_code", format!("找不到{what} “{code}” (no such holder)"));
-    Ok(match kind {
-        HolderKind::Team => None,
-        HolderKind::Unit if code.is_empty() => Some(unit.id.0),
-        HolderKind::Unit => {
-            let u = state
-                .store
-                .unit_by_code(code)
-                .await?
-                .filter(|u| caller.can_read(&u.path))
-                .ok_or_else(|| unknown("组织"))?;
-            Some(u.id.0)
-        }
-        HolderKind::Brand => {
-            let b = state.store.brand_by_code(code).await?.ok_or_else(|| unknown("品牌"))?;
-            let owner = state.store.unit(b.unit_id).await?;
-            if !caller.can_read(&owner.path) {
-                return Err(unknown("品牌"));
-            }
-            Some(b.id.0)
-        }
-        HolderKind::Person => {
-            if code.is_empty() {
-                return Err(invalid("holder_code", "请填写获奖人员的身份证号 (give the person's ID number)"));
-            }
-            let found = state.store.people_by_id_number(&[&code.to_uppercase()]).await?;
-            let p = found.values().next().ok_or_else(|| unknown("人员"))?;
-            let home = state.store.unit(p.unit_id).await?;
-            if !caller.can_read(&home.path) {
-                return Err(unknown("人员"));
-            }
-            Some(p.id.0)
-        }
-    })
 }
 
 /// The linked brand, which the caller must be able to read.
@@ -238,19 +194,13 @@ async fn form_again(
 /// `POST /honors` (multipart: csrf, unit, fields, optional certificate) —
 /// admins of the filing unit; others in scope: 403; outside: 404. The holder
 /// must be one the caller may read.
-pub async fn create(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    form: Multipart,
-) -> PageResult<Response> {
-    let p = read_multipart(form).await?;
-    caller.check_csrf(p.get("csrf"))?;
+pub async fn create(State(state): State<AppState>, PageCaller(caller): PageCaller, p: Fields) -> PageResult<Response> {
     let unit_id: i64 = p.text("unit").parse().map_err(|_| AppError::BadRequest("unit".into()))?;
-    let unit = editable_unit(&state, &caller, unit_id).await?;
+    let unit = access::unit(&state, &caller, unit_id, Need::Edit).await?;
     let values = values_of(&p);
     let result = async {
         let fields = input_of(&values).validate()?;
-        let holder = holder_id(&state, &caller, &unit, fields.holder_kind, &values.holder_code).await?;
+        let holder = access::honor_holder(&state, &caller, &unit, fields.holder_kind, &values.holder_code).await?;
         let brand = linked_brand(&state, &caller, &values.brand_id).await?;
         let upload = p.file("evidence", &FileKind::ALL)?;
         let file = upload.as_ref().map(|u| NewFile { name: &u.name, kind: u.kind, bytes: &u.bytes });
@@ -258,22 +208,9 @@ pub async fn create(
     }
     .await;
     match result {
-        Ok(_) => Ok(done(&format!("/honors?unit={}", unit.id), "saved")),
+        Ok(_) => Ok(flash::redirect(&format!("/honors?unit={}", unit.id), "brands.saved")),
         Err(e) => form_again(&state, &caller, &unit, None, values, e).await,
     }
-}
-
-/// An honor whose filing unit the caller administers: 404 outside scope, 403 without the right.
-async fn editable_honor(state: &AppState, caller: &Caller, id: i64) -> AppResult<(qizhi_core::brand::Honor, Unit)> {
-    let h = state.store.honor(HonorId(id)).await?;
-    let unit = state.store.unit(h.unit_id).await?;
-    if !caller.can_read(&unit.path) {
-        return Err(caller.deny(state, "honor", id, Some(&unit.path), AppError::not_found()).await);
-    }
-    if !caller.can_edit(&unit.path) {
-        return Err(caller.deny(state, "honor", id, Some(&unit.path), AppError::forbidden()).await);
-    }
-    Ok((h, unit))
 }
 
 /// `GET /honors/{id}/edit` — admins of the filing unit; others in scope: 403; outside: 404.
@@ -282,7 +219,7 @@ pub async fn edit_form(
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
 ) -> PageResult<Html<String>> {
-    let (h, unit) = editable_honor(&state, &caller, id).await?;
+    let (h, unit) = access::honor(&state, &caller, id, Need::Edit).await?;
     let holder_code = match (h.fields.holder_kind, h.holder_id) {
         (HolderKind::Brand, Some(b)) => state.store.brand(BrandId(b)).await.map(|b| b.fields.code).unwrap_or_default(),
         (HolderKind::Unit, Some(u)) => {
@@ -326,15 +263,13 @@ pub async fn update(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    form: Multipart,
+    p: Fields,
 ) -> PageResult<Response> {
-    let (h, unit) = editable_honor(&state, &caller, id).await?;
-    let p = read_multipart(form).await?;
-    caller.check_csrf(p.get("csrf"))?;
+    let (h, unit) = access::honor(&state, &caller, id, Need::Edit).await?;
     let values = values_of(&p);
     let result = async {
         let fields = input_of(&values).validate()?;
-        let holder = holder_id(&state, &caller, &unit, fields.holder_kind, &values.holder_code).await?;
+        let holder = access::honor_holder(&state, &caller, &unit, fields.holder_kind, &values.holder_code).await?;
         let brand = linked_brand(&state, &caller, &values.brand_id).await?;
         let upload = p.file("evidence", &FileKind::ALL)?;
         let change = match &upload {
@@ -345,26 +280,22 @@ pub async fn update(
     }
     .await;
     match result {
-        Ok(_) => Ok(done(&format!("/honors?unit={}", unit.id), "saved")),
+        Ok(_) => Ok(flash::redirect(&format!("/honors?unit={}", unit.id), "brands.saved")),
         Err(e) => form_again(&state, &caller, &unit, Some(id), values, e).await,
     }
 }
 
 #[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
+pub struct CsrfForm {}
 
 /// `POST /honors/{id}/delete` — admins of the filing unit; others in scope: 403; outside: 404.
 pub async fn delete(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(_f): Form<CsrfForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(Some(&f.csrf))?;
-    let (h, unit) = editable_honor(&state, &caller, id).await?;
+    let (h, unit) = access::honor(&state, &caller, id, Need::Edit).await?;
     caller.store(&state).delete_honor(h.id).await?;
-    Ok(done(&format!("/honors?unit={}", unit.id), "deleted"))
+    Ok(flash::redirect(&format!("/honors?unit={}", unit.id), "brands.deleted"))
 }

@@ -10,11 +10,12 @@ use qizhi_core::figures::{Figures, Span, figure};
 use qizhi_store::brands::{BrandQuery, BrandSort};
 use serde::Deserialize;
 
-use super::flash;
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::PageCaller;
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, readable_unit, render, scope_root, short_ref, this_year};
+use crate::kit::flash;
+use crate::pages::{chrome, render, scope_root, short_ref, this_year};
 use crate::views::brands::{
     BrandCard, BrandTreePage, BrandsPage, Label, MatrixRow, PendingRow, ReviewsPage, TreeBrand,
 };
@@ -54,7 +55,7 @@ pub struct ListQuery {
     #[serde(default)]
     view: String,
     page: Option<i64>,
-    msg: Option<String>,
+    flash: Option<String>,
     /// The span of the figures above the list.
     from: Option<i32>,
     to: Option<i32>,
@@ -73,7 +74,7 @@ pub async fn list(
     Query(lq): Query<ListQuery>,
 ) -> PageResult<Html<String>> {
     let unit = match lq.unit {
-        Some(id) => readable_unit(&state, &caller, id).await?,
+        Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
         None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
     let category = parse_opt(&lq.category, BrandCategory::parse)?;
@@ -101,7 +102,7 @@ pub async fn list(
     let span = Span::new(lq.from, lq.to, this_year()).map_err(AppError::BadRequest)?;
     let figures = state.store.figures(unit.id, span).await?;
     let mut chrome = chrome(&caller, "brands", &format!("/brands?unit={}", unit.id));
-    chrome.flash = flash(&caller, lq.msg.as_deref());
+    chrome.flash = flash::message(caller.lang, lq.flash.as_deref());
     render(&BrandsPage {
         chrome,
         unit: UnitRef::from(&unit),
@@ -140,7 +141,7 @@ pub async fn tree(
     Query(tq): Query<TreeQuery>,
 ) -> PageResult<Html<String>> {
     let unit = match tq.unit {
-        Some(id) => readable_unit(&state, &caller, id).await?,
+        Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
         None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
     let year = this_year();

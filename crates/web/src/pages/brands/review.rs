@@ -3,7 +3,7 @@
 //! confirmation, and versions (迭代升级).
 
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::brand::{self, BrandStatus, EvidenceInput};
 use qizhi_core::figures::{Span, figure};
@@ -11,22 +11,23 @@ use qizhi_core::file::FileKind;
 use qizhi_store::brands::NewFile;
 use serde::Deserialize;
 
-use super::{
-    done, editable_brand, flash, message, read_multipart, readable_brand, review_path, reviewable_brand, today,
-};
+use super::{message, today};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::flash;
+use crate::kit::form::Fields;
 use crate::pages::{chrome, render, this_year};
 use crate::views::brands::{BrandFacts, BrandReviewPage, EvidenceView, ItemView, Label, timeline};
 use crate::views::{FigureTile, UnitRef};
 
 async fn page_of(state: &AppState, caller: &Caller, id: i64, error: Option<String>) -> PageResult<BrandReviewPage> {
-    let (b, unit) = readable_brand(state, caller, id).await?;
+    let (b, unit) = access::brand(state, caller, id, Need::Read).await?;
     let store = &state.store;
     let standard = store.brand_standard(&b).await?;
     let can_edit = caller.can_edit(&unit.path);
-    let can_review = caller.can_review(&review_path(state, &unit).await?);
+    let can_review = caller.may(Need::Decide, &unit.path);
     let year = this_year();
     let figures = store.figures(unit.id, Span { from: year, to: year }).await?;
     let mut items = vec![];
@@ -104,7 +105,7 @@ async fn page_of(state: &AppState, caller: &Caller, id: i64, error: Option<Strin
 
 #[derive(Deserialize)]
 pub struct MsgQuery {
-    msg: Option<String>,
+    flash: Option<String>,
 }
 
 /// `GET /brands/{id}/review` — whoever may read the brand's unit (the forms
@@ -116,7 +117,7 @@ pub async fn page(
     Query(q): Query<MsgQuery>,
 ) -> PageResult<Html<String>> {
     let mut p = page_of(&state, &caller, id, None).await?;
-    p.chrome.flash = flash(&caller, q.msg.as_deref());
+    p.chrome.flash = flash::message(caller.lang, q.flash.as_deref());
     render(&p)
 }
 
@@ -130,13 +131,11 @@ async fn refused(state: &AppState, caller: &Caller, id: i64, e: AppError) -> Pag
 }
 
 fn back(id: i64, msg: &str) -> Response {
-    done(&format!("/brands/{id}/review"), msg)
+    flash::redirect(&format!("/brands/{id}/review"), &format!("brands.{msg}"))
 }
 
 #[derive(Deserialize)]
 pub struct CommentForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     comment: String,
 }
@@ -150,8 +149,7 @@ pub async fn apply(
     Path(id): Path<i64>,
     Form(f): Form<CommentForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(Some(&f.csrf))?;
-    let (b, _) = editable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Edit).await?;
     let comment = Some(f.comment.trim()).filter(|c| !c.is_empty());
     match caller.store(&state).apply_brand(b.id, comment, today()).await {
         Ok(_) => Ok(back(id, "applied")),
@@ -161,8 +159,6 @@ pub async fn apply(
 
 #[derive(Deserialize)]
 pub struct DecideForm {
-    #[serde(default)]
-    csrf: String,
     /// `approve` or `return`.
     #[serde(default)]
     decision: String,
@@ -179,8 +175,7 @@ pub async fn decide(
     Path(id): Path<i64>,
     Form(f): Form<DecideForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(Some(&f.csrf))?;
-    let (b, _) = reviewable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Decide).await?;
     let approve = match f.decision.as_str() {
         "approve" => true,
         "return" => false,
@@ -203,8 +198,6 @@ pub async fn decide(
 #[derive(Deserialize)]
 pub struct DemoteForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     to: String,
     #[serde(default)]
     comment: String,
@@ -218,8 +211,7 @@ pub async fn demote(
     Path(id): Path<i64>,
     Form(f): Form<DemoteForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(Some(&f.csrf))?;
-    let (b, _) = reviewable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Decide).await?;
     let to = BrandStatus::parse(&f.to).map_err(AppError::BadRequest)?;
     match caller.store(&state).demote_brand(b.id, to, &f.comment, today()).await {
         Ok(_) => Ok(back(id, "demoted")),
@@ -234,11 +226,9 @@ pub async fn add_evidence(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    form: Multipart,
+    p: Fields,
 ) -> PageResult<Response> {
-    let (b, _) = editable_brand(&state, &caller, id).await?;
-    let p = read_multipart(form).await?;
-    caller.check_csrf(p.get("csrf"))?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Edit).await?;
     let result = async {
         let item: i64 = p.text("item").trim().parse().map_err(|_| AppError::BadRequest("item".into()))?;
         let upload = p.file("file", &FileKind::ALL)?;
@@ -255,10 +245,7 @@ pub async fn add_evidence(
 }
 
 #[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
+pub struct CsrfForm {}
 
 /// `POST /brands/{id}/evidence/{evidence}/delete` — admins of the brand's
 /// unit; others in scope: 403; outside: 404. An item left without evidence
@@ -267,18 +254,15 @@ pub async fn delete_evidence(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path((id, evidence)): Path<(i64, i64)>,
-    Form(f): Form<CsrfForm>,
+    Form(_f): Form<CsrfForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(Some(&f.csrf))?;
-    let (b, _) = editable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Edit).await?;
     caller.store(&state).delete_evidence(b.id, evidence).await?;
     Ok(back(id, "evidence"))
 }
 
 #[derive(Deserialize)]
 pub struct ConfirmForm {
-    #[serde(default)]
-    csrf: String,
     /// `1` to confirm, `0` to withdraw.
     #[serde(default)]
     confirm: String,
@@ -294,8 +278,7 @@ pub async fn confirm(
     Path((id, item)): Path<(i64, i64)>,
     Form(f): Form<ConfirmForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(Some(&f.csrf))?;
-    let (b, _) = reviewable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Decide).await?;
     let comment = Some(f.comment.trim()).filter(|c| !c.is_empty());
     match caller.store(&state).confirm_item(b.id, item, f.confirm != "0", comment, today()).await {
         Ok(_) => Ok(back(id, "confirmed")),
@@ -305,8 +288,6 @@ pub async fn confirm(
 
 #[derive(Deserialize)]
 pub struct VersionForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     note: String,
 }
@@ -319,8 +300,7 @@ pub async fn save_version(
     Path(id): Path<i64>,
     Form(f): Form<VersionForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(Some(&f.csrf))?;
-    let (b, _) = editable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Edit).await?;
     let note = Some(f.note.trim()).filter(|n| !n.is_empty());
     caller.store(&state).save_brand_version(b.id, note, today()).await?;
     Ok(back(id, "version"))

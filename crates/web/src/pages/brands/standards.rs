@@ -1,17 +1,20 @@
 //! Brand standards (五有 and the like): what applies below a unit, what has
 //! been issued in scope, and the form to issue or revise a unit's own.
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::brand::{Standard, StandardInput, StandardItemInput, WUYOU};
 use qizhi_core::org::Unit;
 use serde::Deserialize;
 
-use super::{done, flash, read_multipart, today};
+use super::today;
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, editable_unit, readable_unit, render, scope_root};
+use crate::kit::flash;
+use crate::kit::form::Fields;
+use crate::pages::{chrome, render, scope_root};
 use crate::views::UnitRef;
 use crate::views::brands::{FormErrors, StandardView, StandardsPage};
 
@@ -73,7 +76,7 @@ async fn page_of(
 #[derive(Deserialize)]
 pub struct PageQuery {
     unit: Option<i64>,
-    msg: Option<String>,
+    flash: Option<String>,
 }
 
 /// `GET /standards?unit=` — anyone signed in, for a unit they may read
@@ -85,11 +88,11 @@ pub async fn page(
     Query(q): Query<PageQuery>,
 ) -> PageResult<Html<String>> {
     let unit = match q.unit {
-        Some(id) => readable_unit(&state, &caller, id).await?,
+        Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
         None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
     let mut p = page_of(&state, &caller, &unit, None, vec![]).await?;
-    p.chrome.flash = flash(&caller, q.msg.as_deref());
+    p.chrome.flash = flash::message(caller.lang, q.flash.as_deref());
     render(&p)
 }
 
@@ -100,11 +103,9 @@ pub async fn issue(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(unit): Path<i64>,
-    form: Multipart,
+    p: Fields,
 ) -> PageResult<Response> {
-    let unit = editable_unit(&state, &caller, unit).await?;
-    let p = read_multipart(form).await?;
-    caller.check_csrf(p.get("csrf"))?;
+    let unit = access::unit(&state, &caller, unit, Need::Edit).await?;
     let (ids, titles, descriptions) = (p.all("item_id"), p.all("item_title"), p.all("item_description"));
     let items: Vec<StandardItemInput> = titles
         .iter()
@@ -122,7 +123,7 @@ pub async fn issue(
     }
     .await;
     match result {
-        Ok(_) => Ok(done(&format!("/standards?unit={}", unit.id), "saved")),
+        Ok(_) => Ok(flash::redirect(&format!("/standards?unit={}", unit.id), "brands.saved")),
         Err(AppError::Invalid(fields)) => {
             let errors = fields.iter().map(|f| (f.field.clone(), f.message.clone())).collect();
             let form_items = input

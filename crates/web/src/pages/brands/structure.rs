@@ -8,15 +8,17 @@ use qizhi_core::brand::ElementInput;
 use qizhi_store::brands::ElementMove;
 use serde::Deserialize;
 
-use super::{done, editable_brand, flash, message};
+use super::message;
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::flash;
 use crate::pages::{chrome, render};
 use crate::views::brands::{BrandFacts, StructurePage, flatten_elements, structure_chart, structure_height};
 
 async fn page_of(state: &AppState, caller: &Caller, id: i64, error: Option<String>) -> PageResult<StructurePage> {
-    let (b, unit) = editable_brand(state, caller, id).await?;
+    let (b, unit) = access::brand(state, caller, id, Need::Edit).await?;
     let elements = state.store.brand_elements(b.id).await?;
     let tree = qizhi_core::brand::element_tree(&elements);
     let unit_label = unit.short_name.clone().unwrap_or_else(|| unit.name.clone());
@@ -32,7 +34,7 @@ async fn page_of(state: &AppState, caller: &Caller, id: i64, error: Option<Strin
 
 #[derive(Deserialize)]
 pub struct MsgQuery {
-    msg: Option<String>,
+    flash: Option<String>,
 }
 
 /// `GET /brands/{id}/structure` — admins of the brand's unit; reviewers and
@@ -44,7 +46,7 @@ pub async fn page(
     Query(q): Query<MsgQuery>,
 ) -> PageResult<Html<String>> {
     let mut p = page_of(&state, &caller, id, None).await?;
-    p.chrome.flash = flash(&caller, q.msg.as_deref());
+    p.chrome.flash = flash::message(caller.lang, q.flash.as_deref());
     render(&p)
 }
 
@@ -59,8 +61,6 @@ async fn failed(state: &AppState, caller: &Caller, id: i64, e: AppError) -> Page
 
 #[derive(Deserialize)]
 pub struct ElementForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     parent: String,
     #[serde(default)]
@@ -85,8 +85,7 @@ pub async fn add(
     Path(id): Path<i64>,
     Form(f): Form<ElementForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(Some(&f.csrf))?;
-    let (b, _) = editable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Edit).await?;
     let parent = f.parent.trim().parse::<i64>().ok();
     let result = async {
         let fields = f.input().validate()?;
@@ -94,7 +93,7 @@ pub async fn add(
     }
     .await;
     match result {
-        Ok(_) => Ok(done(&format!("/brands/{id}/structure"), "saved")),
+        Ok(_) => Ok(flash::redirect(&format!("/brands/{id}/structure"), "brands.saved")),
         Err(e) => failed(&state, &caller, id, e).await,
     }
 }
@@ -107,23 +106,20 @@ pub async fn update(
     Path((id, element)): Path<(i64, i64)>,
     Form(f): Form<ElementForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(Some(&f.csrf))?;
-    let (b, _) = editable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Edit).await?;
     let result = async {
         let fields = f.input().validate()?;
         Ok::<_, AppError>(caller.store(&state).update_element(b.id, element, &fields).await?)
     }
     .await;
     match result {
-        Ok(_) => Ok(done(&format!("/brands/{id}/structure"), "saved")),
+        Ok(_) => Ok(flash::redirect(&format!("/brands/{id}/structure"), "brands.saved")),
         Err(e) => failed(&state, &caller, id, e).await,
     }
 }
 
 #[derive(Deserialize)]
 pub struct MoveForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     to: String,
 }
@@ -136,20 +132,16 @@ pub async fn move_element(
     Path((id, element)): Path<(i64, i64)>,
     Form(f): Form<MoveForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(Some(&f.csrf))?;
-    let (b, _) = editable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Edit).await?;
     let how = ElementMove::parse(&f.to).ok_or_else(|| AppError::BadRequest("to: up/down/indent/outdent".into()))?;
     match caller.store(&state).move_element(b.id, element, how).await {
-        Ok(()) => Ok(done(&format!("/brands/{id}/structure"), "saved")),
+        Ok(()) => Ok(flash::redirect(&format!("/brands/{id}/structure"), "brands.saved")),
         Err(e) => failed(&state, &caller, id, e.into()).await,
     }
 }
 
 #[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
+pub struct CsrfForm {}
 
 /// `POST /brands/{id}/elements/{element}/delete` — admins of the brand's
 /// unit; others in scope: 403; outside: 404.
@@ -157,10 +149,9 @@ pub async fn delete(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path((id, element)): Path<(i64, i64)>,
-    Form(f): Form<CsrfForm>,
+    Form(_f): Form<CsrfForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(Some(&f.csrf))?;
-    let (b, _) = editable_brand(&state, &caller, id).await?;
+    let (b, _) = access::brand(&state, &caller, id, Need::Edit).await?;
     caller.store(&state).delete_element(b.id, element).await?;
-    Ok(done(&format!("/brands/{id}/structure"), "saved"))
+    Ok(flash::redirect(&format!("/brands/{id}/structure"), "brands.saved"))
 }

@@ -8,9 +8,10 @@ use serde::Deserialize;
 
 use super::overview::{campaigns_of, default_span};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::PageCaller;
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, readable_unit, render, scope_root};
+use crate::pages::{chrome, render, scope_root};
 use crate::views::UnitRef;
 use crate::views::stars::{RankedRow, StarBranchesPage};
 
@@ -34,7 +35,7 @@ pub async fn page(
     Query(q): Query<BranchesQuery>,
 ) -> PageResult<Html<String>> {
     let unit = match q.unit {
-        Some(id) => readable_unit(&state, &caller, id).await?,
+        Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
         None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
     if q.star.is_some_and(|s| s > MAX_STARS) {

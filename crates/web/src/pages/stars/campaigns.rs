@@ -11,11 +11,14 @@ use qizhi_core::stars::campaign::{CampaignFields, EntryStatus, Stage, StageDates
 use qizhi_store::stars::{Campaign, EntryFilter};
 use serde::Deserialize;
 
-use super::{editable_scheme, form_errors, managed_campaign, readable_campaign, review_scope, see_other};
+use super::{form_errors, review_scope};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, editable_unit, render};
+use crate::kit::flash;
+use crate::kit::form::Fields;
+use crate::pages::{chrome, render};
 use crate::views::UnitRef;
 use crate::views::stars::{CampaignPage, EntryRow, StageRow};
 
@@ -30,7 +33,7 @@ pub struct EntriesQuery {
     #[serde(default)]
     star: String,
     page: Option<i64>,
-    done: Option<String>,
+    flash: Option<String>,
 }
 
 fn today() -> time::Date {
@@ -164,7 +167,7 @@ pub(crate) async fn campaign_page(
         })
         .collect();
     let mut chrome = chrome(caller, "stars", &format!("/stars/campaigns/{}", c.id));
-    chrome.flash = super::done_key(q.done.as_deref()).map(|k| lang.t(k).to_string());
+    chrome.flash = flash::message(lang, q.flash.as_deref());
     Ok(CampaignPage {
         chrome,
         id: c.id,
@@ -214,7 +217,7 @@ pub async fn page(
     Path(id): Path<i64>,
     Query(q): Query<EntriesQuery>,
 ) -> PageResult<Response> {
-    let c = readable_campaign(&state, &caller, id).await?;
+    let c = access::stars::campaign(&state, &caller, id, Need::Read).await?;
     Ok(render(&campaign_page(&state, &caller, &c, &q, vec![]).await?)?.into_response())
 }
 
@@ -239,27 +242,23 @@ fn fields_of(pairs: &[(String, String)]) -> Result<CampaignFields, AppError> {
     Ok(f)
 }
 
-fn csrf_of(pairs: &[(String, String)]) -> Option<&str> {
-    pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str())
-}
-
 /// `POST /stars/campaigns` (scheme_id, unit_id, name, review_levels) — unit
 /// admins of both the scheme's issuer and the campaign's unit; 404 / 403.
 pub async fn create(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Form(pairs): Form<Vec<(String, String)>>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(csrf_of(&pairs))?;
+    let pairs = form.pairs();
     let num = |k: &str| pairs.iter().find(|(x, _)| x == k).and_then(|(_, v)| v.parse::<i64>().ok()).unwrap_or(0);
-    let scheme = editable_scheme(&state, &caller, num("scheme_id")).await?;
-    let unit = editable_unit(&state, &caller, num("unit_id")).await?;
+    let scheme = access::stars::scheme(&state, &caller, num("scheme_id"), Need::Edit).await?;
+    let unit = access::unit(&state, &caller, num("unit_id"), Need::Edit).await?;
     let result = match fields_of(&pairs) {
         Ok(f) => caller.store(&state).create_campaign(scheme.id, UnitId(unit.id.0), &f).await.map_err(AppError::from),
         Err(e) => Err(e),
     };
     match result {
-        Ok(c) => Ok(see_other(&format!("/stars/campaigns/{}?done=created", c.id))),
+        Ok(c) => Ok(flash::redirect(&format!("/stars/campaigns/{}", c.id), "stars.created")),
         Err(e) => {
             let errors = form_errors(e)?;
             let page = super::schemes::show(&state, &caller, &scheme, None, errors).await?;
@@ -274,16 +273,16 @@ pub async fn save(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(csrf_of(&pairs))?;
-    let c = managed_campaign(&state, &caller, id).await?;
+    let pairs = form.pairs();
+    let c = access::stars::campaign(&state, &caller, id, Need::Edit).await?;
     let result = match fields_of(&pairs) {
         Ok(f) => caller.store(&state).update_campaign(c.id, &f).await.map(|_| ()).map_err(AppError::from),
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/stars/campaigns/{id}?done=saved"))),
+        Ok(()) => Ok(flash::redirect(&format!("/stars/campaigns/{id}"), "stars.saved")),
         Err(e) => {
             let errors = form_errors(e)?;
             let page = campaign_page(&state, &caller, &c, &EntriesQuery::default(), errors).await?;
@@ -294,7 +293,6 @@ pub async fn save(
 
 #[derive(Deserialize)]
 pub struct StageForm {
-    csrf: Option<String>,
     to: String,
 }
 
@@ -307,11 +305,10 @@ pub async fn stage(
     Path(id): Path<i64>,
     Form(f): Form<StageForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
-    let c = managed_campaign(&state, &caller, id).await?;
+    let c = access::stars::campaign(&state, &caller, id, Need::Edit).await?;
     let to = Stage::parse(&f.to).map_err(AppError::BadRequest)?;
     match caller.store(&state).move_campaign(c.id, to).await {
-        Ok(_) => Ok(see_other(&format!("/stars/campaigns/{id}?done=stage"))),
+        Ok(_) => Ok(flash::redirect(&format!("/stars/campaigns/{id}"), "stars.stage")),
         Err(e) => {
             let errors = form_errors(e.into())?;
             let page = campaign_page(&state, &caller, &c, &EntriesQuery::default(), errors).await?;

@@ -3,24 +3,25 @@
 //! objections and answers, withdrawal.
 
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use qizhi_core::file::{self, FileKind};
+use qizhi_core::FieldError;
+use qizhi_core::file::FileKind;
 use qizhi_core::stars::campaign::{self, Declaration, ScoreStage, Stage};
 use qizhi_core::stars::points::Points;
-use qizhi_core::{FieldError, Invalid};
 use qizhi_store::audit::AuditQuery;
 use qizhi_store::stars::{EntryDetail, Review, SelfScore, Upload};
 use serde::Deserialize;
 
-use super::{
-    form_errors, may_handle_objections, may_review, may_self_assess, parent_path, readable_entry, require, see_other,
-};
+use super::{form_errors, may_handle_objections, may_review, may_self_assess, require};
 use crate::AppState;
+use crate::access::{self};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::i18n::Lang;
+use crate::kit::flash;
+use crate::kit::form::Fields;
 use crate::pages::{chrome, render};
 use crate::views::UnitRef;
 use crate::views::stars::{DimensionView, EntryPage, HistoryRow, IndicatorView, ObjectionView, VetoView};
@@ -50,9 +51,9 @@ pub(crate) async fn entry_page(
     let e = &d.entry;
     let c = &d.campaign;
     let outcome = d.outcome();
-    let parent_path = parent_path(&e.unit_path);
+    let parent_path = qizhi_core::org::parent_path(&e.unit_path).unwrap_or(&e.unit_path);
     let parent_name = match e.parent_id {
-        Some(p) if caller.can_read(&parent_path) => state.store.unit(p).await.map(|u| u.name).unwrap_or_default(),
+        Some(p) if caller.can_read(parent_path) => state.store.unit(p).await.map(|u| u.name).unwrap_or_default(),
         _ => String::new(),
     };
     let review_level = active_review_level(caller, d);
@@ -199,22 +200,17 @@ pub(crate) async fn entry_page(
     })
 }
 
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
-}
-
 /// `GET /stars/entries/{id}` — whoever may read the branch (its admins, the
 /// reviewers and viewers above it); 404 otherwise.
 pub async fn page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Query(q): Query<Done>,
+    Query(q): Query<flash::FlashQuery>,
 ) -> PageResult<Response> {
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     let mut page = entry_page(&state, &caller, &d, vec![]).await?;
-    page.chrome.flash = super::done_key(q.done.as_deref()).map(|k| caller.lang.t(k).to_string());
+    page.chrome.flash = flash::message(caller.lang, q.flash.as_deref());
     Ok(render(&page)?.into_response())
 }
 
@@ -227,7 +223,7 @@ async fn after(
     done: &str,
 ) -> PageResult<Response> {
     match result {
-        Ok(()) => Ok(see_other(&format!("/stars/entries/{id}?done={done}"))),
+        Ok(()) => Ok(flash::redirect(&format!("/stars/entries/{id}"), &format!("stars.{done}"))),
         Err(e) => {
             let errors = form_errors(e)?;
             let d = state.store.entry_detail(id).await?;
@@ -239,7 +235,6 @@ async fn after(
 
 #[derive(Deserialize)]
 pub struct DeclareForm {
-    csrf: Option<String>,
     target_star: String,
     plan: Option<String>,
 }
@@ -251,8 +246,7 @@ pub async fn declare(
     Path(id): Path<i64>,
     Form(f): Form<DeclareForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     require(&state, &caller, may_self_assess(&caller, &d.entry), "star_entry", id, &d.entry.unit_path).await?;
     let result = match Declaration::parse(&f.target_star, f.plan.as_deref()) {
         Ok(decl) => caller.store(&state).declare(id, &decl).await.map(|_| ()).map_err(AppError::from),
@@ -294,39 +288,23 @@ pub async fn self_assess(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Fields,
 ) -> PageResult<Response> {
-    // Who may assess is decided before the files are read.
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     require(&state, &caller, may_self_assess(&caller, &d.entry), "star_entry", id, &d.entry.unit_path).await?;
-    let mut pairs: Vec<(String, String)> = vec![];
-    let mut uploads = vec![];
-    let mut errors = vec![];
-    while let Some(field) =
-        form.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        if let Some(code) = name.strip_prefix("file.") {
-            let code = code.to_string();
-            let file_name = file::clean_name(field.file_name().unwrap_or_default());
-            let bytes =
-                field.bytes().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?;
-            if bytes.is_empty() {
-                continue;
+    let pairs = form.pairs();
+    let (mut uploads, mut errors) = (vec![], vec![]);
+    for name in form.file_fields() {
+        let Some(code) = name.strip_prefix("file.") else { continue };
+        match form.file(name, &FileKind::ALL) {
+            Ok(Some(u)) => {
+                uploads.push(Upload { indicator: code.to_string(), name: u.name, kind: u.kind, bytes: u.bytes })
             }
-            match file::check(&name, &file_name, &bytes, &FileKind::ALL) {
-                Ok(kind) => uploads.push(Upload { indicator: code, name: file_name, kind, bytes: bytes.to_vec() }),
-                Err(Invalid { errors: e }) => errors.extend(e),
-            }
-        } else {
-            let text =
-                field.text().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?;
-            crate::kit::input::check_field(&name, &text)?;
-            pairs.push((name, text));
+            Ok(None) => {}
+            Err(AppError::Invalid(e)) => errors.extend(e),
+            Err(e) => return Err(e.into()),
         }
     }
-    let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
-    caller.check_csrf(csrf)?;
     let submit = pairs.iter().any(|(k, v)| k == "action" && v == "submit");
     let scores: Vec<SelfScore> = scores_of(&pairs, &mut errors)
         .into_iter()
@@ -348,11 +326,10 @@ pub async fn review(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    form: Fields,
 ) -> PageResult<Response> {
-    let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
-    caller.check_csrf(csrf)?;
-    let d = readable_entry(&state, &caller, id).await?;
+    let pairs = form.pairs();
+    let d = access::stars::entry(&state, &caller, id).await?;
     let level: u8 = pairs.iter().find(|(k, _)| k == "level").and_then(|(_, v)| v.parse().ok()).unwrap_or(1);
     let allowed = may_review(&caller, &d.entry, &d.campaign, level);
     require(&state, &caller, allowed, "star_entry", id, &d.entry.unit_path).await?;
@@ -376,7 +353,6 @@ pub async fn review(
 
 #[derive(Deserialize)]
 pub struct CommentForm {
-    csrf: Option<String>,
     #[serde(default)]
     comment: String,
 }
@@ -389,8 +365,7 @@ pub async fn return_entry(
     Path(id): Path<i64>,
     Form(f): Form<CommentForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     let allowed = may_review(&caller, &d.entry, &d.campaign, 1);
     require(&state, &caller, allowed, "star_entry", id, &d.entry.unit_path).await?;
     let result = caller.store(&state).return_entry(id, &f.comment).await.map(|_| ()).map_err(AppError::from);
@@ -399,7 +374,6 @@ pub async fn return_entry(
 
 #[derive(Deserialize)]
 pub struct ObjectionForm {
-    csrf: Option<String>,
     #[serde(default)]
     raised_on: String,
     source: Option<String>,
@@ -421,8 +395,7 @@ pub async fn objection(
     Path(id): Path<i64>,
     Form(f): Form<ObjectionForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     let allowed = may_handle_objections(&caller, &d.entry, &d.campaign);
     require(&state, &caller, allowed, "star_entry", id, &d.entry.unit_path).await?;
     let result = match date_or_today(&f.raised_on) {
@@ -439,7 +412,6 @@ pub async fn objection(
 
 #[derive(Deserialize)]
 pub struct AnswerForm {
-    csrf: Option<String>,
     #[serde(default)]
     answer: String,
 }
@@ -452,9 +424,8 @@ pub async fn answer(
     Path(id): Path<i64>,
     Form(f): Form<AnswerForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
     let o = state.store.objection(id).await?;
-    let d = readable_entry(&state, &caller, o.entry_id).await?;
+    let d = access::stars::entry(&state, &caller, o.entry_id).await?;
     let allowed = may_handle_objections(&caller, &d.entry, &d.campaign);
     require(&state, &caller, allowed, "star_objection", id, &d.entry.unit_path).await?;
     let result = caller.store(&state).answer_objection(id, &f.answer).await.map(|_| ()).map_err(AppError::from);
@@ -463,7 +434,6 @@ pub async fn answer(
 
 #[derive(Deserialize)]
 pub struct WithdrawForm {
-    csrf: Option<String>,
     #[serde(default)]
     on: String,
     #[serde(default)]
@@ -478,8 +448,7 @@ pub async fn withdraw(
     Path(id): Path<i64>,
     Form(f): Form<WithdrawForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
-    let d = readable_entry(&state, &caller, id).await?;
+    let d = access::stars::entry(&state, &caller, id).await?;
     let allowed = may_review(&caller, &d.entry, &d.campaign, 1);
     require(&state, &caller, allowed, "star_entry", id, &d.entry.unit_path).await?;
     let result = match date_or_today(&f.on) {

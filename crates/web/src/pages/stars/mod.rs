@@ -20,7 +20,6 @@
 //! Outside one's scope everything answers 404; inside it, without the
 //! right, 403. Both are recorded in the audit trail.
 
-mod access;
 mod branches;
 mod campaigns;
 mod entries;
@@ -32,9 +31,11 @@ mod text;
 
 use axum::http::Method;
 
-pub(crate) use access::*;
+pub(crate) use crate::access::require;
+pub(crate) use crate::access::stars::*;
 pub use text::TEXT;
 
+use crate::error::{AppError, PageError};
 use crate::routes::{Route, route};
 
 pub fn routes() -> Vec<Route> {
@@ -67,21 +68,11 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// The flash a page shows after a successful form: `?done=<code>`.
-pub(crate) fn done_key(code: Option<&str>) -> Option<&'static str> {
-    Some(match code? {
-        "saved" => "stars.done.saved",
-        "submitted" => "stars.done.submitted",
-        "declared" => "stars.done.declared",
-        "reviewed" => "stars.done.reviewed",
-        "returned" => "stars.done.returned",
-        "withdrawn" => "stars.done.withdrawn",
-        "objection" => "stars.done.objection",
-        "answered" => "stars.done.answered",
-        "stage" => "stars.done.stage",
-        "created" => "stars.done.created",
-        "copied" => "stars.done.copied",
-        "bulk" => "stars.done.bulk",
-        _ => return None,
-    })
+/// Turns a form's validation error into the messages a page lists, and
+/// anything else into the error page.
+pub(crate) fn form_errors(e: AppError) -> Result<Vec<String>, PageError> {
+    match e {
+        AppError::Invalid(fields) => Ok(fields.into_iter().map(|f| f.message).collect()),
+        e => Err(PageError(e)),
+    }
 }

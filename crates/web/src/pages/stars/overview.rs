@@ -9,9 +9,10 @@ use serde::Deserialize;
 
 use super::{ancestors, review_scope};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, readable_unit, render, scope_root, short_ref, this_year};
+use crate::pages::{chrome, render, scope_root, short_ref, this_year};
 use crate::views::UnitRef;
 use crate::views::stars::{CampaignRow, ChildRow, StarsOverviewPage, YearRow};
 
@@ -65,7 +66,7 @@ pub async fn page(
     Query(q): Query<OverviewQuery>,
 ) -> PageResult<Html<String>> {
     let unit = match q.unit {
-        Some(id) => readable_unit(&state, &caller, id).await?,
+        Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
         None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
     let campaigns = campaigns_of(&state, &caller, &unit.path).await?;

@@ -18,12 +18,15 @@ use qizhi_store::stars::Scheme;
 use serde::Deserialize;
 
 use super::overview::campaign_row;
-use super::{ancestors, editable_scheme, form_errors, readable_scheme, see_other};
+use super::{ancestors, form_errors};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::i18n::Lang;
-use crate::pages::{chrome, editable_unit, render, this_year};
+use crate::kit::flash;
+use crate::kit::form::Fields;
+use crate::pages::{chrome, render, this_year};
 use crate::views::UnitRef;
 use crate::views::stars::{DimRow, IndRow, QuotaRow, RuleRow, SchemePage, SchemeRow, SchemesPage, VetoRow};
 
@@ -318,7 +321,7 @@ pub async fn new(
     PageCaller(caller): PageCaller,
     Query(q): Query<NewQuery>,
 ) -> PageResult<Response> {
-    let unit = editable_unit(&state, &caller, q.unit).await?;
+    let unit = access::unit(&state, &caller, q.unit, Need::Edit).await?;
     let input = starter(this_year());
     let page = scheme_page(
         &caller,
@@ -336,27 +339,23 @@ pub async fn new(
     Ok(render(&page)?.into_response())
 }
 
-fn csrf_of(pairs: &[(String, String)]) -> Option<&str> {
-    pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str())
-}
-
 /// `POST /stars/schemes` (form, with `unit`) — unit admins of that unit;
 /// 404 outside scope, 403 without the right; CSRF checked.
 pub async fn create(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Form(pairs): Form<Vec<(String, String)>>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(csrf_of(&pairs))?;
+    let pairs = form.pairs();
     let unit_id = pairs.iter().find(|(k, _)| k == "unit").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-    let unit = editable_unit(&state, &caller, unit_id).await?;
+    let unit = access::unit(&state, &caller, unit_id, Need::Edit).await?;
     let input = scheme_input(&pairs);
     let result = match input.validate() {
         Ok(f) => caller.store(&state).create_scheme(unit.id, &f).await.map_err(AppError::from),
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(s) => Ok(see_other(&format!("/stars/schemes/{}?done=created", s.id))),
+        Ok(s) => Ok(flash::redirect(&format!("/stars/schemes/{}", s.id), "stars.created")),
         Err(e) => {
             let errors = messages(caller.lang, e)?;
             let page = scheme_page(
@@ -427,7 +426,7 @@ pub(crate) async fn show(
 
 #[derive(Deserialize)]
 pub struct Done {
-    done: Option<String>,
+    flash: Option<String>,
 }
 
 /// `GET /stars/schemes/{id}` — whoever may read the issuing unit or a unit
@@ -438,9 +437,9 @@ pub async fn page(
     Path(id): Path<i64>,
     Query(d): Query<Done>,
 ) -> PageResult<Response> {
-    let s = readable_scheme(&state, &caller, id).await?;
+    let s = access::stars::scheme(&state, &caller, id, Need::Read).await?;
     let mut page = show(&state, &caller, &s, None, vec![]).await?;
-    page.chrome.flash = super::done_key(d.done.as_deref()).map(|k| caller.lang.t(k).to_string());
+    page.chrome.flash = flash::message(caller.lang, d.flash.as_deref());
     Ok(render(&page)?.into_response())
 }
 
@@ -450,17 +449,17 @@ pub async fn save(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(csrf_of(&pairs))?;
-    let s = editable_scheme(&state, &caller, id).await?;
+    let pairs = form.pairs();
+    let s = access::stars::scheme(&state, &caller, id, Need::Edit).await?;
     let input = scheme_input(&pairs);
     let result = match input.validate() {
         Ok(f) => caller.store(&state).update_scheme(id, &f).await.map(|_| ()).map_err(AppError::from),
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/stars/schemes/{id}?done=saved"))),
+        Ok(()) => Ok(flash::redirect(&format!("/stars/schemes/{id}"), "stars.saved")),
         Err(e) => {
             let errors = messages(caller.lang, e)?;
             let page = show(&state, &caller, &s, Some(input), errors).await?;
@@ -471,7 +470,6 @@ pub async fn save(
 
 #[derive(Deserialize)]
 pub struct CopyForm {
-    csrf: Option<String>,
     year: i32,
 }
 
@@ -483,10 +481,9 @@ pub async fn copy(
     Path(id): Path<i64>,
     Form(f): Form<CopyForm>,
 ) -> PageResult<Response> {
-    caller.check_csrf(f.csrf.as_deref())?;
-    let s = editable_scheme(&state, &caller, id).await?;
+    let s = access::stars::scheme(&state, &caller, id, Need::Edit).await?;
     match caller.store(&state).copy_scheme(s.id, f.year).await {
-        Ok(copy) => Ok(see_other(&format!("/stars/schemes/{}?done=copied", copy.id))),
+        Ok(copy) => Ok(flash::redirect(&format!("/stars/schemes/{}", copy.id), "stars.copied")),
         Err(e) => {
             let errors = form_errors(e.into())?;
             let page = show(&state, &caller, &s, None, errors).await?;

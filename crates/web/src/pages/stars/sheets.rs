@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use qizhi_core::access::Role;
@@ -18,10 +18,12 @@ use qizhi_store::stars::{Campaign, Entry, EntryFilter, EntryListed, ImportRow};
 use qizhi_store::{Scope, Store};
 
 use super::campaigns::{EntriesQuery, campaign_page};
-use super::{may_review, may_self_assess, readable_campaign, require};
+use super::{may_review, may_self_assess, require};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::form::Fields;
 use crate::ledgers::ImportError;
 use crate::pages::render;
 
@@ -245,7 +247,7 @@ pub async fn download(
     PageCaller(caller): PageCaller,
     Path((id, file)): Path<(i64, String)>,
 ) -> PageResult<Response> {
-    let c = readable_campaign(&state, &caller, id).await?;
+    let c = access::stars::campaign(&state, &caller, id, Need::Read).await?;
     let (what, format) = sheet_file(&file).ok_or_else(AppError::not_found)?;
     let (bytes, filename) = export(&state.store, &c, what, &caller.scope, format).await?;
     let disposition = crate::kit::download::attachment(&file, &filename);
@@ -263,35 +265,17 @@ pub async fn upload(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Fields,
 ) -> PageResult<Response> {
-    let (mut csrf, mut stage, mut file) = (None, None, None);
-    while let Some(field) =
-        form.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?
-    {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.ok(),
-            Some("stage") => stage = field.text().await.ok(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_string();
-                let bytes =
-                    field.bytes().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?;
-                file = Some((name, bytes));
-            }
-            _ => {}
-        }
-    }
-    caller.check_csrf(csrf.as_deref())?;
-    let c = readable_campaign(&state, &caller, id).await?;
-    let stage = ScoreStage::parse(stage.as_deref().unwrap_or("")).map_err(AppError::BadRequest)?;
+    let c = access::stars::campaign(&state, &caller, id, Need::Read).await?;
+    let stage = ScoreStage::parse(&form.text("stage")).map_err(AppError::BadRequest)?;
     require(&state, &caller, scores_in(&caller, &c, stage), "star_campaign", id, &c.unit_path).await?;
-    let (name, bytes) = file
-        .filter(|(_, b)| !b.is_empty())
-        .ok_or_else(|| AppError::BadRequest("请选择要导入的文件 (choose a file)".into()))?;
+    let (name, bytes) =
+        form.raw_file("file").ok_or_else(|| AppError::BadRequest("请选择要导入的文件 (choose a file)".into()))?;
     let allowed = |e: &Entry| may_score(&caller, &c, e, stage);
-    let outcome = match Format::from_name(&name) {
+    let outcome = match Format::from_name(name) {
         Err(e) => Err(vec![e.to_string()]),
-        Ok(format) => match import(&caller.store(&state), &c, stage, &bytes, format, &allowed).await {
+        Ok(format) => match import(&caller.store(&state), &c, stage, bytes, format, &allowed).await {
             Ok(n) => Ok(n),
             Err(ImportError::File(errors) | ImportError::Refused { errors, .. }) => {
                 Err(errors.to_string().lines().map(str::to_string).collect())

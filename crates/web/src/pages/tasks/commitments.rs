@@ -2,20 +2,22 @@
 //! members with none yet) and a member's own page (`/my`: the tasks they
 //! answer for and their commitments), made for a phone.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use qizhi_core::commitments::{Commitment, CommitmentInput, Status, VerifyInput};
 use qizhi_core::figures::Span;
-use qizhi_core::ids::CommitmentId;
 use qizhi_core::person::Person;
 use qizhi_store::commitments::CommitmentQuery;
 use qizhi_store::today;
 use serde::Deserialize;
 
-use super::{FormData, PER_PAGE, back_to, messages, see_other, task_row, unit_of, unprocessable, with_param};
+use super::{PER_PAGE, back_to, messages, see_other, task_row, unit_of, unprocessable, with_param};
 use crate::AppState;
+use crate::access::{self, Need, may_verify};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::flash;
+use crate::kit::form::Fields;
 use crate::pages::{chrome, render, this_year};
 use crate::views::UnitRef;
 use crate::views::tasks::{
@@ -25,10 +27,6 @@ use crate::views::tasks::{
 
 /// Whether the caller may give the verdict on `c`, kept at `path`: unit
 /// admins and reviewers of its unit, never on their own commitment.
-fn may_verify(caller: &Caller, c: &Commitment, path: &str) -> bool {
-    (caller.can_edit(path) || caller.can_review(path)) && caller.user.person_id != Some(c.person_id)
-}
-
 fn row(c: &Commitment, person_name: String, unit_name: String, can_verify: bool) -> CommitmentRow {
     CommitmentRow {
         id: c.id.0,
@@ -142,18 +140,12 @@ pub async fn verify(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(form): Form<FormData>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
-    let c = state.store.commitment(CommitmentId(id)).await?;
-    let unit = state.store.unit(c.unit_id).await?;
     // Its own member knows it exists: their verdict is refused (403), not hidden.
-    if caller.user.person_id != Some(c.person_id) && !caller.can_read(&unit.path) {
-        return Err(caller.deny(&state, "commitment", id, Some(&unit.path), AppError::not_found()).await.into());
-    }
-    if !may_verify(&caller, &c, &unit.path) {
-        return Err(caller.deny(&state, "commitment", id, Some(&unit.path), AppError::forbidden()).await.into());
-    }
+    let (c, path) = access::commitment(&state, &caller, id, Need::Read).await?;
+    access::require(&state, &caller, may_verify(&caller, &c, &path), "commitment", id, &path).await?;
+    let unit = state.store.unit(c.unit_id).await?;
     let (status, comment) = VerifyInput { result: form.text("result"), comment: form.opt("comment") }.validate()?;
     let by = caller.user.display_name.clone();
     caller.store(&state).verify_commitment(c.id, status, comment.as_deref(), &by, today()).await?;
@@ -163,12 +155,6 @@ pub async fn verify(
 
 // ---------------------------------------------------------------------------
 // A member's own page
-
-#[derive(Deserialize, Default)]
-pub struct MyQuery {
-    #[serde(default)]
-    done: String,
-}
 
 async fn my_page(
     state: &AppState,
@@ -221,21 +207,15 @@ async fn own_person(state: &AppState, caller: &Caller) -> Result<Option<Person>,
 pub async fn my(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Query(mq): Query<MyQuery>,
+    Query(mq): Query<flash::FlashQuery>,
 ) -> PageResult<Html<String>> {
     let form = CommitmentForm { category: "work".into(), ..Default::default() };
     let mut page = my_page(&state, &caller, form, vec![]).await?;
-    let flash = match mq.done.as_str() {
-        "created" => Some("my.created"),
-        "updated" => Some("my.updated"),
-        "withdrawn" => Some("my.withdrawn"),
-        _ => None,
-    };
-    page.chrome.flash = flash.map(|k| caller.lang.t(k).to_string());
+    page.chrome.flash = flash::message(caller.lang, mq.flash.as_deref());
     render(&page)
 }
 
-fn read_form(form: &FormData) -> (CommitmentForm, CommitmentInput) {
+fn read_form(form: &Fields) -> (CommitmentForm, CommitmentInput) {
     let values = CommitmentForm {
         text: form.text("text"),
         category: form.text("category"),
@@ -260,9 +240,8 @@ fn read_form(form: &FormData) -> (CommitmentForm, CommitmentInput) {
 pub async fn my_create(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Form(form): Form<FormData>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
     let Some(person) = caller.user.person_id else {
         return Err(caller.deny(&state, "commitment", "new", None, AppError::forbidden()).await.into());
     };
@@ -272,22 +251,11 @@ pub async fn my_create(
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(()) => Ok(see_other("/my?done=created#commitments")),
+        Ok(()) => Ok(flash::redirect("/my#commitments", "commitments.created")),
         Err(e) => {
             let errors = messages(e)?;
             Ok(unprocessable(render(&my_page(&state, &caller, values, errors).await?)?))
         }
-    }
-}
-
-/// The caller's own commitment: 404 for anyone else's (whoever they are).
-async fn own_commitment(state: &AppState, caller: &Caller, id: i64) -> Result<Commitment, AppError> {
-    let c = state.store.commitment(CommitmentId(id)).await?;
-    if caller.user.person_id == Some(c.person_id) {
-        Ok(c)
-    } else {
-        let path = state.store.unit(c.unit_id).await?.path;
-        Err(caller.deny(state, "commitment", id, Some(&path), AppError::not_found()).await)
     }
 }
 
@@ -300,17 +268,16 @@ pub async fn my_update(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(form): Form<FormData>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
-    let c = own_commitment(&state, &caller, id).await?;
+    let c = access::own_commitment(&state, &caller, id).await?;
     let (values, input) = read_form(&form);
     let result = match input.validate() {
         Ok(fields) => caller.store(&state).update_commitment(c.id, &fields).await.map(|_| ()).map_err(AppError::from),
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(()) => Ok(see_other("/my?done=updated#commitments")),
+        Ok(()) => Ok(flash::redirect("/my#commitments", "commitments.updated")),
         Err(e) => {
             let errors = messages(e)?;
             Ok(unprocessable(render(&my_page(&state, &caller, values, errors).await?)?))
@@ -326,12 +293,11 @@ pub async fn my_delete(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(form): Form<FormData>,
+    _form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
-    let c = own_commitment(&state, &caller, id).await?;
+    let c = access::own_commitment(&state, &caller, id).await?;
     match caller.store(&state).delete_commitment(c.id).await {
-        Ok(_) => Ok(see_other("/my?done=withdrawn#commitments")),
+        Ok(_) => Ok(flash::redirect("/my#commitments", "commitments.withdrawn")),
         Err(e) => {
             let errors = messages(e.into())?;
             Ok(unprocessable(render(&my_page(&state, &caller, CommitmentForm::default(), errors).await?)?))

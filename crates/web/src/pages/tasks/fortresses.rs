@@ -2,10 +2,10 @@
 //! subtree with its figures, one fortress with its tasks, setting one up,
 //! editing it, planting its flag.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use qizhi_core::figures::Span;
-use qizhi_core::ids::{FortressId, PersonId};
+use qizhi_core::ids::PersonId;
 use qizhi_core::org::Unit;
 use qizhi_core::tasks::{FlagInput, Fortress, FortressInput};
 use qizhi_store::fortresses::{FortressListed, FortressQuery};
@@ -13,11 +13,14 @@ use qizhi_store::tasks::TaskQuery;
 use qizhi_store::{Scope, today};
 use serde::Deserialize;
 
-use super::{FormData, PER_PAGE, messages, people_choices, see_other, task_row, unit_of, unprocessable};
+use super::{PER_PAGE, messages, people_choices, task_row, unit_of, unprocessable};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, editable_unit, render, this_year};
+use crate::kit::flash;
+use crate::kit::form::Fields;
+use crate::pages::{chrome, render, this_year};
 use crate::views::UnitRef;
 use crate::views::tasks::{
     Choice, FlagForm, FortressForm, FortressFormPage, FortressListPage, FortressPage, FortressRow, tiles_of,
@@ -94,27 +97,6 @@ pub async fn list(
     })
 }
 
-/// A fortress the caller may read, with its unit; anyone else: 404.
-async fn readable(state: &AppState, caller: &Caller, id: i64) -> Result<(Fortress, Unit), AppError> {
-    let f = state.store.fortress(FortressId(id)).await?;
-    let unit = state.store.unit(f.unit_id).await?;
-    if caller.can_read(&unit.path) {
-        Ok((f, unit))
-    } else {
-        Err(caller.deny(state, "fortress", id, Some(&unit.path), AppError::not_found()).await)
-    }
-}
-
-/// A fortress the caller may change: 404 outside their scope, 403 inside it without the right.
-async fn editable(state: &AppState, caller: &Caller, id: i64) -> Result<(Fortress, Unit), AppError> {
-    let (f, unit) = readable(state, caller, id).await?;
-    if caller.can_edit(&unit.path) {
-        Ok((f, unit))
-    } else {
-        Err(caller.deny(state, "fortress", id, Some(&unit.path), AppError::forbidden()).await)
-    }
-}
-
 fn form_of(f: &Fortress) -> FortressForm {
     let x = &f.fields;
     FortressForm {
@@ -129,7 +111,7 @@ fn form_of(f: &Fortress) -> FortressForm {
     }
 }
 
-fn read_form(form: &FormData) -> Result<(FortressForm, FortressInput), AppError> {
+fn read_form(form: &Fields) -> Result<(FortressForm, FortressInput), AppError> {
     let values = FortressForm {
         code: form.text("code"),
         name: form.text("name"),
@@ -175,7 +157,7 @@ async fn fortress_page(
     flag_form: Option<FlagForm>,
     errors: Vec<String>,
 ) -> Result<FortressPage, AppError> {
-    let (f, unit) = readable(state, caller, id).await?;
+    let (f, unit) = access::fortress(state, caller, id, Need::Read).await?;
     let q = FortressQuery { id: Some(f.id), per_page: 1, page: 1, ..Default::default() };
     let (_, listed) = state.store.fortresses(&unit, &Scope::All, &q).await?;
     let listed = listed.into_iter().find(|l| l.fortress.id == f.id).ok_or_else(AppError::not_found)?;
@@ -216,12 +198,6 @@ async fn fortress_page(
     })
 }
 
-#[derive(Deserialize, Default)]
-pub struct ShowQuery {
-    #[serde(default)]
-    saved: String,
-}
-
 /// `GET /fortresses/{id}`
 ///
 /// Anyone who may read its unit (admins, reviewers, viewers in scope).
@@ -230,12 +206,10 @@ pub async fn show(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Query(sq): Query<ShowQuery>,
+    Query(sq): Query<flash::FlashQuery>,
 ) -> PageResult<Html<String>> {
     let mut page = fortress_page(&state, &caller, id, None, None, vec![]).await?;
-    if !sq.saved.is_empty() {
-        page.chrome.flash = Some(caller.lang.t("tasks.saved").to_string());
-    }
+    page.chrome.flash = flash::message(caller.lang, sq.flash.as_deref());
     render(&page)
 }
 
@@ -254,7 +228,7 @@ pub async fn new_form(
     Query(nq): Query<NewQuery>,
 ) -> PageResult<Html<String>> {
     let unit = unit_of(&state, &caller, nq.unit).await?;
-    let unit = editable_unit(&state, &caller, unit.id.0).await?;
+    let unit = access::unit(&state, &caller, unit.id.0, Need::Edit).await?;
     let (scenarios, grids, people) = choices(&state, &unit, &[]).await?;
     let form = FortressForm { set_up_on: qizhi_core::date::iso(today()), ..Default::default() };
     render(&FortressFormPage {
@@ -275,17 +249,16 @@ pub async fn new_form(
 pub async fn create(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Form(form): Form<FormData>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
-    let unit = editable_unit(&state, &caller, form.id("unit")?.ok_or_else(AppError::not_found)?).await?;
+    let unit = access::unit(&state, &caller, form.id("unit")?.ok_or_else(AppError::not_found)?, Need::Edit).await?;
     let (values, input) = read_form(&form)?;
     let result = match input.validate() {
         Ok(fields) => caller.store(&state).create_fortress(unit.id, &fields).await.map_err(AppError::from),
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(f) => Ok(see_other(&format!("/fortresses/{}?saved=1", f.id))),
+        Ok(f) => Ok(flash::redirect(&format!("/fortresses/{}", f.id), "tasks.saved")),
         Err(e) => {
             let errors = messages(e)?;
             let keep: Vec<PersonId> = input.leader_id.map(PersonId).into_iter().collect();
@@ -312,17 +285,16 @@ pub async fn update(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(form): Form<FormData>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
-    let (f, _) = editable(&state, &caller, id).await?;
+    let (f, _) = access::fortress(&state, &caller, id, Need::Edit).await?;
     let (values, input) = read_form(&form)?;
     let result = match input.validate() {
         Ok(fields) => caller.store(&state).update_fortress(f.id, &fields).await.map(|_| ()).map_err(AppError::from),
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/fortresses/{id}?saved=1"))),
+        Ok(()) => Ok(flash::redirect(&format!("/fortresses/{id}"), "tasks.saved")),
         Err(e) => {
             let errors = messages(e)?;
             Ok(unprocessable(render(&fortress_page(&state, &caller, id, Some(values), None, errors).await?)?))
@@ -338,10 +310,9 @@ pub async fn flag(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(form): Form<FormData>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
-    let (f, _) = editable(&state, &caller, id).await?;
+    let (f, _) = access::fortress(&state, &caller, id, Need::Edit).await?;
     let values = FlagForm { name: form.text("name"), planted_on: form.text("planted_on"), leader: form.text("leader") };
     let input =
         FlagInput { name: values.name.clone(), planted_on: values.planted_on.clone(), leader_id: form.id("leader")? };
@@ -350,7 +321,7 @@ pub async fn flag(
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/fortresses/{id}?saved=1"))),
+        Ok(()) => Ok(flash::redirect(&format!("/fortresses/{id}"), "tasks.saved")),
         Err(e) => {
             let errors = messages(e)?;
             Ok(unprocessable(render(&fortress_page(&state, &caller, id, None, Some(values), errors).await?)?))

@@ -11,12 +11,12 @@ pub mod commitments;
 pub mod fortresses;
 pub mod teams;
 
-use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use qizhi_core::figures::Span;
 use qizhi_core::file::FileKind;
-use qizhi_core::ids::{FortressId, PersonId, TaskId, TeamId};
+use qizhi_core::ids::{FortressId, PersonId, TeamId};
 use qizhi_core::org::Unit;
 use qizhi_core::tasks::{EntryInput, Priority, Task, TaskInput, TaskKind, TaskStatus};
 use qizhi_store::people::PeopleQuery;
@@ -24,10 +24,13 @@ use qizhi_store::tasks::{BulkChange, NewFile, TaskListed, TaskQuery};
 use qizhi_store::{Scope, today};
 use serde::Deserialize;
 
-use super::{chrome, editable_unit, readable_unit, render, scope_root, short_ref, this_year};
+use super::{chrome, render, scope_root, short_ref, this_year};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::flash;
+use crate::kit::form::Fields;
 use crate::views::UnitRef;
 use crate::views::tasks::{
     Choice, EntryForm, EntryRow, TaskDetail, TaskFilter, TaskForm, TaskFormPage, TaskListPage, TaskPage, TaskRow,
@@ -39,49 +42,13 @@ pub const PER_PAGE: i64 = 20;
 // ---------------------------------------------------------------------------
 // Helpers shared by this capability's pages
 
-/// A form as sent, repeated keys kept (multi-selects, checkboxes).
-#[derive(Debug, Default, Deserialize)]
-#[serde(transparent)]
-pub struct FormData(Vec<(String, String)>);
-
-impl FormData {
-    /// The first value of `key`, trimmed; empty when absent.
-    pub fn text(&self, key: &str) -> String {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
-    }
-
-    /// The first value of `key`, or `None` when absent or empty.
-    pub fn opt(&self, key: &str) -> Option<String> {
-        Some(self.text(key)).filter(|v| !v.is_empty())
-    }
-
-    /// Every non-empty value of `key`, in order.
-    pub fn all(&self, key: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, v)| k == key && !v.trim().is_empty()).map(|(_, v)| v.trim().to_string()).collect()
-    }
-
-    /// An id field: `None` when empty; a bad request when not a number.
-    pub fn id(&self, key: &str) -> Result<Option<i64>, AppError> {
-        self.opt(key)
-            .map(|v| v.parse().map_err(|_| AppError::BadRequest(format!("{key}: “{v}” 不是编号 (not an id)"))))
-            .transpose()
-    }
-
-    pub fn ids(&self, key: &str) -> Result<Vec<i64>, AppError> {
-        self.all(key)
-            .iter()
-            .map(|v| v.parse().map_err(|_| AppError::BadRequest(format!("{key}: “{v}” 不是编号 (not an id)"))))
-            .collect()
-    }
-}
-
 /// The unit a list is of: the one asked for (404 outside the caller's
 /// scope), else the caller's scope root. A caller who may read no unit at
 /// all (a member, whose own records are on `/my`) is refused with 404, and
 /// the refusal is recorded like any other.
 pub(crate) async fn unit_of(state: &AppState, caller: &Caller, unit: Option<i64>) -> Result<Unit, AppError> {
     match unit {
-        Some(id) => readable_unit(state, caller, id).await,
+        Some(id) => access::unit(state, caller, id, Need::Read).await,
         None => match scope_root(state, caller).await.map_err(|e| e.0)? {
             Some(root) => Ok(root),
             None => Err(caller.deny(state, "unit", "scope", None, AppError::not_found()).await),
@@ -195,24 +162,6 @@ pub(crate) fn task_row(t: &TaskListed) -> TaskRow {
         fortress: t.fortress.clone(),
         team: t.team.clone(),
         latest_note: t.latest_note.clone().unwrap_or_default(),
-    }
-}
-
-/// A task the caller may read: one of its responsible people (their own
-/// record), or anyone who may read its unit. Anyone else: 404.
-/// Whether the caller is one of the task's responsible people.
-pub(crate) fn is_responsible(caller: &Caller, task: &Task) -> bool {
-    caller.user.person_id.is_some_and(|p| task.fields.responsible.contains(&p))
-}
-
-pub(crate) async fn readable_task(state: &AppState, caller: &Caller, id: i64) -> Result<(Task, Unit, bool), AppError> {
-    let task = state.store.task(TaskId(id)).await?;
-    let unit = state.store.unit(task.unit_id).await?;
-    let responsible = is_responsible(caller, &task);
-    if responsible || caller.can_read(&unit.path) {
-        Ok((task, unit, responsible))
-    } else {
-        Err(caller.deny(state, "task", id, Some(&unit.path), AppError::not_found()).await)
     }
 }
 
@@ -337,12 +286,7 @@ pub async fn list(
 /// task outside it: 404 (outside the caller's reading scope) or 403 (readable
 /// but not editable), and nothing changes. Viewers and reviewers in scope,
 /// and members on a task they answer for: 403; members on any other: 404.
-pub async fn bulk(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    Form(form): Form<FormData>,
-) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
+pub async fn bulk(State(state): State<AppState>, PageCaller(caller): PageCaller, form: Fields) -> PageResult<Response> {
     let ids = form.ids("ids")?;
     let back = back_to(&form.text("back"), "/tasks");
     if ids.is_empty() {
@@ -373,7 +317,7 @@ pub async fn bulk(
     }
     let mut task_ids = vec![];
     for id in ids {
-        let (task, unit, _) = readable_task(&state, &caller, id).await?;
+        let (task, unit, _) = access::task(&state, &caller, id, Need::Read).await?;
         if !caller.can_edit(&unit.path) {
             return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
         }
@@ -386,14 +330,6 @@ pub async fn bulk(
 // ---------------------------------------------------------------------------
 // One task and its ledger
 
-#[derive(Deserialize, Default)]
-pub struct ShowQuery {
-    #[serde(default)]
-    saved: String,
-    #[serde(default)]
-    posted: String,
-}
-
 async fn task_page(
     state: &AppState,
     caller: &Caller,
@@ -401,7 +337,7 @@ async fn task_page(
     form: EntryForm,
     errors: Vec<String>,
 ) -> Result<TaskPage, AppError> {
-    let (task, unit, mine) = readable_task(state, caller, id).await?;
+    let (task, unit, mine) = access::task(state, caller, id, Need::Read).await?;
     let listed = state.store.task_listed(task.id).await?;
     let entries = state.store.entries(task.id).await?;
     let can_edit = caller.can_edit(&unit.path);
@@ -451,15 +387,11 @@ pub async fn show(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Query(sq): Query<ShowQuery>,
+    Query(sq): Query<flash::FlashQuery>,
 ) -> PageResult<Html<String>> {
     let form = EntryForm { entry_on: qizhi_core::date::iso(today()), ..Default::default() };
     let mut page = task_page(&state, &caller, id, form, vec![]).await?;
-    if !sq.posted.is_empty() {
-        page.chrome.flash = Some(caller.lang.t("tasks.posted").to_string());
-    } else if !sq.saved.is_empty() {
-        page.chrome.flash = Some(caller.lang.t("tasks.saved").to_string());
-    }
+    page.chrome.flash = flash::message(caller.lang, sq.flash.as_deref());
     render(&page)
 }
 
@@ -473,36 +405,21 @@ pub async fn post_entry(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    posted: Fields,
 ) -> PageResult<Response> {
-    // Who may post is decided before the files are read.
-    let (task, unit, mine) = readable_task(&state, &caller, id).await?;
+    let (task, unit, mine) = access::task(&state, &caller, id, Need::Read).await?;
     if !mine && !caller.can_edit(&unit.path) {
         return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
     }
-    let (mut csrf, mut form, mut files) = (None, EntryForm::default(), vec![]);
-    let mut errors = vec![];
-    while let Some(field) =
-        multipart.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败 (upload failed): {e}")))?
-    {
-        match field.name().unwrap_or_default() {
-            "csrf" => csrf = field.text().await.ok(),
-            "progress" => form.progress = field.text().await.unwrap_or_default(),
-            "entry_on" => form.entry_on = field.text().await.unwrap_or_default(),
-            "note" => {
-                form.note = field.text().await.unwrap_or_default();
-                crate::kit::input::check_field("note", &form.note)?;
-            }
-            "evidence" if field.file_name().is_some_and(|n| !n.is_empty()) => {
-                match crate::files::read_upload(field, &FileKind::ALL).await {
-                    Ok(u) => files.push(NewFile { name: u.name, kind: u.kind, bytes: u.bytes }),
-                    Err(e) => errors.extend(messages(e)?),
-                }
-            }
-            _ => {}
+    let form =
+        EntryForm { progress: posted.text("progress"), entry_on: posted.text("entry_on"), note: posted.text("note") };
+    let (mut files, mut errors) = (vec![], vec![]);
+    for upload in posted.files("evidence", &FileKind::ALL) {
+        match upload {
+            Ok(u) => files.push(NewFile { name: u.name, kind: u.kind, bytes: u.bytes }),
+            Err(e) => errors.extend(messages(e)?),
         }
     }
-    caller.check_csrf(csrf.as_deref())?;
     let input = EntryInput {
         entry_on: Some(form.entry_on.clone()),
         progress: form.progress.clone(),
@@ -518,7 +435,7 @@ pub async fn post_entry(
     };
     let person = if mine { caller.user.person_id } else { None };
     caller.store(&state).post_entry(task.id, &fields, person, &files).await?;
-    Ok(see_other(&format!("/tasks/{id}?posted=1#ledger")))
+    Ok(flash::redirect(&format!("/tasks/{id}#ledger"), "tasks.posted"))
 }
 
 async fn send_back(
@@ -594,7 +511,7 @@ fn form_of(task: &Task) -> TaskForm {
 }
 
 /// The form as sent, and its input for validation.
-fn read_form(form: &FormData) -> Result<(TaskForm, TaskInput), AppError> {
+fn read_form(form: &Fields) -> Result<(TaskForm, TaskInput), AppError> {
     let values = TaskForm {
         code: form.text("code"),
         kind: form.text("kind"),
@@ -607,7 +524,7 @@ fn read_form(form: &FormData) -> Result<(TaskForm, TaskInput), AppError> {
         due_on: form.text("due_on"),
         status: form.text("status"),
         priority: form.text("priority"),
-        responsible: form.all("responsible"),
+        responsible: form.chosen("responsible"),
         fortress: form.text("fortress"),
         team: form.text("team"),
         brand: form.text("brand"),
@@ -642,7 +559,7 @@ pub async fn new_form(
     Query(nq): Query<NewQuery>,
 ) -> PageResult<Html<String>> {
     let unit = unit_of(&state, &caller, nq.unit).await?;
-    let unit = editable_unit(&state, &caller, unit.id.0).await?;
+    let unit = access::unit(&state, &caller, unit.id.0, Need::Edit).await?;
     let form = TaskForm {
         kind: TaskKind::Target.code().into(),
         status: TaskStatus::NotStarted.code().into(),
@@ -661,11 +578,10 @@ pub async fn new_form(
 pub async fn create(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Form(form): Form<FormData>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
     let unit_id = form.id("unit")?.ok_or_else(AppError::not_found)?;
-    let unit = editable_unit(&state, &caller, unit_id).await?;
+    let unit = access::unit(&state, &caller, unit_id, Need::Edit).await?;
     let (values, input) = read_form(&form)?;
     let result = match input.validate() {
         Ok((code, fields)) => {
@@ -674,7 +590,7 @@ pub async fn create(
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(t) => Ok(see_other(&format!("/tasks/{}?saved=1", t.id))),
+        Ok(t) => Ok(flash::redirect(&format!("/tasks/{}", t.id), "tasks.saved")),
         Err(e) => {
             let errors = messages(e)?;
             Ok(unprocessable(render(&form_page(&state, &caller, &unit, None, values, errors).await?)?))
@@ -691,7 +607,7 @@ pub async fn edit_form(
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
 ) -> PageResult<Html<String>> {
-    let (task, unit, _) = readable_task(&state, &caller, id).await?;
+    let (task, unit, _) = access::task(&state, &caller, id, Need::Read).await?;
     if !caller.can_edit(&unit.path) {
         return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
     }
@@ -706,10 +622,9 @@ pub async fn update(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(form): Form<FormData>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
-    let (task, unit, _) = readable_task(&state, &caller, id).await?;
+    let (task, unit, _) = access::task(&state, &caller, id, Need::Read).await?;
     if !caller.can_edit(&unit.path) {
         return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
     }
@@ -721,7 +636,7 @@ pub async fn update(
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(_) => Ok(see_other(&format!("/tasks/{id}?saved=1"))),
+        Ok(_) => Ok(flash::redirect(&format!("/tasks/{id}"), "tasks.saved")),
         Err(e) => {
             let errors = messages(e)?;
             Ok(unprocessable(render(&form_page(&state, &caller, &unit, Some(&task), values, errors).await?)?))

@@ -2,22 +2,24 @@
 //! list of a unit's subtree, one team with its members and the tasks it took
 //! on, founding one, editing it, setting its members.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use qizhi_core::figures::Span;
-use qizhi_core::ids::{PersonId, TeamId};
-use qizhi_core::org::Unit;
-use qizhi_core::teams::{Team, TeamInput, TeamKind};
+use qizhi_core::ids::PersonId;
+use qizhi_core::teams::{TeamInput, TeamKind};
 use qizhi_store::tasks::TaskQuery;
 use qizhi_store::teams::{TeamListed, TeamQuery};
 use qizhi_store::{Scope, today};
 use serde::Deserialize;
 
-use super::{FormData, PER_PAGE, messages, people_choices, see_other, task_row, unit_of, unprocessable};
+use super::{PER_PAGE, messages, people_choices, task_row, unit_of, unprocessable};
 use crate::AppState;
+use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, editable_unit, render, this_year};
+use crate::kit::flash;
+use crate::kit::form::Fields;
+use crate::pages::{chrome, render, this_year};
 use crate::views::UnitRef;
 use crate::views::tasks::{
     MemberRow, TeamForm, TeamFormPage, TeamListPage, TeamPage, TeamRow, team_kind_choices, tiles_of,
@@ -97,28 +99,7 @@ pub async fn list(
     })
 }
 
-/// A team the caller may read, with its unit; anyone else: 404.
-async fn readable(state: &AppState, caller: &Caller, id: i64) -> Result<(Team, Unit), AppError> {
-    let t = state.store.team(TeamId(id)).await?;
-    let unit = state.store.unit(t.unit_id).await?;
-    if caller.can_read(&unit.path) {
-        Ok((t, unit))
-    } else {
-        Err(caller.deny(state, "team", id, Some(&unit.path), AppError::not_found()).await)
-    }
-}
-
-/// A team the caller may change: 404 outside their scope, 403 inside it without the right.
-async fn editable(state: &AppState, caller: &Caller, id: i64) -> Result<(Team, Unit), AppError> {
-    let (t, unit) = readable(state, caller, id).await?;
-    if caller.can_edit(&unit.path) {
-        Ok((t, unit))
-    } else {
-        Err(caller.deny(state, "team", id, Some(&unit.path), AppError::forbidden()).await)
-    }
-}
-
-fn read_form(form: &FormData) -> Result<(TeamForm, TeamInput), AppError> {
+fn read_form(form: &Fields) -> Result<(TeamForm, TeamInput), AppError> {
     let values = TeamForm {
         code: form.text("code"),
         name: form.text("name"),
@@ -127,7 +108,7 @@ fn read_form(form: &FormData) -> Result<(TeamForm, TeamInput), AppError> {
         disbanded_on: form.text("disbanded_on"),
         leader: form.text("leader"),
         description: form.text("description"),
-        members: form.all("members"),
+        members: form.chosen("members"),
     };
     let input = TeamInput {
         code: values.code.clone(),
@@ -148,7 +129,7 @@ async fn team_page(
     form: Option<TeamForm>,
     errors: Vec<String>,
 ) -> Result<TeamPage, AppError> {
-    let (t, unit) = readable(state, caller, id).await?;
+    let (t, unit) = access::team(state, caller, id, Need::Read).await?;
     let q = TeamQuery { id: Some(t.id), page: 1, per_page: 1, ..Default::default() };
     let (_, listed) = state.store.teams(&unit, &Scope::All, &q).await?;
     let listed = listed.into_iter().next().ok_or_else(AppError::not_found)?;
@@ -194,12 +175,6 @@ async fn team_page(
     })
 }
 
-#[derive(Deserialize, Default)]
-pub struct ShowQuery {
-    #[serde(default)]
-    saved: String,
-}
-
 /// `GET /teams/{id}`
 ///
 /// Anyone who may read its unit (admins, reviewers, viewers in scope).
@@ -208,12 +183,10 @@ pub async fn show(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Query(sq): Query<ShowQuery>,
+    Query(sq): Query<flash::FlashQuery>,
 ) -> PageResult<Html<String>> {
     let mut page = team_page(&state, &caller, id, None, vec![]).await?;
-    if !sq.saved.is_empty() {
-        page.chrome.flash = Some(caller.lang.t("tasks.saved").to_string());
-    }
+    page.chrome.flash = flash::message(caller.lang, sq.flash.as_deref());
     render(&page)
 }
 
@@ -232,7 +205,7 @@ pub async fn new_form(
     Query(nq): Query<NewQuery>,
 ) -> PageResult<Html<String>> {
     let unit = unit_of(&state, &caller, nq.unit).await?;
-    let unit = editable_unit(&state, &caller, unit.id.0).await?;
+    let unit = access::unit(&state, &caller, unit.id.0, Need::Edit).await?;
     let form = TeamForm {
         kind: TeamKind::Commando.code().into(),
         founded_on: qizhi_core::date::iso(today()),
@@ -255,10 +228,9 @@ pub async fn new_form(
 pub async fn create(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Form(form): Form<FormData>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
-    let unit = editable_unit(&state, &caller, form.id("unit")?.ok_or_else(AppError::not_found)?).await?;
+    let unit = access::unit(&state, &caller, form.id("unit")?.ok_or_else(AppError::not_found)?, Need::Edit).await?;
     let (values, input) = read_form(&form)?;
     let members: Vec<PersonId> = form.ids("members")?.into_iter().map(PersonId).collect();
     let result = match input.validate() {
@@ -266,7 +238,7 @@ pub async fn create(
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(t) => Ok(see_other(&format!("/teams/{}?saved=1", t.id))),
+        Ok(t) => Ok(flash::redirect(&format!("/teams/{}", t.id), "tasks.saved")),
         Err(e) => {
             let errors = messages(e)?;
             let page = TeamFormPage {
@@ -290,17 +262,16 @@ pub async fn update(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(form): Form<FormData>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
-    let (t, _) = editable(&state, &caller, id).await?;
+    let (t, _) = access::team(&state, &caller, id, Need::Edit).await?;
     let (values, input) = read_form(&form)?;
     let result = match input.validate() {
         Ok(fields) => caller.store(&state).update_team(t.id, &fields).await.map(|_| ()).map_err(AppError::from),
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/teams/{id}?saved=1"))),
+        Ok(()) => Ok(flash::redirect(&format!("/teams/{id}"), "tasks.saved")),
         Err(e) => {
             let errors = messages(e)?;
             Ok(unprocessable(render(&team_page(&state, &caller, id, Some(values), errors).await?)?))
@@ -317,13 +288,12 @@ pub async fn members(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Form(form): Form<FormData>,
+    form: Fields,
 ) -> PageResult<Response> {
-    caller.check_csrf(form.opt("csrf").as_deref())?;
-    let (t, _) = editable(&state, &caller, id).await?;
+    let (t, _) = access::team(&state, &caller, id, Need::Edit).await?;
     let members: Vec<PersonId> = form.ids("members")?.into_iter().map(PersonId).collect();
     match caller.store(&state).set_team_members(t.id, &members).await {
-        Ok(_) => Ok(see_other(&format!("/teams/{id}?saved=1"))),
+        Ok(_) => Ok(flash::redirect(&format!("/teams/{id}"), "tasks.saved")),
         Err(e) => {
             let errors = messages(e.into())?;
             Ok(unprocessable(render(&team_page(&state, &caller, id, None, errors).await?)?))
