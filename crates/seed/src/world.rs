@@ -46,13 +46,13 @@ pub struct World {
     pub people: Vec<SeedPerson>,
     pub grids: Vec<SeedGrid>,
     pub scenarios: Vec<SeedScenario>,
-    /// Brands, their standards and honors (issue 4), in `brand.rs`.
+    /// Brands, their standards and honors, in `brand.rs`.
     pub brands: crate::brand::SeedBrands,
     // stars
     /// Star-evaluation schemes and campaigns (see `stars.rs`).
     #[serde(default)]
     pub stars: qizhi_core::stars::data::StarsData,
-    // -- fortresses, tasks, commitments, teams (issue 6) --
+    // -- fortresses, tasks, commitments, teams --
     pub fortresses: Vec<crate::tasks::SeedFortress>,
     pub teams: Vec<crate::teams::SeedTeam>,
     /// Every task references units, fortresses, teams and people listed above.
@@ -109,11 +109,11 @@ pub fn world(scale: Scale) -> World {
         grid::grids(&mut rng, p, &slice, &mut w.grids);
         grid::scenarios(&mut rng, p, &mut w.scenarios);
     }
-    // -- brands (issue 4): after the units they belong to.
+    // -- brands: after the units they belong to.
     w.brands = crate::brand::brands(scale, &w.units);
     // stars: after the whole tree, since campaigns name its branches
     w.stars = crate::stars::stars(&w.units);
-    // -- fortresses, tasks, commitments, teams (issue 6): built on the units and people above --
+    // -- fortresses, tasks, commitments, teams: built on the units and people above --
     let (fortresses, tasks) = crate::tasks::generate(&w);
     let (teams, team_tasks) = crate::teams::generate(&w);
     w.commitments = crate::commitments::generate(&w);

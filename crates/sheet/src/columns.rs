@@ -163,11 +163,11 @@ pub const SHEETS: &[Sheet] = &[
     PEOPLE,
     GRIDS,
     SCENARIOS,
-    // -- brands (issue 4)
+    // -- brands
     crate::brands::BRANDS,
     crate::brands::BRAND_ELEMENTS,
     crate::brands::HONORS,
-    // -- tasks (issue 6)
+    // -- tasks
     crate::tasks::TASKS,
 ];
 

@@ -6,7 +6,7 @@
 //! row and column letter a person must fix, and an import is validated whole
 //! before anything is written.
 
-// -- brands (issue 4)
+// -- brands
 pub mod brands;
 mod cell;
 pub mod columns;

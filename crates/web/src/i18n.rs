@@ -76,11 +76,11 @@ impl Lang {
 pub const TABLES: &[&[(&str, &str, &str)]] = &[
     TEXT,
     crate::views::accounts::TEXT,
-    // -- brands (issue 4)
+    // -- brands
     crate::views::brands::TEXT,
     // stars
     crate::pages::stars::TEXT,
-    // -- tasks (issue 6)
+    // -- tasks
     crate::views::tasks::TEXT,
 ];
 

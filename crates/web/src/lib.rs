@@ -14,13 +14,13 @@ pub mod files;
 pub mod i18n;
 pub mod kit;
 pub mod ledgers;
-// -- brands (issue 4)
+// -- brands
 pub mod ledgers_brands;
 pub mod pages;
 pub mod password;
 pub mod routes;
 pub mod server;
-pub mod task_ledger; // issue 6
+pub mod task_ledger;
 pub mod throttle;
 pub mod views;
 

@@ -29,7 +29,7 @@ const API_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/people/{id}", &["get", "put"]),
     ("/api/v1/figures", &["get"]),
     ("/api/v1/audit", &["get"]),
-    // -- brands (issue 4)
+    // -- brands
     ("/api/v1/brands", &["get", "post"]),
     ("/api/v1/brands/{id}", &["get", "put", "delete"]),
     ("/api/v1/brands/{id}/structure", &["get", "put"]),
@@ -65,7 +65,7 @@ const API_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/stars/queue", &["get", "post"]),
     ("/api/v1/stars/distribution", &["get"]),
     ("/api/v1/stars/branches", &["get"]),
-    // -- fortresses, tasks, commitments, teams (issue 6) --
+    // -- fortresses, tasks, commitments, teams --
     ("/api/v1/units/{id}/tasks", &["get"]),
     ("/api/v1/tasks", &["post"]),
     ("/api/v1/tasks/bulk", &["post"]),
@@ -179,7 +179,7 @@ async fn openapi_document_lists_exactly_the_api_routes_served() {
         // system admin, no route may fall through to the router's 404/405.
         let id = w.id("FJ01-001").to_string();
         let person = w.person_in("FJ01-001").id.to_string();
-        // -- brands (issue 4): a brand and an honor for the routes that name one.
+        // -- brands: a brand and an honor for the routes that name one.
         let (brand, honor) = brands_fixture(&w).await;
         for (path, methods) in API_ROUTES {
             // stars: their ids are campaigns' and entries', checked in tests/stars.rs
@@ -203,7 +203,7 @@ async fn openapi_document_lists_exactly_the_api_routes_served() {
                 let req = match *m {
                     "get" => get(&uri),
                     "post" => post(&uri).json(&json!({})),
-                    // -- brands (issue 4): the draft stays (an honor names it), so later routes still find it.
+                    // -- brands: the draft stays (an honor names it), so later routes still find it.
                     "delete" => request(axum::http::Method::DELETE, &uri),
                     _ => put(&uri).json(&json!({})),
                 };
@@ -816,7 +816,7 @@ async fn cookie_api_writes_need_the_csrf_header_but_bearer_writes_do_not() {
     .await;
 }
 
-/// A draft brand and an honor of FJ01-001, as ids (brands, issue 4).
+/// A draft brand and an honor of FJ01-001, as ids (brands).
 async fn brands_fixture(w: &World) -> (String, String) {
     let fields = qizhi_core::brand::BrandInput {
         code: "FJ01-001-B01".into(),
@@ -842,7 +842,7 @@ async fn brands_fixture(w: &World) -> (String, String) {
 }
 
 /// Ids of a task, fortress, team and commitment (created once per world) for
-/// the routes of fortresses, tasks, commitments and teams (issue 6).
+/// the routes of fortresses, tasks, commitments and teams.
 async fn issue6_ids(w: &World) -> std::collections::HashMap<&'static str, String> {
     use qizhi_core::ids::{PersonId, UnitId};
     use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! The browser test's task step (issue 6): the demo's member, on a
+//! The browser test's task step: the demo's member, on a
 //! phone-sized window, opens "my tasks", reports progress on a task, and the
 //! task, its unit and every ancestor show the new figures at once (read by
 //! an admin through the figures API before and after).

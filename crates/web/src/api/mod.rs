@@ -5,7 +5,7 @@
 
 mod answers;
 mod audit;
-// -- brands (issue 4)
+// -- brands
 mod brands;
 mod figures;
 mod honors;
@@ -13,7 +13,7 @@ mod people;
 // stars
 pub(crate) mod stars;
 mod units;
-// -- fortresses, tasks, commitments, teams (issue 6) --
+// -- fortresses, tasks, commitments, teams --
 mod commitments;
 mod fortresses;
 mod tasks;
@@ -44,7 +44,7 @@ pub fn routes() -> Vec<Route> {
         route(M::PUT, "/api/v1/people/{id}", people::update),
         route(M::GET, "/api/v1/figures", figures::figures),
         route(M::GET, "/api/v1/audit", audit::list),
-        // -- brands (issue 4)
+        // -- brands
         route(M::GET, "/api/v1/brands", brands::list),
         route(M::POST, "/api/v1/brands", brands::create),
         route(M::GET, "/api/v1/brands/{id}", brands::get),
@@ -68,7 +68,7 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/api/v1/honors/{id}", honors::get),
         route(M::PUT, "/api/v1/honors/{id}", honors::update),
         route(M::DELETE, "/api/v1/honors/{id}", honors::delete),
-        // -- fortresses, tasks, commitments, teams (issue 6) --
+        // -- fortresses, tasks, commitments, teams --
         route(M::GET, "/api/v1/units/{id}/tasks", tasks::list),
         route(M::POST, "/api/v1/tasks", tasks::create),
         route(M::POST, "/api/v1/tasks/bulk", tasks::bulk),
@@ -93,7 +93,6 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/api/v1/commitments", commitments::create),
         route(M::PUT, "/api/v1/commitments/{id}", commitments::update),
         route(M::POST, "/api/v1/commitments/{id}/verify", commitments::verify),
-        // -- end of issue 6 --
     ]
     .into_iter()
     // stars
@@ -109,13 +108,12 @@ pub fn routes() -> Vec<Route> {
         people::list, people::create, people::get, people::update,
         figures::figures,
         audit::list,
-        // -- brands (issue 4)
+        // -- brands
         brands::list, brands::create, brands::get, brands::update, brands::delete, brands::structure,
         brands::replace_structure, brands::logo, brands::history, brands::apply, brands::decide, brands::demote,
         brands::standing, brands::add_evidence, brands::confirm, brands::matrix, brands::standards,
         brands::issue_standard,
         honors::list, honors::create, honors::get, honors::update, honors::delete,
-        // issue 6
         tasks::list, tasks::create, tasks::bulk, tasks::get, tasks::update, tasks::entries, tasks::post_entry, tasks::mine,
         fortresses::list, fortresses::create, fortresses::get, fortresses::update, fortresses::flag,
         fortresses::teams, fortresses::create_team, fortresses::team, fortresses::update_team, fortresses::members,
@@ -125,14 +123,13 @@ pub fn routes() -> Vec<Route> {
         units::UnitView, units::UnitBody, units::MoveBody, units::MeView, units::GrantView,
         people::PersonView, people::PersonBody, people::PeoplePage,
         figures::FiguresView, audit::AuditPageView, audit::AuditEntryView, ErrorBody, ErrorDetail, FieldErrorView,
-        // -- brands (issue 4)
+        // -- brands
         brands::BrandView, brands::BrandsView, brands::BrandBody, brands::ElementNode, brands::BrandDetail,
         brands::EventView, brands::VersionView, brands::HistoryView, brands::ApplyBody, brands::DecideBody,
         brands::DemoteBody, brands::EvidenceView, brands::ItemStanding, brands::StandingView, brands::EvidenceBody,
         brands::ConfirmBody, brands::MatrixNode, brands::StandardItemView, brands::StandardView, brands::StandardsView,
         brands::StandardItemBody, brands::StandardBody, brands::LogoForm,
         honors::HonorView, honors::HonorsView, honors::HonorBody,
-        // issue 6
         tasks::TaskView, tasks::TaskPage, tasks::TaskBody, tasks::BulkBody, tasks::BulkView, tasks::PersonName,
         tasks::EntryView, tasks::EntryBody, tasks::EntryForm, tasks::FileView, tasks::PostedView,
         fortresses::FortressView, fortresses::FortressPage, fortresses::FortressBody, fortresses::FlagBody, fortresses::FlagView,

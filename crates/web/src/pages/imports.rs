@@ -24,7 +24,7 @@ fn kinds() -> Vec<(&'static str, &'static str, &'static str)> {
                 "units" => "Units",
                 "people" => "People",
                 "grids" => "Grids",
-                // -- brands (issue 4)
+                // -- brands
                 "brands" => "Brands",
                 "brand_elements" => "Brand structures",
                 "honors" => "Honors",

@@ -1,7 +1,7 @@
 //! The server-rendered pages, one module per section. Each handler checks
 //! access on the server, then fills a view from `views.rs`.
 
-// -- brands (issue 4)
+// -- brands
 pub(crate) mod brands;
 mod home;
 mod imports;
@@ -14,7 +14,7 @@ mod accounts;
 pub(crate) mod audit;
 // stars
 pub mod stars;
-pub(crate) mod tasks; // issue 6: fortresses, tasks, teams, commitments
+pub(crate) mod tasks; // fortresses, tasks, teams, commitments
 
 use askama::Template;
 use axum::http::Method;
@@ -61,7 +61,7 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/accounts/{id}/tokens/{token}/revoke", accounts::revoke_token),
         route(M::GET, "/audit", audit::list),
         route(M::GET, "/audit/{file}", audit::export),
-        // -- fortresses, tasks, commitments, teams (issue 6) --
+        // -- fortresses, tasks, commitments, teams --
         route(M::GET, "/tasks", tasks::list),
         route(M::GET, "/tasks/new", tasks::new_form),
         route(M::POST, "/tasks", tasks::create),
@@ -88,10 +88,9 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/my/commitments", tasks::commitments::my_create),
         route(M::POST, "/my/commitments/{id}", tasks::commitments::my_update),
         route(M::POST, "/my/commitments/{id}/delete", tasks::commitments::my_delete),
-        // -- end of issue 6 --
     ]
     .into_iter()
-    // -- brands (issue 4)
+    // -- brands
     .chain(brands::routes())
     // stars
     .chain(stars::routes())
