@@ -82,14 +82,14 @@ pub(crate) async fn require_reader(state: &AppState, caller: &Caller) -> Result<
     }
 }
 
-/// Midnight (UTC+8) of an ISO date, in epoch ms; `end` gives the last ms of that day.
+/// Midnight in China of an ISO date, in epoch ms; `end` gives the last ms of that day.
 fn day_ms(date: &str, end: bool) -> Result<Option<i64>, AppError> {
     if date.trim().is_empty() {
         return Ok(None);
     }
     let d = qizhi_core::date::parse(date.trim())
         .map_err(|e| AppError::BadRequest(format!("日期格式应为 YYYY-MM-DD (date): {e}")))?;
-    let start = d.midnight().assume_offset(time::UtcOffset::from_hms(8, 0, 0).expect("offset"));
+    let start = qizhi_core::date::start_of(d);
     let ms = (start.unix_timestamp_nanos() / 1_000_000) as i64;
     Ok(Some(if end { ms + 86_400_000 - 1 } else { ms }))
 }
