@@ -14,6 +14,7 @@ use qizhi_core::brand::{
     Brand, BrandCategory, BrandInput, BrandStatus, ElementFields, ElementKind, ElementTree, EvidenceInput, Standard,
     StandardInput, StandardItemInput,
 };
+use qizhi_core::date::today;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::BrandId;
 use qizhi_core::org::Unit;
@@ -25,7 +26,7 @@ use super::units::csrf_of;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::pages::brands::{editable_brand, readable_brand, reviewable_brand, today};
+use crate::pages::brands::{editable_brand, readable_brand, reviewable_brand};
 use crate::pages::{editable_unit, readable_unit};
 
 #[derive(Serialize, ToSchema)]

@@ -14,6 +14,7 @@ use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use qizhi_core::FieldError;
+use qizhi_core::date::this_year;
 use qizhi_core::figures::Span;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::UnitId;
@@ -32,7 +33,7 @@ use crate::pages::stars::{
     ancestors, editable_scheme, managed_campaign, may_handle_objections, may_review, may_self_assess,
     readable_campaign, readable_entry, readable_scheme, require, review_scope,
 };
-use crate::pages::{editable_unit, readable_unit, this_year};
+use crate::pages::{editable_unit, readable_unit};
 use crate::routes::{Route, route};
 
 pub fn routes() -> Vec<Route> {

@@ -5,6 +5,7 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::brand::{HolderKind, HonorInput, HonorLevel};
+use qizhi_core::date::this_year;
 use qizhi_core::figures::Span;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::{BrandId, HonorId};
@@ -18,7 +19,7 @@ use super::{Posted, done, flash, read_multipart};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, AppResult, PageResult};
-use crate::pages::{chrome, editable_unit, readable_unit, render, scope_root, this_year};
+use crate::pages::{chrome, editable_unit, readable_unit, render, scope_root};
 use crate::views::UnitRef;
 use crate::views::brands::{HonorFormPage, HonorFormValues, HonorView, HonorsPage};
 

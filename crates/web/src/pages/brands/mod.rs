@@ -29,7 +29,6 @@ use qizhi_core::brand::Brand;
 use qizhi_core::file::{self, FileKind};
 use qizhi_core::ids::BrandId;
 use qizhi_core::org::Unit;
-use time::Date;
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -72,11 +71,6 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/standards", standards::page),
         route(M::POST, "/standards/{unit}", standards::issue).uploads(crate::routes::FILE_UPLOAD),
     ]
-}
-
-/// Today, the day every step taken now is dated.
-pub(crate) fn today() -> Date {
-    qizhi_core::date::today()
 }
 
 /// The path whose reviewers decide on the brands of `unit`: its parent's

@@ -6,18 +6,17 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::brand::{self, BrandStatus, EvidenceInput};
+use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::{Span, figure};
 use qizhi_core::file::FileKind;
 use qizhi_store::brands::NewFile;
 use serde::Deserialize;
 
-use super::{
-    done, editable_brand, flash, message, read_multipart, readable_brand, review_path, reviewable_brand, today,
-};
+use super::{done, editable_brand, flash, message, read_multipart, readable_brand, review_path, reviewable_brand};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, render, this_year};
+use crate::pages::{chrome, render};
 use crate::views::brands::{BrandFacts, BrandReviewPage, EvidenceView, ItemView, Label, timeline};
 use crate::views::{FigureTile, UnitRef};
 

@@ -4,10 +4,11 @@
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::brand::{Standard, StandardInput, StandardItemInput, WUYOU};
+use qizhi_core::date::today;
 use qizhi_core::org::Unit;
 use serde::Deserialize;
 
-use super::{done, flash, read_multipart, today};
+use super::{done, flash, read_multipart};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};

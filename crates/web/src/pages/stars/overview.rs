@@ -3,6 +3,7 @@
 
 use axum::extract::{Query, State};
 use axum::response::Html;
+use qizhi_core::date::this_year;
 use qizhi_core::figures::Span;
 use qizhi_store::stars::Campaign;
 use serde::Deserialize;
@@ -11,7 +12,7 @@ use super::{ancestors, review_scope};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, readable_unit, render, scope_root, short_ref, this_year};
+use crate::pages::{chrome, readable_unit, render, scope_root, short_ref};
 use crate::views::UnitRef;
 use crate::views::stars::{CampaignRow, ChildRow, StarsOverviewPage, YearRow};
 

@@ -7,6 +7,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use qizhi_core::date::this_year;
 use qizhi_core::figures::FIGURES;
 use qizhi_core::org::{Unit, UnitKind};
 use qizhi_core::stars::points::Points;
@@ -23,7 +24,7 @@ use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::i18n::Lang;
-use crate::pages::{chrome, editable_unit, render, this_year};
+use crate::pages::{chrome, editable_unit, render};
 use crate::views::UnitRef;
 use crate::views::stars::{DimRow, IndRow, QuotaRow, RuleRow, SchemePage, SchemeRow, SchemesPage, VetoRow};
 

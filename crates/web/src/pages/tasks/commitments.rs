@@ -5,18 +5,18 @@
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{Html, Response};
 use qizhi_core::commitments::{Commitment, CommitmentInput, Status, VerifyInput};
+use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::Span;
 use qizhi_core::ids::CommitmentId;
 use qizhi_core::person::Person;
 use qizhi_store::commitments::CommitmentQuery;
-use qizhi_store::today;
 use serde::Deserialize;
 
 use super::{FormData, PER_PAGE, back_to, messages, see_other, task_row, unit_of, unprocessable, with_param};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, render, this_year};
+use crate::pages::{chrome, render};
 use crate::views::UnitRef;
 use crate::views::tasks::{
     CommitmentBoardPage, CommitmentForm, CommitmentRow, MissingRow, MyPage, category_choices,

@@ -4,20 +4,21 @@
 
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{Html, Response};
+use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::Span;
 use qizhi_core::ids::{PersonId, TeamId};
 use qizhi_core::org::Unit;
 use qizhi_core::teams::{Team, TeamInput, TeamKind};
+use qizhi_store::Scope;
 use qizhi_store::tasks::TaskQuery;
 use qizhi_store::teams::{TeamListed, TeamQuery};
-use qizhi_store::{Scope, today};
 use serde::Deserialize;
 
 use super::{FormData, PER_PAGE, messages, people_choices, see_other, task_row, unit_of, unprocessable};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, editable_unit, render, this_year};
+use crate::pages::{chrome, editable_unit, render};
 use crate::views::UnitRef;
 use crate::views::tasks::{
     MemberRow, TeamForm, TeamFormPage, TeamListPage, TeamPage, TeamRow, team_kind_choices, tiles_of,
