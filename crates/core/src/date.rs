@@ -11,9 +11,46 @@ pub fn day_of(moment: OffsetDateTime) -> Date {
     moment.to_offset(CHINA).date()
 }
 
+/// The current moment, the one clock every date and timestamp is read from.
+pub fn now() -> OffsetDateTime {
+    let real = OffsetDateTime::now_utc();
+    #[cfg(feature = "test-clock")]
+    if let Some(shift) = *clock::SHIFT.read().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        return real + shift;
+    }
+    real
+}
+
+/// Sets the clock to `moment` from now on (it keeps running from there), or
+/// back to the system clock with `None`. For tests that run the server or
+/// the store in-process; it exists only with the `test-clock` feature, which
+/// only dev-dependencies turn on, so no build that serves users has it.
+#[cfg(feature = "test-clock")]
+pub fn set_now(moment: Option<OffsetDateTime>) {
+    let shift = moment.map(|m| m - OffsetDateTime::now_utc());
+    *clock::SHIFT.write().unwrap_or_else(std::sync::PoisonError::into_inner) = shift;
+}
+
+#[cfg(feature = "test-clock")]
+mod clock {
+    /// How far the set clock is from the system clock; process-wide, as
+    /// the server and store read the clock from any thread.
+    pub(super) static SHIFT: std::sync::RwLock<Option<time::Duration>> = std::sync::RwLock::new(None);
+}
+
+/// The moment of epoch milliseconds (how tables store times), on China's clock.
+pub fn moment_of_ms(ms: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok().map(|t| t.to_offset(CHINA))
+}
+
+/// The first moment of a day in China.
+pub fn start_of(day: Date) -> OffsetDateTime {
+    day.midnight().assume_offset(CHINA)
+}
+
 /// Today in China.
 pub fn today() -> Date {
-    day_of(OffsetDateTime::now_utc())
+    day_of(now())
 }
 
 /// This year in China.
@@ -68,6 +105,9 @@ mod tests {
         assert_eq!(day_of(moment), time::macros::date!(2024 - 07 - 01));
         let new_year = time::macros::datetime!(2023-12-31 16:30 UTC);
         assert_eq!(day_of(new_year).year(), 2024);
+        assert_eq!(start_of(time::macros::date!(2024 - 07 - 01)), time::macros::datetime!(2024-06-30 16:00 UTC));
+        let ms = moment.unix_timestamp() * 1000;
+        assert_eq!(moment_of_ms(ms).map(|t| (t.date(), t.hour(), t.minute())), Some((day_of(moment), 0, 30)));
     }
 
     use super::*;
@@ -85,6 +125,18 @@ mod tests {
             let e = parse(s).unwrap_err();
             assert!(e.contains("YYYY-MM-DD"), "{e}");
         }
+    }
+
+    #[cfg(feature = "test-clock")]
+    #[test]
+    fn a_set_clock_dates_in_china_and_keeps_running() {
+        let moment = time::macros::datetime!(2025-12-31 16:30 UTC);
+        set_now(Some(moment));
+        let read = now();
+        set_now(None);
+        assert!(read >= moment && read - moment < time::Duration::minutes(1), "{read}");
+        assert_eq!(day_of(read), time::macros::date!(2026 - 01 - 01));
+        assert!(now() - moment > time::Duration::days(1));
     }
 
     #[test]

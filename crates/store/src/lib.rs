@@ -38,9 +38,9 @@ pub mod standards;
 pub use db::{Backend, Store, Tx, migrator, redact};
 pub use error::{StoreError, StoreResult};
 pub use scope::Scope;
-pub use tasks::today;
 
-/// Milliseconds since the Unix epoch, the time format of every table.
+/// Milliseconds since the Unix epoch, the time format of every table, read
+/// from the clock that dates every day.
 pub fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+    (qizhi_core::date::now().unix_timestamp_nanos() / 1_000_000) as i64
 }

@@ -49,7 +49,7 @@ where
 impl Store {
     /// Every published figure for the subtree of `unit` over `span`, as of today.
     pub async fn figures(&self, unit: UnitId, span: Span) -> StoreResult<Figures> {
-        self.figures_as_of(unit, span, crate::today()).await
+        self.figures_as_of(unit, span, qizhi_core::date::today()).await
     }
 
     /// Every published figure for the subtree of `unit` over `span`, with

@@ -29,9 +29,6 @@ use crate::scope::{Scope, subtree_filter};
 use crate::units::escape_like;
 use crate::{Backend, Store, StoreError, StoreResult, Tx, files, now_ms, rollup, units};
 
-/// Today in China, what "overdue" and "stalled" are measured against.
-pub use qizhi_core::date::today;
-
 /// Whether two units are on one line: one is the other or lies under it.
 pub(crate) fn related(a: &str, b: &str) -> bool {
     a.starts_with(b) || b.starts_with(a)

@@ -381,7 +381,7 @@ pub(crate) async fn load(
     }
 
     // Tasks: updates one by one, new ones in chunks.
-    let today = tasks_store::today();
+    let today = qizhi_core::date::today();
     let mut fresh: Vec<(&Unit, Task, &TaskRow)> = vec![];
     for p in planned {
         let mut fields = p.fields;

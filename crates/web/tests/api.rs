@@ -258,7 +258,7 @@ async fn figures_list_every_published_key_and_count_what_the_fixture_created() {
         let v = r.json();
         assert_eq!(v["org"]["code"], "FJ");
         assert_eq!(v["org"]["id"], w.id("FJ"));
-        let year = i64::from(time::OffsetDateTime::now_utc().year());
+        let year = i64::from(qizhi_core::date::this_year());
         assert_eq!((v["from"].as_i64(), v["to"].as_i64()), (Some(year), Some(year)));
         let figures = v["figures"].as_object().expect("figures");
         let keys: BTreeSet<String> = figures.keys().cloned().collect();

@@ -89,7 +89,7 @@ async fn a_download_name_cannot_be_injected() {
 async fn an_upload_to_a_record_out_of_scope_is_refused_before_its_body_is_read() {
     each_backend(|w| async move {
         let wang = w.people_under("NM-001")[0].id;
-        let y = time::OffsetDateTime::now_utc().year();
+        let y = qizhi_core::date::this_year();
         let input = TaskInput {
             kind: "目标任务".into(),
             name: "新城区覆盖".into(),

@@ -2,7 +2,7 @@
 //! by `openapi-spec-validator` (installed by `scripts/test` into
 //! `.venv-test/`), and, without any tool, the properties clients depend on:
 //! one id per operation, every parameter where the path says, every error
-//! answer the shared envelope.
+//! answer the shared envelope, every schema registered once under its own name.
 //!
 //! Without the validator the first test says `OPENAPI VALIDATION SKIPPED` and
 //! passes, unless `QIZHI_REQUIRE_BROWSER=1` or `CI` is set, where that fails it.
@@ -136,5 +136,68 @@ fn every_error_answer_is_the_shared_envelope() {
             "{method} {path} documents no success: {:?}",
             responses.keys()
         );
+    }
+}
+
+/// Every `ToSchema` type of the web crate with the schema name the document
+/// knows it by (`#[schema(as = …)]` or its own): (name, file).
+fn schema_types() -> Vec<(String, String)> {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![src];
+    let mut out = vec![];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            let line = line.trim();
+            if !(line.starts_with("#[derive(") && line.contains("ToSchema")) {
+                continue;
+            }
+            // The type's own attributes and doc lines, then the type.
+            let mut renamed = None;
+            for next in lines.by_ref() {
+                let next = next.trim();
+                if let Some(rest) = next.strip_prefix("#[schema(as = ") {
+                    renamed = rest.split(|c: char| !c.is_alphanumeric() && c != '_').next().map(str::to_string);
+                }
+                let item = next.trim_start_matches("pub(crate) ").trim_start_matches("pub ");
+                if let Some(rest) = item.strip_prefix("struct ").or_else(|| item.strip_prefix("enum ")) {
+                    let own = rest.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap().to_string();
+                    out.push((renamed.unwrap_or(own), path.display().to_string()));
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// utoipa keeps one schema per name, the last or the first registered, so
+/// two types under one name would document one with the other's shape; and
+/// a schema registered by two parts of the document is registered twice.
+#[test]
+fn every_schema_is_registered_once_under_its_own_name() {
+    let types = schema_types();
+    let mut names = BTreeMap::new();
+    for (name, file) in &types {
+        if let Some(other) = names.insert(name.clone(), file.clone()) {
+            panic!("two types are schema {name}: in {other} and {file}");
+        }
+    }
+    assert!(names.len() > 90, "found only {} schema types: does the search still read the sources?", names.len());
+    let doc = document();
+    let registered: BTreeSet<String> =
+        doc["components"]["schemas"].as_object().expect("schemas").keys().cloned().collect();
+    let declared: BTreeSet<String> = names.into_keys().collect();
+    assert_eq!(registered, declared, "the document's schemas are not the crate's schema types, one each");
+    for shared in qizhi_web::api::SHARED_SCHEMAS {
+        assert!(registered.contains(*shared), "shared schema {shared} is not in the document");
     }
 }

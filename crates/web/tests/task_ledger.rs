@@ -123,7 +123,7 @@ async fn a_ledger_edited_in_a_spreadsheet_program_applies_exactly_its_edits() {
         let soffice = soffice.clone();
         async move {
             // Tasks of both Fuzhou branches, with responsible people and ledgers.
-            let year = time::OffsetDateTime::now_utc().year();
+            let year = qizhi_core::date::this_year();
             let b1 = UnitId(w.id("FJ01-001"));
             let b2 = UnitId(w.id("FJ01-002"));
             let lin: Vec<&Fx> = w.people_under("FJ01-001");

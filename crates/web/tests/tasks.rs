@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-evidence";
 
 fn year() -> i32 {
-    time::OffsetDateTime::now_utc().year()
+    qizhi_core::date::this_year()
 }
 
 /// What this file adds to the fixture.

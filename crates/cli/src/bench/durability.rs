@@ -69,7 +69,7 @@ async fn world(store: &Store) -> anyhow::Result<Vec<TaskId>> {
     let root = store.create_unit(None, &unit("DUR".into(), UnitKind::Leadership)).await?;
     let province = store.create_unit(Some(root.id), &unit("DUR01".into(), UnitKind::Committee)).await?;
     let city = store.create_unit(Some(province.id), &unit("DUR0101".into(), UnitKind::Committee)).await?;
-    let today = qizhi_store::tasks::today();
+    let today = qizhi_core::date::today();
     let mut tasks = vec![];
     for i in 0..BRANCHES {
         let branch: UnitId =
@@ -140,7 +140,7 @@ async fn load(store: &Store, tasks: &[TaskId], duration: Duration) -> anyhow::Re
             let mut n = w;
             while Instant::now() < *until {
                 let entry = EntryFields {
-                    entry_on: qizhi_store::tasks::today(),
+                    entry_on: qizhi_core::date::today(),
                     progress: (n % 99) as i32,
                     note: Some("耐久性测试".into()),
                 };

@@ -159,8 +159,10 @@ pub async fn run(db: &str, args: &BenchArgs) -> anyhow::Result<()> {
     let database = machine::database(&store).await;
     if args.durability {
         store.close().await;
-        let header =
-            format!("### {database} — commit durability\n\nMachine: {machine}. Run {} UTC.", qizhi_core::date::today());
+        let header = format!(
+            "### {database} — commit durability\n\nMachine: {machine}. Run {} UTC.",
+            qizhi_core::date::now().date()
+        );
         println!("{header}");
         let mut report = Report::default();
         durability::run(db, args.seconds, &mut report).await?;
@@ -172,7 +174,7 @@ pub async fn run(db: &str, args: &BenchArgs) -> anyhow::Result<()> {
     let header = format!(
         "### {database} — {} units, {people} people\n\nMachine: {machine}. Run {} UTC.",
         units,
-        qizhi_core::date::today()
+        qizhi_core::date::now().date()
     );
     println!("{header}");
     let mut report = Report::default();
@@ -234,7 +236,7 @@ pub async fn run(db: &str, args: &BenchArgs) -> anyhow::Result<()> {
         })
         .await?;
         report.timing("one task by id (store)", one, "—");
-        let today = qizhi_store::tasks::today();
+        let today = qizhi_core::date::today();
         let mut q = TaskQuery::new(today);
         q.per_page = 50;
         let fifty =

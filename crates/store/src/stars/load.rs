@@ -31,9 +31,9 @@ fn problem(line: usize, message: String) -> RowError {
     RowError { line, field: "stars", message }
 }
 
-/// Epoch milliseconds of a day's midnight (UTC): when a loaded campaign's stars were fixed.
+/// Epoch milliseconds of a day's midnight in China: when a loaded campaign's stars were fixed.
 fn midnight_ms(d: Date) -> i64 {
-    d.midnight().assume_utc().unix_timestamp() * 1000
+    qizhi_core::date::start_of(d).unix_timestamp() * 1000
 }
 
 /// The final scores of an entry and its vetoes, for the engine.

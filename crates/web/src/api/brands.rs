@@ -14,6 +14,7 @@ use qizhi_core::brand::{
     Brand, BrandCategory, BrandInput, BrandStatus, ElementFields, ElementKind, ElementTree, EvidenceInput, Standard,
     StandardInput, StandardItemInput,
 };
+use qizhi_core::date::today;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::BrandId;
 use qizhi_core::org::Unit;
@@ -26,7 +27,6 @@ use crate::access::{self, Need};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
 use crate::kit::form::Fields;
-use crate::pages::brands::today;
 
 #[derive(Serialize, ToSchema)]
 pub struct BrandView {

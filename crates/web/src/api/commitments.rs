@@ -11,9 +11,9 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use qizhi_core::commitments::{Commitment, CommitmentInput, Status, VerifyInput};
+use qizhi_core::date::today;
 use qizhi_core::ids::PersonId;
 use qizhi_store::commitments::CommitmentQuery;
-use qizhi_store::today;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -148,7 +148,7 @@ pub async fn list(
     let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let q = CommitmentQuery {
         q: lq.q.unwrap_or_default(),
-        year: Some(lq.year.unwrap_or_else(crate::pages::this_year)),
+        year: Some(lq.year.unwrap_or_else(qizhi_core::date::this_year)),
         status: lq.status.as_deref().map(Status::parse).transpose().map_err(AppError::BadRequest)?,
         page: lq.page.unwrap_or(1).max(1),
         per_page: lq.per_page.unwrap_or(50).clamp(1, 500),
@@ -171,7 +171,7 @@ pub async fn missing(
     Query(lq): Query<ListQuery>,
 ) -> AppResult<Json<MissingPage>> {
     let unit = access::unit(&state, &caller, id, Need::Read).await?;
-    let year = lq.year.unwrap_or_else(crate::pages::this_year);
+    let year = lq.year.unwrap_or_else(qizhi_core::date::this_year);
     let (page, per_page) = (lq.page.unwrap_or(1).max(1), lq.per_page.unwrap_or(50).clamp(1, 500));
     let (total, people) = state.store.members_without_commitment(&unit, &caller.scope, year, page, per_page).await?;
     Ok(Json(MissingPage {

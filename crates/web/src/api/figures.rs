@@ -44,7 +44,7 @@ pub async fn figures(
 ) -> AppResult<Json<FiguresView>> {
     let unit = state.store.unit_by_code(&q.org).await?.ok_or_else(AppError::not_found)?;
     let unit = access::unit(&state, &caller, unit.id.0, Need::Read).await?;
-    let span = Span::new(q.from, q.to, crate::pages::this_year()).map_err(AppError::BadRequest)?;
+    let span = Span::new(q.from, q.to, qizhi_core::date::this_year()).map_err(AppError::BadRequest)?;
     let figures = state.store.figures(unit.id, span).await?;
     Ok(Json(FiguresView { org: UnitView::new(&unit, None), from: span.from, to: span.to, figures }))
 }

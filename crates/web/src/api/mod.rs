@@ -143,6 +143,11 @@ pub fn routes() -> Vec<Route> {
 )]
 pub struct ApiDoc;
 
+/// The schemas every part of the document refers to: the error envelope
+/// and the unit. The application's document registers them; a part that
+/// documents itself (the stars) holds copies that are dropped, not merged.
+pub const SHARED_SCHEMAS: &[&str] = &["ErrorBody", "ErrorDetail", "FieldErrorView", "UnitView"];
+
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {

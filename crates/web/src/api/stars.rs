@@ -14,6 +14,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use qizhi_core::FieldError;
+use qizhi_core::date::this_year;
 use qizhi_core::figures::Span;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::UnitId;
@@ -32,7 +33,6 @@ use crate::access::{self, Need};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
 use crate::kit::form::Fields;
-use crate::pages::this_year;
 use crate::routes::{Route, route};
 
 pub fn routes() -> Vec<Route> {
@@ -88,15 +88,19 @@ pub struct Doc;
 
 impl utoipa::Modify for Doc {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let stars = StarsApi::openapi();
-        // `merge` keeps the first of two schemas with one name, which would
-        // document the stars answers with another area's shapes.
-        if let (Some(ours), Some(theirs)) = (&stars.components, &openapi.components) {
-            for (name, schema) in &ours.schemas {
-                if theirs.schemas.get(name).is_some_and(|other| other != schema) {
-                    panic!("schema {name} is defined twice in the OpenAPI document with different shapes");
-                }
-            }
+        let mut stars = StarsApi::openapi();
+        // utoipa registers every schema a path or a schema refers to, so the
+        // stars' part brings its own copies of the shared ones; the
+        // application's are the registered ones. Any other name both hold
+        // would be two schemas under one name, and `merge` would silently
+        // keep the first, documenting the stars answers with another area's
+        // shapes.
+        if let (Some(ours), Some(theirs)) = (stars.components.as_mut(), &openapi.components) {
+            ours.schemas.retain(|name, schema| match theirs.schemas.get(name) {
+                None => true,
+                Some(other) if super::SHARED_SCHEMAS.contains(&name.as_str()) && other == schema => false,
+                Some(_) => panic!("schema {name} is registered twice in the OpenAPI document"),
+            });
         }
         openapi.merge(stars);
     }

@@ -9,11 +9,11 @@
 use axum::Json;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
+use qizhi_core::date::today;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::{FortressId, PersonId, TaskId, TeamId};
 use qizhi_core::tasks::{EntryInput, Priority, TaskInput, TaskKind, TaskStatus};
 use qizhi_store::tasks::{BulkChange, EntryListed, NewFile, TaskListed, TaskQuery};
-use qizhi_store::today;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -3,7 +3,8 @@
 //! A state-changing request (anything but GET, HEAD and OPTIONS) that is
 //! authenticated by the session cookie must present the session's CSRF
 //! token: in the `X-CSRF-Token` header (API calls from pages, htmx) or as
-//! the `csrf` field of its form (urlencoded or multipart). This layer, put
+//! the `csrf` field of its form (urlencoded, or the first field of a
+//! multipart form). This layer, put
 //! on every route by [`crate::routes::router`] inside the route's body
 //! limit, finds the presented token and leaves it in the request as a
 //! [`Presented`]; resolving the caller (`auth::authenticate`) compares it
@@ -16,6 +17,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use futures_util::stream::{self, StreamExt};
 
 use crate::auth::{CSRF_HEADER, SESSION_COOKIE, cookie};
 use crate::error::AppError;
@@ -45,7 +47,12 @@ pub async fn find_token(State(limit): State<usize>, request: Request, next: Next
     }
     let essence = essence(request.headers());
     let form = essence == "application/x-www-form-urlencoded";
-    if !form && essence != "multipart/form-data" {
+    if essence == "multipart/form-data" {
+        let (mut request, token) = multipart_token(request).await;
+        request.extensions_mut().insert(Presented(token));
+        return next.run(request).await;
+    }
+    if !form {
         let mut request = request;
         request.extensions_mut().insert(Presented(None));
         return next.run(request).await;
@@ -59,7 +66,7 @@ pub async fn find_token(State(limit): State<usize>, request: Request, next: Next
             return crate::kit::input::refusal(api, StatusCode::PAYLOAD_TOO_LARGE, AppError::BadRequest(message));
         }
     };
-    let token = if form { form_token(&bytes) } else { multipart_token(&parts.headers, bytes.clone()).await };
+    let token = form_token(&bytes);
     parts.extensions.insert(Presented(token));
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
@@ -79,18 +86,42 @@ fn form_token(bytes: &[u8]) -> Option<String> {
     form_urlencoded::parse(bytes).find(|(k, _)| k == FIELD).map(|(_, v)| v.into_owned())
 }
 
-/// The `csrf` text field of a multipart body. Forms put it first, so the
-/// files after it are not read.
-async fn multipart_token(headers: &HeaderMap, bytes: Bytes) -> Option<String> {
-    let mut request = Request::new(Body::from(bytes));
-    *request.headers_mut() = headers.clone();
-    let mut form = Multipart::from_request(request, &()).await.ok()?;
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some(FIELD) && field.file_name().is_none() {
-            return field.text().await.ok();
+/// How much of a multipart body is read for the token: forms send it as
+/// their first field, so an upload is not read before its handler decides
+/// who may make it.
+const PEEK: usize = 64 * 1024;
+
+/// The `csrf` field at the head of a multipart body, and the request with
+/// its body whole again (the head read put back before the rest).
+async fn multipart_token(request: Request) -> (Request, Option<String>) {
+    let (parts, body) = request.into_parts();
+    let mut rest = body.into_data_stream();
+    let mut head = Vec::new();
+    let mut token = None;
+    while head.len() < PEEK {
+        match rest.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            _ => break,
+        }
+        token = first_field(&parts.headers, Bytes::from(head.clone())).await;
+        if token.is_some() {
+            break;
         }
     }
-    None
+    let body = stream::once(async move { Ok::<_, axum::Error>(Bytes::from(head)) }).chain(rest);
+    (Request::from_parts(parts, Body::from_stream(body)), token)
+}
+
+/// The value of the `csrf` field when it is the first part of `head`.
+async fn first_field(headers: &HeaderMap, head: Bytes) -> Option<String> {
+    let mut request = Request::new(Body::from(head));
+    *request.headers_mut() = headers.clone();
+    let mut form = Multipart::from_request(request, &()).await.ok()?;
+    let field = form.next_field().await.ok()??;
+    if field.name() != Some(FIELD) || field.file_name().is_some() {
+        return None;
+    }
+    field.text().await.ok()
 }
 
 /// Compares the presented token with the session's, in constant time.
@@ -128,6 +159,8 @@ mod tests {
         let body = "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n--b--\r\n";
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, "multipart/form-data; boundary=b".parse().unwrap());
-        assert_eq!(multipart_token(&headers, Bytes::from(body)).await.as_deref(), Some("tok"));
+        assert_eq!(first_field(&headers, Bytes::from(body)).await.as_deref(), Some("tok"));
+        let cut = "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nto";
+        assert_eq!(first_field(&headers, Bytes::from(cut)).await, None, "a part not yet whole");
     }
 }

@@ -118,30 +118,38 @@ fn upload_failed(e: axum::extract::multipart::MultipartError) -> AppError {
     AppError::BadRequest(format!("上传失败 (upload failed): {}", e.body_text()))
 }
 
+impl Fields {
+    /// Reads a multipart form a handler took as a stream, after deciding
+    /// who may send it.
+    pub async fn read(mut form: Multipart) -> AppResult<Fields> {
+        let mut out = Fields::default();
+        while let Some(field) = form.next_field().await.map_err(upload_failed)? {
+            let name = field.name().unwrap_or_default().to_string();
+            match field.file_name().map(str::to_string) {
+                Some(fname) => {
+                    let bytes = field.bytes().await.map_err(upload_failed)?;
+                    out.files.push((name, fname, bytes));
+                }
+                None => {
+                    let text = field.text().await.map_err(upload_failed)?;
+                    crate::kit::input::check_field(&name, &text)?;
+                    out.fields.push((name, text));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 impl<S: Send + Sync> FromRequest<S> for Fields {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         if content_type.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
-            let mut form =
+            let form =
                 Multipart::from_request(request, state).await.map_err(|e| AppError::BadRequest(e.body_text()))?;
-            let mut out = Fields::default();
-            while let Some(field) = form.next_field().await.map_err(upload_failed)? {
-                let name = field.name().unwrap_or_default().to_string();
-                match field.file_name().map(str::to_string) {
-                    Some(fname) => {
-                        let bytes = field.bytes().await.map_err(upload_failed)?;
-                        out.files.push((name, fname, bytes));
-                    }
-                    None => {
-                        let text = field.text().await.map_err(upload_failed)?;
-                        crate::kit::input::check_field(&name, &text)?;
-                        out.fields.push((name, text));
-                    }
-                }
-            }
-            Ok(out)
+            Fields::read(form).await
         } else {
             let bytes = Bytes::from_request(request, state).await.map_err(|e| AppError::BadRequest(e.body_text()))?;
             let fields = form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();

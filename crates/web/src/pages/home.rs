@@ -2,9 +2,10 @@
 
 use axum::extract::State;
 use axum::response::Html;
+use qizhi_core::date::this_year;
 use qizhi_core::figures::Span;
 
-use super::{children_counts, chrome, render, scope_root, this_year};
+use super::{children_counts, chrome, render, scope_root};
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::PageResult;

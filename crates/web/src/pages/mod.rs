@@ -131,12 +131,8 @@ pub(crate) fn chrome_with_flash(caller: &Caller, nav: &'static str, path: &str, 
 /// one with records in the unit's subtree (the demo world describes 2024),
 /// or this year when there are none.
 pub(crate) async fn default_year(state: &AppState, unit: qizhi_core::ids::UnitId) -> Result<i32, AppError> {
-    let now = this_year();
+    let now = qizhi_core::date::this_year();
     Ok(state.store.latest_year_with_records(unit, now).await?.unwrap_or(now))
-}
-
-pub(crate) fn this_year() -> i32 {
-    qizhi_core::date::this_year()
 }
 
 /// The unit a caller lands on: the first root of their scope.

@@ -10,13 +10,11 @@ use super::{Chrome, Layout, Pager, encode, pager};
 
 /// A time in the organization's own zone (China Standard Time, UTC+8), to the minute.
 pub fn datetime(ms: i64) -> String {
-    let offset = time::UtcOffset::from_hms(8, 0, 0).expect("a valid offset");
-    match time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) {
-        Ok(t) => {
-            let t = t.to_offset(offset);
+    match qizhi_core::date::moment_of_ms(ms) {
+        Some(t) => {
             format!("{:04}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
         }
-        Err(_) => String::new(),
+        None => String::new(),
     }
 }
 

@@ -154,7 +154,7 @@ DELETE /api/v1/honors/{id}                       out    ok     404    404    404
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-matrix-logo";
 
 fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+    qizhi_core::date::today()
 }
 
 /// A fresh draft brand of the target's unit.

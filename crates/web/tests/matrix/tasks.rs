@@ -152,11 +152,11 @@ POST   /api/v1/commitments/{id}/verify           own    403    403    403    403
 ";
 
 fn year() -> i32 {
-    time::OffsetDateTime::now_utc().year()
+    qizhi_core::date::this_year()
 }
 
 fn today() -> String {
-    qizhi_core::date::iso(qizhi_store::today())
+    qizhi_core::date::iso(qizhi_core::date::today())
 }
 
 /// The person a row's record is about: the caller's own (`own`; the

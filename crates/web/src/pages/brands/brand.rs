@@ -4,6 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::brand::{Brand, BrandInput, StandardState};
+use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::{Span, figure};
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::BrandId;
@@ -11,14 +12,13 @@ use qizhi_core::org::Unit;
 use qizhi_store::brands::{LogoChange, NewFile};
 use serde::Deserialize;
 
-use super::today;
 use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::kit::flash;
 use crate::kit::form::Fields;
-use crate::pages::{chrome, render, this_year};
+use crate::pages::{chrome, render};
 use crate::views::brands::{
     BrandCard, BrandFacts, BrandFormPage, BrandFormValues, BrandScreenPage, BrandShowPage, HonorView, ItemMark, Label,
     VersionPage, flatten_elements, flatten_tree, logo_url, matrix_chart, structure_chart, structure_height, timeline,

@@ -5,6 +5,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::brand::{HolderKind, HonorInput, HonorLevel};
+use qizhi_core::date::this_year;
 use qizhi_core::figures::Span;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::BrandId;
@@ -20,7 +21,7 @@ use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, AppResult, PageResult};
 use crate::kit::flash;
 use crate::kit::form::Fields;
-use crate::pages::{chrome, render, scope_root, this_year};
+use crate::pages::{chrome, render, scope_root};
 use crate::views::UnitRef;
 use crate::views::brands::{HonorFormPage, HonorFormValues, HonorView, HonorsPage};
 

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use qizhi_core::brand::{BrandCategory, BrandStatus};
+use qizhi_core::date::this_year;
 use qizhi_core::figures::{Figures, Span, figure};
 use qizhi_store::brands::{BrandQuery, BrandSort};
 use serde::Deserialize;
@@ -15,7 +16,7 @@ use crate::access::{self, Need};
 use crate::auth::PageCaller;
 use crate::error::{AppError, PageResult};
 use crate::kit::flash;
-use crate::pages::{chrome, render, scope_root, short_ref, this_year};
+use crate::pages::{chrome, render, scope_root, short_ref};
 use crate::views::brands::{
     BrandCard, BrandTreePage, BrandsPage, Label, MatrixRow, PendingRow, ReviewsPage, TreeBrand,
 };

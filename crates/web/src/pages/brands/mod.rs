@@ -21,7 +21,6 @@ mod standards;
 mod structure;
 
 use axum::http::Method;
-use time::Date;
 
 use crate::error::AppError;
 use crate::routes::{Route, route};
@@ -62,11 +61,6 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/standards", standards::page),
         route(M::POST, "/standards/{unit}", standards::issue).uploads(crate::routes::FILE_UPLOAD),
     ]
-}
-
-/// Today, the day every step taken now is dated.
-pub(crate) fn today() -> Date {
-    qizhi_core::date::today()
 }
 
 /// The one-line message of an error, for a form's alert.

@@ -6,19 +6,20 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::brand::{self, BrandStatus, EvidenceInput};
+use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::{Span, figure};
 use qizhi_core::file::FileKind;
 use qizhi_store::brands::NewFile;
 use serde::Deserialize;
 
-use super::{message, today};
+use super::message;
 use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::kit::flash;
 use crate::kit::form::Fields;
-use crate::pages::{chrome, render, this_year};
+use crate::pages::{chrome, render};
 use crate::views::brands::{BrandFacts, BrandReviewPage, EvidenceView, ItemView, Label, timeline};
 use crate::views::{FigureTile, UnitRef};
 

@@ -4,10 +4,10 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::brand::{Standard, StandardInput, StandardItemInput, WUYOU};
+use qizhi_core::date::today;
 use qizhi_core::org::Unit;
 use serde::Deserialize;
 
-use super::today;
 use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};

@@ -36,10 +36,6 @@ pub struct EntriesQuery {
     flash: Option<String>,
 }
 
-fn today() -> time::Date {
-    qizhi_core::date::today()
-}
-
 pub(crate) fn entry_row(e: &qizhi_store::stars::Entry, parent: Option<String>, self_scored: i64) -> EntryRow {
     EntryRow {
         id: e.id,
@@ -89,7 +85,7 @@ pub(crate) async fn campaign_page(
     let page = q.page.unwrap_or(1).max(1);
     let filter = EntryFilter { status, star, q: q.q.clone(), page, per_page: PER_PAGE };
     let (filtered, list) = state.store.campaign_entries(c.id, &caller.scope, &filter).await?;
-    let today = today();
+    let today = qizhi_core::date::today();
     let stages = Stage::ALL
         .iter()
         .map(|&s| {

@@ -28,8 +28,7 @@ use crate::views::stars::{DimensionView, EntryPage, HistoryRow, IndicatorView, O
 
 /// When an audit time (epoch ms) happened, as `YYYY-MM-DD HH:MM` (UTC+8).
 fn when(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        + time::Duration::hours(8);
+    let t = qizhi_core::date::moment_of_ms(ms).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!("{} {:02}:{:02}", qizhi_core::date::iso(t.date()), t.hour(), t.minute())
 }
 

@@ -3,6 +3,7 @@
 
 use axum::extract::{Query, State};
 use axum::response::Html;
+use qizhi_core::date::this_year;
 use qizhi_core::figures::Span;
 use qizhi_store::stars::Campaign;
 use serde::Deserialize;
@@ -12,7 +13,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
-use crate::pages::{chrome, render, scope_root, short_ref, this_year};
+use crate::pages::{chrome, render, scope_root, short_ref};
 use crate::views::UnitRef;
 use crate::views::stars::{CampaignRow, ChildRow, StarsOverviewPage, YearRow};
 

@@ -7,6 +7,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use qizhi_core::date::this_year;
 use qizhi_core::figures::FIGURES;
 use qizhi_core::org::{Unit, UnitKind};
 use qizhi_core::stars::points::Points;
@@ -26,7 +27,7 @@ use crate::error::{AppError, PageResult};
 use crate::i18n::Lang;
 use crate::kit::flash;
 use crate::kit::form::Fields;
-use crate::pages::{chrome, render, this_year};
+use crate::pages::{chrome, render};
 use crate::views::UnitRef;
 use crate::views::stars::{DimRow, IndRow, QuotaRow, RuleRow, SchemePage, SchemeRow, SchemesPage, VetoRow};
 

@@ -5,10 +5,10 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use qizhi_core::commitments::{Commitment, CommitmentInput, Status, VerifyInput};
+use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::Span;
 use qizhi_core::person::Person;
 use qizhi_store::commitments::CommitmentQuery;
-use qizhi_store::today;
 use serde::Deserialize;
 
 use super::{PER_PAGE, back_to, messages, see_other, task_row, unit_of, unprocessable, with_param};
@@ -18,7 +18,7 @@ use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::kit::flash;
 use crate::kit::form::Fields;
-use crate::pages::{chrome, render, this_year};
+use crate::pages::{chrome, render};
 use crate::views::UnitRef;
 use crate::views::tasks::{
     CommitmentBoardPage, CommitmentForm, CommitmentRow, MissingRow, MyPage, category_choices,

@@ -11,20 +11,21 @@ pub mod commitments;
 pub mod fortresses;
 pub mod teams;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::Span;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::{FortressId, PersonId, TeamId};
 use qizhi_core::org::Unit;
 use qizhi_core::tasks::{EntryInput, Priority, Task, TaskInput, TaskKind, TaskStatus};
+use qizhi_store::Scope;
 use qizhi_store::people::PeopleQuery;
 use qizhi_store::tasks::{BulkChange, NewFile, TaskListed, TaskQuery};
-use qizhi_store::{Scope, today};
 use serde::Deserialize;
 
-use super::{chrome, render, scope_root, short_ref, this_year};
+use super::{chrome, render, scope_root, short_ref};
 use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
@@ -405,12 +406,14 @@ pub async fn post_entry(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    posted: Fields,
+    multipart: Multipart,
 ) -> PageResult<Response> {
+    // Who may post is decided before the files are read.
     let (task, unit, mine) = access::task(&state, &caller, id, Need::Read).await?;
     if !mine && !caller.can_edit(&unit.path) {
         return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
     }
+    let posted = Fields::read(multipart).await?;
     let form =
         EntryForm { progress: posted.text("progress"), entry_on: posted.text("entry_on"), note: posted.text("note") };
     let (mut files, mut errors) = (vec![], vec![]);

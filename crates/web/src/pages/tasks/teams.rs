@@ -4,12 +4,13 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
+use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::Span;
 use qizhi_core::ids::PersonId;
 use qizhi_core::teams::{TeamInput, TeamKind};
+use qizhi_store::Scope;
 use qizhi_store::tasks::TaskQuery;
 use qizhi_store::teams::{TeamListed, TeamQuery};
-use qizhi_store::{Scope, today};
 use serde::Deserialize;
 
 use super::{PER_PAGE, messages, people_choices, task_row, unit_of, unprocessable};
@@ -19,7 +20,7 @@ use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::kit::flash;
 use crate::kit::form::Fields;
-use crate::pages::{chrome, render, this_year};
+use crate::pages::{chrome, render};
 use crate::views::UnitRef;
 use crate::views::tasks::{
     MemberRow, TeamForm, TeamFormPage, TeamListPage, TeamPage, TeamRow, team_kind_choices, tiles_of,
