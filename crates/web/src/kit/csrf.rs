@@ -103,7 +103,7 @@ async fn multipart_token(request: Request) -> (Request, Option<String>) {
             Some(Ok(chunk)) => head.extend_from_slice(&chunk),
             _ => break,
         }
-        token = first_field(&parts.headers, Bytes::from(head.clone())).await;
+        token = first_field(&parts.headers, Bytes::copy_from_slice(&head[..head.len().min(PEEK)])).await;
         if token.is_some() {
             break;
         }
