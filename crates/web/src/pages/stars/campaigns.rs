@@ -249,7 +249,7 @@ pub async fn create(
     let num = |k: &str| pairs.iter().find(|(x, _)| x == k).and_then(|(_, v)| v.parse::<i64>().ok()).unwrap_or(0);
     let scheme = access::stars::scheme(&state, &caller, num("scheme_id"), Need::Edit).await?;
     let unit = access::unit(&state, &caller, num("unit_id"), Need::Edit).await?;
-    let result = match fields_of(&pairs) {
+    let result = match fields_of(pairs) {
         Ok(f) => caller.store(&state).create_campaign(scheme.id, UnitId(unit.id.0), &f).await.map_err(AppError::from),
         Err(e) => Err(e),
     };
@@ -273,7 +273,7 @@ pub async fn save(
 ) -> PageResult<Response> {
     let pairs = form.pairs();
     let c = access::stars::campaign(&state, &caller, id, Need::Edit).await?;
-    let result = match fields_of(&pairs) {
+    let result = match fields_of(pairs) {
         Ok(f) => caller.store(&state).update_campaign(c.id, &f).await.map(|_| ()).map_err(AppError::from),
         Err(e) => Err(e),
     };

@@ -305,9 +305,9 @@ pub async fn self_assess(
         }
     }
     let submit = pairs.iter().any(|(k, v)| k == "action" && v == "submit");
-    let scores: Vec<SelfScore> = scores_of(&pairs, &mut errors)
+    let scores: Vec<SelfScore> = scores_of(pairs, &mut errors)
         .into_iter()
-        .map(|(code, points)| SelfScore { note: note_of(&pairs, &code), indicator: code, points })
+        .map(|(code, points)| SelfScore { note: note_of(pairs, &code), indicator: code, points })
         .collect();
     let result = if errors.is_empty() {
         caller.store(&state).self_assess(id, &scores, &uploads, submit).await.map(|_| ()).map_err(AppError::from)
@@ -333,9 +333,9 @@ pub async fn review(
     let allowed = may_review(&caller, &d.entry, &d.campaign, level);
     require(&state, &caller, allowed, "star_entry", id, &d.entry.unit_path).await?;
     let mut errors = vec![];
-    let scores = scores_of(&pairs, &mut errors)
+    let scores = scores_of(pairs, &mut errors)
         .into_iter()
-        .filter_map(|(code, p)| p.map(|p| (code.clone(), p, note_of(&pairs, &code))))
+        .filter_map(|(code, p)| p.map(|p| (code.clone(), p, note_of(pairs, &code))))
         .collect();
     let r = Review {
         scores,

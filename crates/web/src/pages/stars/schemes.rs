@@ -350,7 +350,7 @@ pub async fn create(
     let pairs = form.pairs();
     let unit_id = pairs.iter().find(|(k, _)| k == "unit").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
     let unit = access::unit(&state, &caller, unit_id, Need::Edit).await?;
-    let input = scheme_input(&pairs);
+    let input = scheme_input(pairs);
     let result = match input.validate() {
         Ok(f) => caller.store(&state).create_scheme(unit.id, &f).await.map_err(AppError::from),
         Err(e) => Err(e.into()),
@@ -454,7 +454,7 @@ pub async fn save(
 ) -> PageResult<Response> {
     let pairs = form.pairs();
     let s = access::stars::scheme(&state, &caller, id, Need::Edit).await?;
-    let input = scheme_input(&pairs);
+    let input = scheme_input(pairs);
     let result = match input.validate() {
         Ok(f) => caller.store(&state).update_scheme(id, &f).await.map(|_| ()).map_err(AppError::from),
         Err(e) => Err(e.into()),
