@@ -3,29 +3,36 @@
 //! cookie (then writes need the `X-CSRF-Token` header). Answers are view
 //! types, never database rows; errors are `{"error": {code, message, fields?}}`.
 
+//!
+//! The organization's own resources (units, people, figures, audit) are
+//! declared here; each capability (brands, stars, tasks) declares its routes
+//! and its part of the OpenAPI document in its folder, gathered below.
+
 mod answers;
 mod audit;
-// -- brands
-mod brands;
 mod figures;
-mod honors;
 mod people;
-// stars
-pub(crate) mod stars;
 mod units;
-// -- fortresses, tasks, commitments, teams --
-mod commitments;
-mod fortresses;
+
+mod brands;
+mod stars;
 mod tasks;
 
 use axum::Json;
 use axum::http::Method;
 use utoipa::OpenApi;
 
-use crate::routes::{Route, route};
-// stars
 use answers::ErrorAnswers;
+use brands::Doc as BrandsDoc;
+use qizhi_core::org::Unit;
 use stars::Doc as StarsDoc;
+use tasks::Doc as TasksDoc;
+
+use crate::AppState;
+use crate::access::{self, Need};
+use crate::auth::Caller;
+use crate::error::{AppError, AppResult};
+use crate::routes::{Route, route};
 
 pub fn routes() -> Vec<Route> {
     use Method as M;
@@ -44,59 +51,11 @@ pub fn routes() -> Vec<Route> {
         route(M::PUT, "/api/v1/people/{id}", people::update),
         route(M::GET, "/api/v1/figures", figures::figures),
         route(M::GET, "/api/v1/audit", audit::list),
-        // -- brands
-        route(M::GET, "/api/v1/brands", brands::list),
-        route(M::POST, "/api/v1/brands", brands::create),
-        route(M::GET, "/api/v1/brands/{id}", brands::get),
-        route(M::PUT, "/api/v1/brands/{id}", brands::update),
-        route(M::DELETE, "/api/v1/brands/{id}", brands::delete),
-        route(M::GET, "/api/v1/brands/{id}/structure", brands::structure),
-        route(M::PUT, "/api/v1/brands/{id}/structure", brands::replace_structure),
-        route(M::PUT, "/api/v1/brands/{id}/logo", brands::logo).uploads(crate::routes::FILE_UPLOAD),
-        route(M::GET, "/api/v1/brands/{id}/history", brands::history),
-        route(M::POST, "/api/v1/brands/{id}/apply", brands::apply),
-        route(M::POST, "/api/v1/brands/{id}/decide", brands::decide),
-        route(M::POST, "/api/v1/brands/{id}/demote", brands::demote),
-        route(M::GET, "/api/v1/brands/{id}/standard", brands::standing),
-        route(M::POST, "/api/v1/brands/{id}/evidence", brands::add_evidence),
-        route(M::POST, "/api/v1/brands/{id}/items/{item}/confirm", brands::confirm),
-        route(M::GET, "/api/v1/brand-matrix", brands::matrix),
-        route(M::GET, "/api/v1/standards", brands::standards),
-        route(M::PUT, "/api/v1/standards", brands::issue_standard),
-        route(M::GET, "/api/v1/honors", honors::list),
-        route(M::POST, "/api/v1/honors", honors::create),
-        route(M::GET, "/api/v1/honors/{id}", honors::get),
-        route(M::PUT, "/api/v1/honors/{id}", honors::update),
-        route(M::DELETE, "/api/v1/honors/{id}", honors::delete),
-        // -- fortresses, tasks, commitments, teams --
-        route(M::GET, "/api/v1/units/{id}/tasks", tasks::list),
-        route(M::POST, "/api/v1/tasks", tasks::create),
-        route(M::POST, "/api/v1/tasks/bulk", tasks::bulk),
-        route(M::GET, "/api/v1/tasks/{id}", tasks::get),
-        route(M::PUT, "/api/v1/tasks/{id}", tasks::update),
-        route(M::GET, "/api/v1/tasks/{id}/entries", tasks::entries),
-        route(M::POST, "/api/v1/tasks/{id}/entries", tasks::post_entry).uploads(crate::routes::FILE_UPLOAD),
-        route(M::GET, "/api/v1/me/tasks", tasks::mine),
-        route(M::GET, "/api/v1/units/{id}/fortresses", fortresses::list),
-        route(M::POST, "/api/v1/fortresses", fortresses::create),
-        route(M::GET, "/api/v1/fortresses/{id}", fortresses::get),
-        route(M::PUT, "/api/v1/fortresses/{id}", fortresses::update),
-        route(M::POST, "/api/v1/fortresses/{id}/flag", fortresses::flag),
-        route(M::GET, "/api/v1/units/{id}/teams", fortresses::teams),
-        route(M::POST, "/api/v1/teams", fortresses::create_team),
-        route(M::GET, "/api/v1/teams/{id}", fortresses::team),
-        route(M::PUT, "/api/v1/teams/{id}", fortresses::update_team),
-        route(M::PUT, "/api/v1/teams/{id}/members", fortresses::members),
-        route(M::GET, "/api/v1/units/{id}/commitments", commitments::list),
-        route(M::GET, "/api/v1/units/{id}/commitments/missing", commitments::missing),
-        route(M::GET, "/api/v1/me/commitments", commitments::mine),
-        route(M::POST, "/api/v1/commitments", commitments::create),
-        route(M::PUT, "/api/v1/commitments/{id}", commitments::update),
-        route(M::POST, "/api/v1/commitments/{id}/verify", commitments::verify),
     ]
     .into_iter()
-    // stars
+    .chain(brands::routes())
     .chain(stars::routes())
+    .chain(tasks::routes())
     .collect()
 }
 
@@ -108,44 +67,22 @@ pub fn routes() -> Vec<Route> {
         people::list, people::create, people::get, people::update,
         figures::figures,
         audit::list,
-        // -- brands
-        brands::list, brands::create, brands::get, brands::update, brands::delete, brands::structure,
-        brands::replace_structure, brands::logo, brands::history, brands::apply, brands::decide, brands::demote,
-        brands::standing, brands::add_evidence, brands::confirm, brands::matrix, brands::standards,
-        brands::issue_standard,
-        honors::list, honors::create, honors::get, honors::update, honors::delete,
-        tasks::list, tasks::create, tasks::bulk, tasks::get, tasks::update, tasks::entries, tasks::post_entry, tasks::mine,
-        fortresses::list, fortresses::create, fortresses::get, fortresses::update, fortresses::flag,
-        fortresses::teams, fortresses::create_team, fortresses::team, fortresses::update_team, fortresses::members,
-        commitments::list, commitments::missing, commitments::mine, commitments::create, commitments::update, commitments::verify,
     ),
     components(schemas(
         units::UnitView, units::UnitBody, units::MoveBody, units::MeView, units::GrantView,
         people::PersonView, people::PersonBody, people::PeoplePage,
         figures::FiguresView, audit::AuditPageView, audit::AuditEntryView, ErrorBody, ErrorDetail, FieldErrorView,
-        // -- brands
-        brands::BrandView, brands::BrandsView, brands::BrandBody, brands::ElementNode, brands::BrandDetail,
-        brands::EventView, brands::VersionView, brands::HistoryView, brands::ApplyBody, brands::DecideBody,
-        brands::DemoteBody, brands::EvidenceView, brands::ItemStanding, brands::StandingView, brands::EvidenceBody,
-        brands::ConfirmBody, brands::MatrixNode, brands::StandardItemView, brands::StandardView, brands::StandardsView,
-        brands::StandardItemBody, brands::StandardBody, brands::LogoForm,
-        honors::HonorView, honors::HonorsView, honors::HonorBody,
-        tasks::TaskView, tasks::TaskPage, tasks::TaskBody, tasks::BulkBody, tasks::BulkView, tasks::PersonName,
-        tasks::EntryView, tasks::EntryBody, tasks::EntryForm, tasks::FileView, tasks::PostedView,
-        fortresses::FortressView, fortresses::FortressPage, fortresses::FortressBody, fortresses::FlagBody, fortresses::FlagView,
-        fortresses::TeamView, fortresses::TeamPage, fortresses::TeamBody, fortresses::MembersBody,
-        commitments::CommitmentView, commitments::CommitmentPage, commitments::CommitmentBody, commitments::VerifyBody,
-        commitments::VerificationView, commitments::MissingPage, commitments::MissingMember,
     )),
-    // The error answers last: they refer every operation, the stars' too, to the shared ones.
-    modifiers(&BearerAuth, &StarsDoc, &ErrorAnswers),
+    // The error answers last: they refer every operation, the capabilities'
+    // too, to the shared ones.
+    modifiers(&BearerAuth, &BrandsDoc, &StarsDoc, &TasksDoc, &ErrorAnswers),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
 
 /// The schemas every part of the document refers to: the error envelope
-/// and the unit. The application's document registers them; a part that
-/// documents itself (the stars) holds copies that are dropped, not merged.
+/// and the unit. The application's document registers them; a capability's
+/// part holds copies that are dropped, not merged (`merge_part`).
 pub const SHARED_SCHEMAS: &[&str] = &["ErrorBody", "ErrorDetail", "FieldErrorView", "UnitView"];
 
 struct BearerAuth;
@@ -159,6 +96,37 @@ impl utoipa::Modify for BearerAuth {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
+}
+
+/// The unit named by `org` (404 when unknown; outside the caller's read
+/// scope 404 too, recorded as `denied`), else the caller's first scope root.
+pub(crate) async fn scope_unit(state: &AppState, caller: &Caller, org: Option<&str>) -> AppResult<Unit> {
+    match org {
+        Some(code) => {
+            let unit = state.store.unit_by_code(code).await?.ok_or_else(AppError::not_found)?;
+            access::unit(state, caller, unit.id.0, Need::Read).await
+        }
+        None => {
+            Ok(state.store.scope_roots(&caller.scope).await?.into_iter().next().ok_or_else(AppError::not_found)?.unit)
+        }
+    }
+}
+
+/// Merges a capability's part into the application's document. utoipa
+/// registers every schema a path or a schema refers to, so a part brings its
+/// own copies of the shared ones; the application's are the registered ones.
+/// Any other name both hold would be two schemas under one name, and `merge`
+/// would silently keep the first, documenting one capability's answers with
+/// another's shapes.
+fn merge_part(openapi: &mut utoipa::openapi::OpenApi, mut part: utoipa::openapi::OpenApi) {
+    if let (Some(ours), Some(theirs)) = (part.components.as_mut(), &openapi.components) {
+        ours.schemas.retain(|name, schema| match theirs.schemas.get(name) {
+            None => true,
+            Some(other) if SHARED_SCHEMAS.contains(&name.as_str()) && other == schema => false,
+            Some(_) => panic!("schema {name} is registered twice in the OpenAPI document"),
+        });
+    }
+    openapi.merge(part);
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {

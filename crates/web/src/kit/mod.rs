@@ -1,5 +1,6 @@
 //! What every capability's pages and API share at the edge of the app.
 
+pub mod again;
 pub mod csrf;
 pub mod download;
 pub mod flash;

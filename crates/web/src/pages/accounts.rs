@@ -19,6 +19,7 @@ use super::{chrome, chrome_with_flash, render};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::again;
 use crate::kit::flash::{self, FlashQuery};
 use crate::password;
 use crate::views::accounts::{AccountDetailPage, AccountNewPage, AccountRow, AccountsPage, TokenView, datetime, roles};
@@ -193,7 +194,7 @@ pub async fn create(
         errors,
         ..new_page(&caller)
     };
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+    again::page(&page)
 }
 
 async fn detail_page(

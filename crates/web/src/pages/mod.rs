@@ -1,20 +1,20 @@
 //! The server-rendered pages, one module per section. Each handler checks
-//! access on the server, then fills a view from `views.rs`.
+//! access on the server (`crate::access`), then fills a view from `views`.
+//! The organization's own sections are modules here; each capability is a
+//! folder that declares its routes, gathered below.
 
-// -- brands
-pub(crate) mod brands;
+pub mod account;
+mod accounts;
+pub(crate) mod audit;
 mod home;
 mod imports;
 mod login;
 mod org;
 mod people;
-// accounts and audit
-pub mod account;
-mod accounts;
-pub(crate) mod audit;
-// stars
+
+pub(crate) mod brands;
 pub mod stars;
-pub(crate) mod tasks; // fortresses, tasks, teams, commitments
+pub(crate) mod tasks;
 
 use askama::Template;
 use axum::http::Method;
@@ -42,7 +42,6 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/imports", imports::page),
         route(M::POST, "/imports/{kind}", imports::upload).uploads(crate::routes::LEDGER_UPLOAD),
         route(M::GET, "/imports/{kind}/{file}", imports::download),
-        // accounts and audit
         route(M::GET, "/account", account::show),
         route(M::POST, "/account/password", account::change_password),
         route(M::POST, "/account/tokens", account::create_token),
@@ -61,39 +60,11 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/accounts/{id}/tokens/{token}/revoke", accounts::revoke_token),
         route(M::GET, "/audit", audit::list),
         route(M::GET, "/audit/{file}", audit::export),
-        // -- fortresses, tasks, commitments, teams --
-        route(M::GET, "/tasks", tasks::list),
-        route(M::GET, "/tasks/new", tasks::new_form),
-        route(M::POST, "/tasks", tasks::create),
-        route(M::POST, "/tasks/bulk", tasks::bulk),
-        route(M::GET, "/tasks/{id}", tasks::show),
-        route(M::POST, "/tasks/{id}", tasks::update),
-        route(M::GET, "/tasks/{id}/edit", tasks::edit_form),
-        route(M::POST, "/tasks/{id}/entries", tasks::post_entry).uploads(crate::routes::FILE_UPLOAD),
-        route(M::GET, "/fortresses", tasks::fortresses::list),
-        route(M::GET, "/fortresses/new", tasks::fortresses::new_form),
-        route(M::POST, "/fortresses", tasks::fortresses::create),
-        route(M::GET, "/fortresses/{id}", tasks::fortresses::show),
-        route(M::POST, "/fortresses/{id}", tasks::fortresses::update),
-        route(M::POST, "/fortresses/{id}/flag", tasks::fortresses::flag),
-        route(M::GET, "/teams", tasks::teams::list),
-        route(M::GET, "/teams/new", tasks::teams::new_form),
-        route(M::POST, "/teams", tasks::teams::create),
-        route(M::GET, "/teams/{id}", tasks::teams::show),
-        route(M::POST, "/teams/{id}", tasks::teams::update),
-        route(M::POST, "/teams/{id}/members", tasks::teams::members),
-        route(M::GET, "/commitments", tasks::commitments::board),
-        route(M::POST, "/commitments/{id}/verify", tasks::commitments::verify),
-        route(M::GET, "/my", tasks::commitments::my),
-        route(M::POST, "/my/commitments", tasks::commitments::my_create),
-        route(M::POST, "/my/commitments/{id}", tasks::commitments::my_update),
-        route(M::POST, "/my/commitments/{id}/delete", tasks::commitments::my_delete),
     ]
     .into_iter()
-    // -- brands
     .chain(brands::routes())
-    // stars
     .chain(stars::routes())
+    .chain(tasks::routes())
     .collect()
 }
 

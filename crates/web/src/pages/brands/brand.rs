@@ -2,7 +2,7 @@
 //! meeting-room screen, deleting a draft, and a kept version.
 
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use qizhi_core::brand::{Brand, BrandInput, StandardState};
 use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::{Span, figure};
@@ -16,6 +16,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::pages::{chrome, render};
@@ -150,7 +151,7 @@ pub async fn create(State(state): State<AppState>, PageCaller(caller): PageCalle
                 parents: parent_choices(&state, &unit, None).await?,
                 logo: String::new(),
             };
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again::page(&page)
         }
     }
 }
@@ -209,7 +210,7 @@ pub async fn update(
                 parents: parent_choices(&state, &unit, Some(id)).await?,
                 logo: logo_url(&b),
             };
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again::page(&page)
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use qizhi_core::brand::{HolderKind, HonorInput, HonorLevel};
 use qizhi_core::date::this_year;
 use qizhi_core::figures::Span;
@@ -19,6 +19,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, AppResult, PageResult};
+use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::pages::{chrome, render, scope_root};
@@ -189,7 +190,7 @@ async fn form_again(
         errors,
         evidence: String::new(),
     };
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+    again::page(&page)
 }
 
 /// `POST /honors` (multipart: csrf, unit, fields, optional certificate) —

@@ -4,7 +4,7 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use qizhi_core::brand::{self, BrandStatus, EvidenceInput};
 use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::{Span, figure};
@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::pages::{chrome, render};
@@ -128,7 +129,7 @@ async fn refused(state: &AppState, caller: &Caller, id: i64, e: AppError) -> Pag
         return Err(e.into());
     }
     let p = page_of(state, caller, id, Some(message(&e))).await?;
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+    again::page(&p)
 }
 
 fn back(id: i64, msg: &str) -> Response {

@@ -2,7 +2,7 @@
 //! been issued in scope, and the form to issue or revise a unit's own.
 
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use qizhi_core::brand::{Standard, StandardInput, StandardItemInput, WUYOU};
 use qizhi_core::date::today;
 use qizhi_core::org::Unit;
@@ -12,6 +12,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::pages::{chrome, render, scope_root};
@@ -132,7 +133,7 @@ pub async fn issue(
                 .map(|i| (i.id.unwrap_or(0), i.title.clone(), i.description.clone().unwrap_or_default()))
                 .collect();
             let page = page_of(&state, &caller, &unit, Some((input.name.clone(), form_items)), errors).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again::page(&page)
         }
         Err(e) => Err(e.into()),
     }

@@ -3,7 +3,7 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use qizhi_core::brand::ElementInput;
 use qizhi_store::brands::ElementMove;
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::again;
 use crate::kit::flash;
 use crate::pages::{chrome, render};
 use crate::views::brands::{BrandFacts, StructurePage, flatten_elements, structure_chart, structure_height};
@@ -56,7 +57,7 @@ async fn failed(state: &AppState, caller: &Caller, id: i64, e: AppError) -> Page
         return Err(e.into());
     }
     let p = page_of(state, caller, id, Some(message(&e))).await?;
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+    again::page(&p)
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,6 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use qizhi_core::ids::UnitId;
 use qizhi_core::stars::campaign::{CampaignFields, EntryStatus, Stage, StageDates};
@@ -16,6 +15,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::pages::{chrome, render};
@@ -258,7 +258,7 @@ pub async fn create(
         Err(e) => {
             let errors = form_errors(e)?;
             let page = super::schemes::show(&state, &caller, &scheme, None, errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again::page(&page)
         }
     }
 }
@@ -282,7 +282,7 @@ pub async fn save(
         Err(e) => {
             let errors = form_errors(e)?;
             let page = campaign_page(&state, &caller, &c, &EntriesQuery::default(), errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again::page(&page)
         }
     }
 }
@@ -308,7 +308,7 @@ pub async fn stage(
         Err(e) => {
             let errors = form_errors(e.into())?;
             let page = campaign_page(&state, &caller, &c, &EntriesQuery::default(), errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again::page(&page)
         }
     }
 }

@@ -4,7 +4,6 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use qizhi_core::FieldError;
 use qizhi_core::file::FileKind;
@@ -20,6 +19,7 @@ use crate::access::{self};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::i18n::Lang;
+use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::pages::{chrome, render};
@@ -227,7 +227,7 @@ async fn after(
             let errors = form_errors(e)?;
             let d = state.store.entry_detail(id).await?;
             let page = entry_page(state, caller, &d, errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again::page(&page)
         }
     }
 }

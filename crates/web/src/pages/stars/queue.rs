@@ -2,7 +2,6 @@
 //! level, and bulk review (accept the scores below, or return).
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -12,6 +11,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::pages::{chrome, render};
@@ -90,7 +90,7 @@ pub async fn bulk(State(state): State<AppState>, PageCaller(caller): PageCaller,
     };
     if f.ids.is_empty() {
         let page = queue_page(&state, &caller, None, vec![caller.lang.t("stars.select_some").to_string()]).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        return again::page(&page);
     }
     for &id in &f.ids {
         let d = access::stars::entry(&state, &caller, id).await?;
@@ -107,7 +107,7 @@ pub async fn bulk(State(state): State<AppState>, PageCaller(caller): PageCaller,
         Err(e) => {
             let errors = form_errors(e.into())?;
             let page = queue_page(&state, &caller, None, errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again::page(&page)
         }
     }
 }

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use qizhi_core::date::this_year;
 use qizhi_core::figures::FIGURES;
@@ -25,6 +24,7 @@ use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::i18n::Lang;
+use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::pages::{chrome, render};
@@ -372,7 +372,7 @@ pub async fn create(
                 vec![],
                 errors,
             );
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again::page(&page)
         }
     }
 }
@@ -464,7 +464,7 @@ pub async fn save(
         Err(e) => {
             let errors = messages(caller.lang, e)?;
             let page = show(&state, &caller, &s, Some(input), errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again::page(&page)
         }
     }
 }
@@ -488,7 +488,7 @@ pub async fn copy(
         Err(e) => {
             let errors = form_errors(e.into())?;
             let page = show(&state, &caller, &s, None, errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again::page(&page)
         }
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use qizhi_core::access::Role;
 use qizhi_core::stars::campaign::{self, ScoreStage};
@@ -23,6 +23,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::again;
 use crate::kit::form::Fields;
 use crate::ledgers::ImportError;
 use crate::pages::render;
@@ -292,7 +293,7 @@ pub async fn upload(
         }
         Err(errors) => {
             let page = campaign_page(&state, &caller, &c, &EntriesQuery::default(), errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again::page(&page)
         }
     }
 }

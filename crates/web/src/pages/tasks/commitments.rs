@@ -11,11 +11,12 @@ use qizhi_core::person::Person;
 use qizhi_store::commitments::CommitmentQuery;
 use serde::Deserialize;
 
-use super::{PER_PAGE, back_to, messages, see_other, task_row, unit_of, unprocessable, with_param};
+use super::{PER_PAGE, back_to, see_other, task_row, unit_of, with_param};
 use crate::AppState;
 use crate::access::{self, Need, may_verify};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::pages::{chrome, render};
@@ -246,17 +247,16 @@ pub async fn my_create(
         return Err(caller.deny(&state, "commitment", "new", None, AppError::forbidden()).await.into());
     };
     let (values, input) = read_form(&form);
-    let result = match input.validate() {
-        Ok(fields) => caller.store(&state).create_commitment(person, &fields).await.map(|_| ()).map_err(AppError::from),
-        Err(e) => Err(e.into()),
+    let done = async {
+        let fields = input.validate()?;
+        Ok::<_, AppError>(caller.store(&state).create_commitment(person, &fields).await?)
     };
-    match result {
-        Ok(()) => Ok(flash::redirect("/my#commitments", "commitments.created")),
-        Err(e) => {
-            let errors = messages(e)?;
-            Ok(unprocessable(render(&my_page(&state, &caller, values, errors).await?)?))
-        }
-    }
+    again::settle(
+        done.await,
+        |_| flash::redirect("/my#commitments", "commitments.created"),
+        |errors| my_page(&state, &caller, values, errors),
+    )
+    .await
 }
 
 /// `POST /my/commitments/{id}` (form: `csrf`, `year`, `text`, `category`,
@@ -272,17 +272,16 @@ pub async fn my_update(
 ) -> PageResult<Response> {
     let c = access::own_commitment(&state, &caller, id).await?;
     let (values, input) = read_form(&form);
-    let result = match input.validate() {
-        Ok(fields) => caller.store(&state).update_commitment(c.id, &fields).await.map(|_| ()).map_err(AppError::from),
-        Err(e) => Err(e.into()),
+    let done = async {
+        let fields = input.validate()?;
+        Ok::<_, AppError>(caller.store(&state).update_commitment(c.id, &fields).await?)
     };
-    match result {
-        Ok(()) => Ok(flash::redirect("/my#commitments", "commitments.updated")),
-        Err(e) => {
-            let errors = messages(e)?;
-            Ok(unprocessable(render(&my_page(&state, &caller, values, errors).await?)?))
-        }
-    }
+    again::settle(
+        done.await,
+        |_| flash::redirect("/my#commitments", "commitments.updated"),
+        |errors| my_page(&state, &caller, values, errors),
+    )
+    .await
 }
 
 /// `POST /my/commitments/{id}/delete` (form: `csrf`)
@@ -296,11 +295,7 @@ pub async fn my_delete(
     _form: Fields,
 ) -> PageResult<Response> {
     let c = access::own_commitment(&state, &caller, id).await?;
-    match caller.store(&state).delete_commitment(c.id).await {
-        Ok(_) => Ok(flash::redirect("/my#commitments", "commitments.withdrawn")),
-        Err(e) => {
-            let errors = messages(e.into())?;
-            Ok(unprocessable(render(&my_page(&state, &caller, CommitmentForm::default(), errors).await?)?))
-        }
-    }
+    let done = caller.store(&state).delete_commitment(c.id).await.map_err(AppError::from);
+    let saved = |_| flash::redirect("/my#commitments", "commitments.withdrawn");
+    again::settle(done, saved, |errors| my_page(&state, &caller, CommitmentForm::default(), errors)).await
 }

@@ -14,11 +14,12 @@ use qizhi_store::fortresses::{FortressListed, FortressQuery};
 use qizhi_store::tasks::TaskQuery;
 use serde::Deserialize;
 
-use super::{PER_PAGE, messages, people_choices, task_row, unit_of, unprocessable};
+use super::{PER_PAGE, people_choices, task_row, unit_of};
 use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::pages::{chrome, render};
@@ -254,28 +255,15 @@ pub async fn create(
 ) -> PageResult<Response> {
     let unit = access::unit(&state, &caller, form.id("unit")?.ok_or_else(AppError::not_found)?, Need::Edit).await?;
     let (values, input) = read_form(&form)?;
-    let result = match input.validate() {
-        Ok(fields) => caller.store(&state).create_fortress(unit.id, &fields).await.map_err(AppError::from),
-        Err(e) => Err(e.into()),
-    };
-    match result {
-        Ok(f) => Ok(flash::redirect(&format!("/fortresses/{}", f.id), "tasks.saved")),
-        Err(e) => {
-            let errors = messages(e)?;
-            let keep: Vec<PersonId> = input.leader_id.map(PersonId).into_iter().collect();
-            let (scenarios, grids, people) = choices(&state, &unit, &keep).await?;
-            let page = FortressFormPage {
-                chrome: chrome(&caller, "fortresses", "/fortresses/new"),
-                unit: UnitRef::from(&unit),
-                form: values,
-                scenarios,
-                grids,
-                people,
-                errors,
-            };
-            Ok(unprocessable(render(&page)?))
-        }
-    }
+    let done = async { Ok::<_, AppError>(caller.store(&state).create_fortress(unit.id, &input.validate()?).await?) };
+    let saved = |f: Fortress| flash::redirect(&format!("/fortresses/{}", f.id), "tasks.saved");
+    again::settle(done.await, saved, |errors| async {
+        let keep: Vec<PersonId> = input.leader_id.map(PersonId).into_iter().collect();
+        let (scenarios, grids, people) = choices(&state, &unit, &keep).await?;
+        let chrome = chrome(&caller, "fortresses", "/fortresses/new");
+        Ok(FortressFormPage { chrome, unit: UnitRef::from(&unit), form: values, scenarios, grids, people, errors })
+    })
+    .await
 }
 
 /// `POST /fortresses/{id}` (form: `csrf`, the fortress's fields)
@@ -290,17 +278,9 @@ pub async fn update(
 ) -> PageResult<Response> {
     let (f, _) = access::fortress(&state, &caller, id, Need::Edit).await?;
     let (values, input) = read_form(&form)?;
-    let result = match input.validate() {
-        Ok(fields) => caller.store(&state).update_fortress(f.id, &fields).await.map(|_| ()).map_err(AppError::from),
-        Err(e) => Err(e.into()),
-    };
-    match result {
-        Ok(()) => Ok(flash::redirect(&format!("/fortresses/{id}"), "tasks.saved")),
-        Err(e) => {
-            let errors = messages(e)?;
-            Ok(unprocessable(render(&fortress_page(&state, &caller, id, Some(values), None, errors).await?)?))
-        }
-    }
+    let done = async { Ok::<_, AppError>(caller.store(&state).update_fortress(f.id, &input.validate()?).await?) };
+    again::settle(done.await, |_| saved(id), |errors| fortress_page(&state, &caller, id, Some(values), None, errors))
+        .await
 }
 
 /// `POST /fortresses/{id}/flag` (form: `csrf`, `name`, `planted_on`, `leader`)
@@ -317,15 +297,12 @@ pub async fn flag(
     let values = FlagForm { name: form.text("name"), planted_on: form.text("planted_on"), leader: form.text("leader") };
     let input =
         FlagInput { name: values.name.clone(), planted_on: values.planted_on.clone(), leader_id: form.id("leader")? };
-    let result = match input.validate(&f.fields) {
-        Ok(flag) => caller.store(&state).plant_flag(f.id, &flag).await.map(|_| ()).map_err(AppError::from),
-        Err(e) => Err(e.into()),
-    };
-    match result {
-        Ok(()) => Ok(flash::redirect(&format!("/fortresses/{id}"), "tasks.saved")),
-        Err(e) => {
-            let errors = messages(e)?;
-            Ok(unprocessable(render(&fortress_page(&state, &caller, id, None, Some(values), errors).await?)?))
-        }
-    }
+    let done = async { Ok::<_, AppError>(caller.store(&state).plant_flag(f.id, &input.validate(&f.fields)?).await?) };
+    again::settle(done.await, |_| saved(id), |errors| fortress_page(&state, &caller, id, None, Some(values), errors))
+        .await
+}
+
+/// Back to the fortress after a form it accepted.
+fn saved(id: i64) -> Response {
+    flash::redirect(&format!("/fortresses/{id}"), "tasks.saved")
 }

@@ -9,34 +9,56 @@
 
 pub mod commitments;
 pub mod fortresses;
+mod tasks;
 pub mod teams;
 
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use qizhi_core::date::{this_year, today};
-use qizhi_core::figures::Span;
-use qizhi_core::file::FileKind;
-use qizhi_core::ids::{FortressId, PersonId, TeamId};
+use qizhi_core::ids::PersonId;
 use qizhi_core::org::Unit;
-use qizhi_core::tasks::{EntryInput, Priority, Task, TaskInput, TaskKind, TaskStatus};
 use qizhi_store::Scope;
 use qizhi_store::people::PeopleQuery;
-use qizhi_store::tasks::{BulkChange, NewFile, TaskListed, TaskQuery};
-use serde::Deserialize;
+use qizhi_store::tasks::TaskListed;
 
-use super::{chrome, render, scope_root, short_ref};
+use super::{scope_root, short_ref};
 use crate::AppState;
 use crate::access::{self, Need};
-use crate::auth::{Caller, PageCaller};
-use crate::error::{AppError, PageResult};
-use crate::kit::flash;
-use crate::kit::form::Fields;
-use crate::views::UnitRef;
-use crate::views::tasks::{
-    Choice, EntryForm, EntryRow, TaskDetail, TaskFilter, TaskForm, TaskFormPage, TaskListPage, TaskPage, TaskRow,
-    kind_chart_json, kind_choices, overdue_chart_json, priority_choices, status_choices, tiles_of,
-};
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::routes::{Route, route};
+use crate::views::tasks::{Choice, TaskRow};
+
+pub fn routes() -> Vec<Route> {
+    use axum::http::Method as M;
+    vec![
+        route(M::GET, "/tasks", tasks::list),
+        route(M::GET, "/tasks/new", tasks::new_form),
+        route(M::POST, "/tasks", tasks::create),
+        route(M::POST, "/tasks/bulk", tasks::bulk),
+        route(M::GET, "/tasks/{id}", tasks::show),
+        route(M::POST, "/tasks/{id}", tasks::update),
+        route(M::GET, "/tasks/{id}/edit", tasks::edit_form),
+        route(M::POST, "/tasks/{id}/entries", tasks::post_entry).uploads(crate::routes::FILE_UPLOAD),
+        route(M::GET, "/fortresses", fortresses::list),
+        route(M::GET, "/fortresses/new", fortresses::new_form),
+        route(M::POST, "/fortresses", fortresses::create),
+        route(M::GET, "/fortresses/{id}", fortresses::show),
+        route(M::POST, "/fortresses/{id}", fortresses::update),
+        route(M::POST, "/fortresses/{id}/flag", fortresses::flag),
+        route(M::GET, "/teams", teams::list),
+        route(M::GET, "/teams/new", teams::new_form),
+        route(M::POST, "/teams", teams::create),
+        route(M::GET, "/teams/{id}", teams::show),
+        route(M::POST, "/teams/{id}", teams::update),
+        route(M::POST, "/teams/{id}/members", teams::members),
+        route(M::GET, "/commitments", commitments::board),
+        route(M::POST, "/commitments/{id}/verify", commitments::verify),
+        route(M::GET, "/my", commitments::my),
+        route(M::POST, "/my/commitments", commitments::my_create),
+        route(M::POST, "/my/commitments/{id}", commitments::my_update),
+        route(M::POST, "/my/commitments/{id}/delete", commitments::my_delete),
+    ]
+}
 
 pub const PER_PAGE: i64 = 20;
 
@@ -100,19 +122,6 @@ pub(crate) async fn people_choices(state: &AppState, unit: &Unit, keep: &[Person
     Ok(out)
 }
 
-/// The messages of a validation or store error, for a form sent back.
-pub(crate) fn messages(e: AppError) -> Result<Vec<String>, AppError> {
-    match e {
-        AppError::Invalid(fields) => Ok(fields.into_iter().map(|f| f.message).collect()),
-        e => Err(e),
-    }
-}
-
-/// A page answered with 422 (a form sent back with its errors).
-pub(crate) fn unprocessable(html: Html<String>) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
-}
-
 /// The parent and children of `unit` the caller may read, for a list's links.
 pub(crate) async fn unit_nav(
     state: &AppState,
@@ -168,481 +177,4 @@ pub(crate) fn task_row(t: &TaskListed) -> TaskRow {
 
 fn parse_opt<T>(v: &str, f: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, AppError> {
     if v.trim().is_empty() { Ok(None) } else { f(v).map(Some).map_err(AppError::BadRequest) }
-}
-
-// ---------------------------------------------------------------------------
-// The list
-
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    unit: Option<i64>,
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    year: String,
-    #[serde(default)]
-    due_from: String,
-    #[serde(default)]
-    due_to: String,
-    #[serde(default)]
-    overdue: String,
-    #[serde(default)]
-    stalled: String,
-    #[serde(default)]
-    fortress: String,
-    #[serde(default)]
-    team: String,
-    page: Option<i64>,
-    /// Tasks changed by a bulk edit just made.
-    bulk: Option<i64>,
-}
-
-/// `GET /tasks?unit=&q=&kind=&status=&year=&due_from=&due_to=&overdue=1&stalled=1&fortress=&team=&page=`
-///
-/// Anyone who may read the unit (admins, reviewers, viewers in scope): the
-/// tasks of its subtree. Out of scope: 404. Members without a read grant:
-/// 404 (their tasks are on `/my`).
-pub async fn list(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    Query(lq): Query<ListQuery>,
-) -> PageResult<Html<String>> {
-    let unit = unit_of(&state, &caller, lq.unit).await?;
-    let mut query = TaskQuery::new(today());
-    query.q = lq.q.clone();
-    query.kind = parse_opt(&lq.kind, TaskKind::parse)?;
-    query.status = parse_opt(&lq.status, TaskStatus::parse)?;
-    query.year = parse_opt(&lq.year, qizhi_core::tasks::parse_year)?;
-    query.due_from = parse_opt(&lq.due_from, qizhi_core::date::parse)?;
-    query.due_to = parse_opt(&lq.due_to, qizhi_core::date::parse)?;
-    query.overdue = !lq.overdue.is_empty();
-    query.stalled = !lq.stalled.is_empty();
-    query.fortress = parse_opt(&lq.fortress, |v| v.parse::<i64>().map(FortressId).map_err(|e| e.to_string()))?;
-    query.team = parse_opt(&lq.team, |v| v.parse::<i64>().map(TeamId).map_err(|e| e.to_string()))?;
-    query.page = lq.page.unwrap_or(1).max(1);
-    query.per_page = PER_PAGE;
-    let (total, tasks) = state.store.tasks(&unit, &caller.scope, &query).await?;
-
-    let year = match query.year {
-        Some(y) => y,
-        None => figures_year(&state, &unit).await?,
-    };
-    let span = Span { from: year, to: year };
-    let figures = state.store.figures(unit.id, span).await?;
-    let mut by_unit = vec![];
-    let kids = state.store.children(unit.id).await?;
-    for c in kids.iter().filter(|c| caller.can_read(&c.unit.path)) {
-        let f = state.store.figures(c.unit.id, span).await?;
-        by_unit.push((short_ref(&c.unit).name, f["tasks.overdue"].count().unwrap_or(0)));
-    }
-    let fortresses = state.store.fortress_choices(&unit, 300).await?;
-    let teams = state.store.team_choices(&unit, 300).await?;
-    let mut page_chrome = chrome(&caller, "tasks", &format!("/tasks?unit={}", unit.id));
-    if let Some(n) = lq.bulk {
-        page_chrome.flash = Some(caller.lang.tn("tasks.bulk_done", n));
-    }
-    let page = TaskListPage {
-        chrome: page_chrome,
-        unit: UnitRef::from(&unit),
-        unit_nav: unit_nav(&state, &caller, &unit, "/tasks").await?,
-        filter: TaskFilter {
-            q: lq.q,
-            kind: query.kind.map(|k| k.code().to_string()).unwrap_or_default(),
-            status: query.status.map(|s| s.code().to_string()).unwrap_or_default(),
-            year: query.year.map(|y| y.to_string()).unwrap_or_default(),
-            due_from: lq.due_from,
-            due_to: lq.due_to,
-            overdue: query.overdue,
-            stalled: query.stalled,
-            fortress: lq.fortress,
-            team: lq.team,
-        },
-        rows: tasks.iter().map(task_row).collect(),
-        page: query.page,
-        pages: (total + PER_PAGE - 1) / PER_PAGE,
-        total,
-        can_edit: caller.can_edit(&unit.path),
-        kinds: kind_choices(),
-        statuses: status_choices(),
-        priorities: priority_choices(),
-        fortresses: fortresses.iter().map(|(id, c, n)| Choice::record(id.0, c, n)).collect(),
-        teams: teams.iter().map(|(id, c, n)| Choice::record(id.0, c, n)).collect(),
-        year,
-        tiles: tiles_of(&figures, &["tasks."]),
-        kind_chart: kind_chart_json(caller.lang, &figures),
-        overdue_chart: overdue_chart_json(caller.lang, &by_unit),
-        overdue_chart_height: crate::views::chart_height(by_unit.len()),
-    };
-    render(&page)
-}
-
-/// `POST /tasks/bulk` (form: `csrf`, `ids`…, `status`, `priority`, `due_on`,
-/// `year`, `team`, `fortress`, `back`)
-///
-/// Unit admins (and system admins) whose scope holds every chosen task; one
-/// task outside it: 404 (outside the caller's reading scope) or 403 (readable
-/// but not editable), and nothing changes. Viewers and reviewers in scope,
-/// and members on a task they answer for: 403; members on any other: 404.
-pub async fn bulk(State(state): State<AppState>, PageCaller(caller): PageCaller, form: Fields) -> PageResult<Response> {
-    let ids = form.ids("ids")?;
-    let back = back_to(&form.text("back"), "/tasks");
-    if ids.is_empty() {
-        return Err(AppError::BadRequest(caller.lang.t("tasks.bulk_none").to_string()).into());
-    }
-    let mut change = BulkChange {
-        status: parse_opt(&form.text("status"), TaskStatus::parse)?,
-        priority: parse_opt(&form.text("priority"), Priority::parse)?,
-        due_on: parse_opt(&form.text("due_on"), qizhi_core::date::parse)?.map(Some),
-        year: parse_opt(&form.text("year"), qizhi_core::tasks::parse_year)?,
-        ..Default::default()
-    };
-    for (key, slot) in [("team", 0), ("fortress", 1)] {
-        let v = form.text(key);
-        let value = match v.as_str() {
-            "" => continue,
-            "none" => None,
-            id => Some(id.parse::<i64>().map_err(|_| AppError::BadRequest(format!("{key}: {id}")))?),
-        };
-        if slot == 0 {
-            change.team_id = Some(value.map(TeamId));
-        } else {
-            change.fortress_id = Some(value.map(FortressId));
-        }
-    }
-    if change.is_empty() {
-        return Err(AppError::BadRequest(caller.lang.t("tasks.bulk_hint").to_string()).into());
-    }
-    let mut task_ids = vec![];
-    for id in ids {
-        let (task, unit, _) = access::task(&state, &caller, id, Need::Read).await?;
-        if !caller.can_edit(&unit.path) {
-            return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
-        }
-        task_ids.push(task.id);
-    }
-    let changed = caller.store(&state).bulk_update_tasks(&task_ids, &change).await?;
-    Ok(see_other(&with_param(&back, &format!("bulk={}", changed.len()))))
-}
-
-// ---------------------------------------------------------------------------
-// One task and its ledger
-
-async fn task_page(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-    form: EntryForm,
-    errors: Vec<String>,
-) -> Result<TaskPage, AppError> {
-    let (task, unit, mine) = access::task(state, caller, id, Need::Read).await?;
-    let listed = state.store.task_listed(task.id).await?;
-    let entries = state.store.entries(task.id).await?;
-    let can_edit = caller.can_edit(&unit.path);
-    let f = &task.fields;
-    let target = match (f.target, f.target_unit.as_deref()) {
-        (Some(t), Some(u)) => format!("{t} {u}"),
-        (Some(t), None) => t.to_string(),
-        _ => String::new(),
-    };
-    Ok(TaskPage {
-        chrome: chrome(caller, if mine && !can_edit { "my" } else { "tasks" }, &format!("/tasks/{id}")),
-        task: TaskDetail {
-            row: task_row(&listed),
-            unit: UnitRef::from(&unit),
-            description: f.description.clone().unwrap_or_default(),
-            target,
-            start: f.start_on.map(qizhi_core::date::iso).unwrap_or_default(),
-            last_entry: task.last_entry_on.map(qizhi_core::date::iso).unwrap_or_default(),
-            fortress_id: f.fortress_id.map(|x| x.0),
-            team_id: f.team_id.map(|x| x.0),
-            brand_id: f.brand_id,
-        },
-        entries: entries
-            .into_iter()
-            .map(|e| EntryRow {
-                date: qizhi_core::date::iso(e.entry.fields.entry_on),
-                progress: e.entry.fields.progress,
-                note: e.entry.fields.note.clone().unwrap_or_default(),
-                by: e.person_name.clone().unwrap_or_else(|| e.entry.created_by.clone()),
-                files: e.files.iter().map(|f| (f.id, f.name.clone(), f.kind.is_image())).collect(),
-            })
-            .collect(),
-        can_post: mine || can_edit,
-        can_edit,
-        mine,
-        today: qizhi_core::date::iso(today()),
-        form,
-        errors,
-    })
-}
-
-/// `GET /tasks/{id}`
-///
-/// Its responsible people (their own record, wherever it is) and anyone who
-/// may read its unit (admins, reviewers, viewers in scope). Anyone else: 404.
-pub async fn show(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    Path(id): Path<i64>,
-    Query(sq): Query<flash::FlashQuery>,
-) -> PageResult<Html<String>> {
-    let form = EntryForm { entry_on: qizhi_core::date::iso(today()), ..Default::default() };
-    let mut page = task_page(&state, &caller, id, form, vec![]).await?;
-    page.chrome.flash = flash::message(caller.lang, sq.flash.as_deref());
-    render(&page)
-}
-
-/// `POST /tasks/{id}/entries` (multipart: `csrf`, `progress`, `entry_on`,
-/// `note`, `evidence` files)
-///
-/// Its responsible people (posting as themselves) and unit admins in scope.
-/// Viewers and reviewers in scope: 403. Anyone else (members not responsible
-/// for it included: they may not read it): 404.
-pub async fn post_entry(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    Path(id): Path<i64>,
-    multipart: Multipart,
-) -> PageResult<Response> {
-    // Who may post is decided before the files are read.
-    let (task, unit, mine) = access::task(&state, &caller, id, Need::Read).await?;
-    if !mine && !caller.can_edit(&unit.path) {
-        return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
-    }
-    let posted = Fields::read(multipart).await?;
-    let form =
-        EntryForm { progress: posted.text("progress"), entry_on: posted.text("entry_on"), note: posted.text("note") };
-    let (mut files, mut errors) = (vec![], vec![]);
-    for upload in posted.files("evidence", &FileKind::ALL) {
-        match upload {
-            Ok(u) => files.push(NewFile { name: u.name, kind: u.kind, bytes: u.bytes }),
-            Err(e) => errors.extend(messages(e)?),
-        }
-    }
-    let input = EntryInput {
-        entry_on: Some(form.entry_on.clone()),
-        progress: form.progress.clone(),
-        note: Some(form.note.clone()),
-    };
-    let fields = match input.validate(today()) {
-        Ok(f) if errors.is_empty() => f,
-        Ok(_) => return send_back(&state, &caller, id, form, errors).await,
-        Err(e) => {
-            errors.extend(e.errors.into_iter().map(|f| f.message));
-            return send_back(&state, &caller, id, form, errors).await;
-        }
-    };
-    let person = if mine { caller.user.person_id } else { None };
-    caller.store(&state).post_entry(task.id, &fields, person, &files).await?;
-    Ok(flash::redirect(&format!("/tasks/{id}#ledger"), "tasks.posted"))
-}
-
-async fn send_back(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-    form: EntryForm,
-    errors: Vec<String>,
-) -> PageResult<Response> {
-    let page = task_page(state, caller, id, form, errors).await?;
-    Ok(unprocessable(render(&page)?))
-}
-
-// ---------------------------------------------------------------------------
-// The task form
-
-#[derive(Deserialize)]
-pub struct NewQuery {
-    unit: Option<i64>,
-}
-
-async fn form_page(
-    state: &AppState,
-    caller: &Caller,
-    unit: &Unit,
-    task: Option<&Task>,
-    form: TaskForm,
-    errors: Vec<String>,
-) -> Result<TaskFormPage, AppError> {
-    let keep: Vec<PersonId> = form.responsible.iter().filter_map(|v| v.parse().ok()).map(PersonId).collect();
-    let fortresses = state.store.fortress_choices(unit, 300).await?;
-    let teams = state.store.team_choices(unit, 300).await?;
-    let (action, cancel) = match task {
-        Some(t) => (format!("/tasks/{}", t.id), format!("/tasks/{}", t.id)),
-        None => ("/tasks".to_string(), format!("/tasks?unit={}", unit.id)),
-    };
-    Ok(TaskFormPage {
-        chrome: chrome(caller, "tasks", &action),
-        unit: UnitRef::from(unit),
-        action,
-        cancel,
-        is_new: task.is_none(),
-        form,
-        errors,
-        kinds: kind_choices(),
-        statuses: status_choices(),
-        priorities: priority_choices(),
-        people: people_choices(state, unit, &keep).await?,
-        fortresses: fortresses.iter().map(|(id, c, n)| Choice::record(id.0, c, n)).collect(),
-        teams: teams.iter().map(|(id, c, n)| Choice::record(id.0, c, n)).collect(),
-    })
-}
-
-fn form_of(task: &Task) -> TaskForm {
-    let f = &task.fields;
-    TaskForm {
-        code: task.code.clone(),
-        kind: f.kind.code().into(),
-        name: f.name.clone(),
-        description: f.description.clone().unwrap_or_default(),
-        target: f.target.map(|t| t.to_string()).unwrap_or_default(),
-        target_unit: f.target_unit.clone().unwrap_or_default(),
-        year: f.year.to_string(),
-        start_on: f.start_on.map(qizhi_core::date::iso).unwrap_or_default(),
-        due_on: f.due_on.map(qizhi_core::date::iso).unwrap_or_default(),
-        status: f.status.code().into(),
-        priority: f.priority.code().into(),
-        responsible: f.responsible.iter().map(|p| p.0.to_string()).collect(),
-        fortress: f.fortress_id.map(|x| x.0.to_string()).unwrap_or_default(),
-        team: f.team_id.map(|x| x.0.to_string()).unwrap_or_default(),
-        brand: f.brand_id.map(|x| x.to_string()).unwrap_or_default(),
-    }
-}
-
-/// The form as sent, and its input for validation.
-fn read_form(form: &Fields) -> Result<(TaskForm, TaskInput), AppError> {
-    let values = TaskForm {
-        code: form.text("code"),
-        kind: form.text("kind"),
-        name: form.text("name"),
-        description: form.text("description"),
-        target: form.text("target"),
-        target_unit: form.text("target_unit"),
-        year: form.text("year"),
-        start_on: form.text("start_on"),
-        due_on: form.text("due_on"),
-        status: form.text("status"),
-        priority: form.text("priority"),
-        responsible: form.chosen("responsible"),
-        fortress: form.text("fortress"),
-        team: form.text("team"),
-        brand: form.text("brand"),
-    };
-    let input = TaskInput {
-        code: form.opt("code"),
-        kind: values.kind.clone(),
-        name: values.name.clone(),
-        description: form.opt("description"),
-        fortress_id: form.id("fortress")?,
-        team_id: form.id("team")?,
-        brand_id: form.id("brand")?,
-        responsible: form.ids("responsible")?,
-        target: form.opt("target"),
-        target_unit: form.opt("target_unit"),
-        year: form.opt("year"),
-        start_on: form.opt("start_on"),
-        due_on: form.opt("due_on"),
-        status: form.opt("status"),
-        priority: form.opt("priority"),
-    };
-    Ok((values, input))
-}
-
-/// `GET /tasks/new?unit=`
-///
-/// Unit admins of the unit (and system admins). Viewers and reviewers in
-/// scope: 403. Out of scope, and members (no read grant): 404.
-pub async fn new_form(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    Query(nq): Query<NewQuery>,
-) -> PageResult<Html<String>> {
-    let unit = unit_of(&state, &caller, nq.unit).await?;
-    let unit = access::unit(&state, &caller, unit.id.0, Need::Edit).await?;
-    let form = TaskForm {
-        kind: TaskKind::Target.code().into(),
-        status: TaskStatus::NotStarted.code().into(),
-        priority: Priority::Normal.code().into(),
-        year: this_year().to_string(),
-        ..Default::default()
-    };
-    render(&form_page(&state, &caller, &unit, None, form, vec![]).await?)
-}
-
-/// `POST /tasks` (form: `csrf`, `unit`, the task's fields)
-///
-/// Unit admins of `unit` (and system admins). Viewers and reviewers in scope:
-/// 403. Out of scope, and members (no read grant): 404. Invalid fields: the
-/// form again, 422.
-pub async fn create(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    form: Fields,
-) -> PageResult<Response> {
-    let unit_id = form.id("unit")?.ok_or_else(AppError::not_found)?;
-    let unit = access::unit(&state, &caller, unit_id, Need::Edit).await?;
-    let (values, input) = read_form(&form)?;
-    let result = match input.validate() {
-        Ok((code, fields)) => {
-            caller.store(&state).create_task(unit.id, code.as_deref(), &fields).await.map_err(AppError::from)
-        }
-        Err(e) => Err(e.into()),
-    };
-    match result {
-        Ok(t) => Ok(flash::redirect(&format!("/tasks/{}", t.id), "tasks.saved")),
-        Err(e) => {
-            let errors = messages(e)?;
-            Ok(unprocessable(render(&form_page(&state, &caller, &unit, None, values, errors).await?)?))
-        }
-    }
-}
-
-/// `GET /tasks/{id}/edit`
-///
-/// Unit admins of its unit (and system admins). Responsible people, viewers,
-/// reviewers in scope: 403. Anyone else: 404.
-pub async fn edit_form(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    Path(id): Path<i64>,
-) -> PageResult<Html<String>> {
-    let (task, unit, _) = access::task(&state, &caller, id, Need::Read).await?;
-    if !caller.can_edit(&unit.path) {
-        return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
-    }
-    render(&form_page(&state, &caller, &unit, Some(&task), form_of(&task), vec![]).await?)
-}
-
-/// `POST /tasks/{id}` (form: `csrf`, the task's fields)
-///
-/// Unit admins of its unit (and system admins). Responsible people, viewers,
-/// reviewers in scope: 403. Anyone else: 404. Invalid: the form again, 422.
-pub async fn update(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    Path(id): Path<i64>,
-    form: Fields,
-) -> PageResult<Response> {
-    let (task, unit, _) = access::task(&state, &caller, id, Need::Read).await?;
-    if !caller.can_edit(&unit.path) {
-        return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
-    }
-    let (values, input) = read_form(&form)?;
-    let result = match input.validate() {
-        Ok((code, fields)) => {
-            caller.store(&state).update_task(task.id, code.as_deref(), &fields).await.map_err(AppError::from)
-        }
-        Err(e) => Err(e.into()),
-    };
-    match result {
-        Ok(_) => Ok(flash::redirect(&format!("/tasks/{id}"), "tasks.saved")),
-        Err(e) => {
-            let errors = messages(e)?;
-            Ok(unprocessable(render(&form_page(&state, &caller, &unit, Some(&task), values, errors).await?)?))
-        }
-    }
 }

@@ -7,17 +7,18 @@ use axum::response::{Html, Response};
 use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::Span;
 use qizhi_core::ids::PersonId;
-use qizhi_core::teams::{TeamInput, TeamKind};
+use qizhi_core::teams::{Team, TeamInput, TeamKind};
 use qizhi_store::Scope;
 use qizhi_store::tasks::TaskQuery;
 use qizhi_store::teams::{TeamListed, TeamQuery};
 use serde::Deserialize;
 
-use super::{PER_PAGE, messages, people_choices, task_row, unit_of, unprocessable};
+use super::{PER_PAGE, people_choices, task_row, unit_of};
 use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::pages::{chrome, render};
@@ -234,25 +235,20 @@ pub async fn create(
     let unit = access::unit(&state, &caller, form.id("unit")?.ok_or_else(AppError::not_found)?, Need::Edit).await?;
     let (values, input) = read_form(&form)?;
     let members: Vec<PersonId> = form.ids("members")?.into_iter().map(PersonId).collect();
-    let result = match input.validate() {
-        Ok(fields) => caller.store(&state).create_team(unit.id, &fields, &members).await.map_err(AppError::from),
-        Err(e) => Err(e.into()),
-    };
-    match result {
-        Ok(t) => Ok(flash::redirect(&format!("/teams/{}", t.id), "tasks.saved")),
-        Err(e) => {
-            let errors = messages(e)?;
-            let page = TeamFormPage {
-                chrome: chrome(&caller, "teams", "/teams/new"),
-                unit: UnitRef::from(&unit),
-                form: values,
-                kinds: team_kind_choices(),
-                people: people_choices(&state, &unit, &members).await?,
-                errors,
-            };
-            Ok(unprocessable(render(&page)?))
-        }
-    }
+    let done =
+        async { Ok::<_, AppError>(caller.store(&state).create_team(unit.id, &input.validate()?, &members).await?) };
+    let saved = |t: Team| flash::redirect(&format!("/teams/{}", t.id), "tasks.saved");
+    again::settle(done.await, saved, |errors| async {
+        Ok(TeamFormPage {
+            chrome: chrome(&caller, "teams", "/teams/new"),
+            unit: UnitRef::from(&unit),
+            form: values,
+            kinds: team_kind_choices(),
+            people: people_choices(&state, &unit, &members).await?,
+            errors,
+        })
+    })
+    .await
 }
 
 /// `POST /teams/{id}` (form: `csrf`, the team's fields)
@@ -267,17 +263,8 @@ pub async fn update(
 ) -> PageResult<Response> {
     let (t, _) = access::team(&state, &caller, id, Need::Edit).await?;
     let (values, input) = read_form(&form)?;
-    let result = match input.validate() {
-        Ok(fields) => caller.store(&state).update_team(t.id, &fields).await.map(|_| ()).map_err(AppError::from),
-        Err(e) => Err(e.into()),
-    };
-    match result {
-        Ok(()) => Ok(flash::redirect(&format!("/teams/{id}"), "tasks.saved")),
-        Err(e) => {
-            let errors = messages(e)?;
-            Ok(unprocessable(render(&team_page(&state, &caller, id, Some(values), errors).await?)?))
-        }
-    }
+    let done = async { Ok::<_, AppError>(caller.store(&state).update_team(t.id, &input.validate()?).await?) };
+    again::settle(done.await, |_| saved(id), |errors| team_page(&state, &caller, id, Some(values), errors)).await
 }
 
 /// `POST /teams/{id}/members` (form: `csrf`, `members`…)
@@ -293,11 +280,11 @@ pub async fn members(
 ) -> PageResult<Response> {
     let (t, _) = access::team(&state, &caller, id, Need::Edit).await?;
     let members: Vec<PersonId> = form.ids("members")?.into_iter().map(PersonId).collect();
-    match caller.store(&state).set_team_members(t.id, &members).await {
-        Ok(_) => Ok(flash::redirect(&format!("/teams/{id}"), "tasks.saved")),
-        Err(e) => {
-            let errors = messages(e.into())?;
-            Ok(unprocessable(render(&team_page(&state, &caller, id, None, errors).await?)?))
-        }
-    }
+    let done = caller.store(&state).set_team_members(t.id, &members).await.map_err(AppError::from);
+    again::settle(done, |_| saved(id), |errors| team_page(&state, &caller, id, None, errors)).await
+}
+
+/// Back to the team after a form it accepted.
+fn saved(id: i64) -> Response {
+    flash::redirect(&format!("/teams/{id}"), "tasks.saved")
 }

@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::access::{self, Need};
+use crate::api::scope_unit;
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
 
@@ -39,7 +40,7 @@ pub struct HonorView {
 }
 
 impl HonorView {
-    fn new(h: &Honor, unit_code: &str) -> HonorView {
+    pub(super) fn new(h: &Honor, unit_code: &str) -> HonorView {
         let f = &h.fields;
         HonorView {
             id: h.id.0,
@@ -80,20 +81,6 @@ pub struct HonorsQuery {
     brand: Option<i64>,
     page: Option<i64>,
     per_page: Option<i64>,
-}
-
-/// The unit named by `org` (404 when unknown; outside the caller's read
-/// scope 404 too, recorded as `denied`), else the caller's first scope root.
-async fn scope_unit(state: &AppState, caller: &Caller, org: Option<&str>) -> AppResult<Unit> {
-    match org {
-        Some(code) => {
-            let unit = state.store.unit_by_code(code).await?.ok_or_else(AppError::not_found)?;
-            access::unit(state, caller, unit.id.0, Need::Read).await
-        }
-        None => {
-            Ok(state.store.scope_roots(&caller.scope).await?.into_iter().next().ok_or_else(AppError::not_found)?.unit)
-        }
-    }
 }
 
 /// Honors filed in a unit's subtree and in the caller's scope, newest first.

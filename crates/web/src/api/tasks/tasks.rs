@@ -355,7 +355,7 @@ pub struct EntryView {
 }
 
 impl EntryView {
-    fn new(e: &EntryListed) -> Self {
+    pub(super) fn new(e: &EntryListed) -> Self {
         EntryView {
             id: e.entry.id.0,
             entry_on: qizhi_core::date::iso(e.entry.fields.entry_on),

@@ -47,7 +47,7 @@ pub struct CommitmentView {
 }
 
 impl CommitmentView {
-    fn new(c: &Commitment, person_name: Option<String>) -> Self {
+    pub(super) fn new(c: &Commitment, person_name: Option<String>) -> Self {
         CommitmentView {
             id: c.id.0,
             person_id: c.person_id.0,
