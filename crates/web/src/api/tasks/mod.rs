@@ -4,7 +4,7 @@
 
 mod commitments;
 mod fortresses;
-mod tasks;
+mod task;
 mod teams;
 
 use utoipa::OpenApi;
@@ -14,14 +14,14 @@ use crate::routes::{Route, route};
 pub fn routes() -> Vec<Route> {
     use axum::http::Method as M;
     vec![
-        route(M::GET, "/api/v1/units/{id}/tasks", tasks::list),
-        route(M::POST, "/api/v1/tasks", tasks::create),
-        route(M::POST, "/api/v1/tasks/bulk", tasks::bulk),
-        route(M::GET, "/api/v1/tasks/{id}", tasks::get),
-        route(M::PUT, "/api/v1/tasks/{id}", tasks::update),
-        route(M::GET, "/api/v1/tasks/{id}/entries", tasks::entries),
-        route(M::POST, "/api/v1/tasks/{id}/entries", tasks::post_entry).uploads(crate::routes::FILE_UPLOAD),
-        route(M::GET, "/api/v1/me/tasks", tasks::mine),
+        route(M::GET, "/api/v1/units/{id}/tasks", task::list),
+        route(M::POST, "/api/v1/tasks", task::create),
+        route(M::POST, "/api/v1/tasks/bulk", task::bulk),
+        route(M::GET, "/api/v1/tasks/{id}", task::get),
+        route(M::PUT, "/api/v1/tasks/{id}", task::update),
+        route(M::GET, "/api/v1/tasks/{id}/entries", task::entries),
+        route(M::POST, "/api/v1/tasks/{id}/entries", task::post_entry).uploads(crate::routes::FILE_UPLOAD),
+        route(M::GET, "/api/v1/me/tasks", task::mine),
         route(M::GET, "/api/v1/units/{id}/fortresses", fortresses::list),
         route(M::POST, "/api/v1/fortresses", fortresses::create),
         route(M::GET, "/api/v1/fortresses/{id}", fortresses::get),
@@ -44,14 +44,14 @@ pub fn routes() -> Vec<Route> {
 #[derive(OpenApi)]
 #[openapi(
     paths(
-        tasks::list, tasks::create, tasks::bulk, tasks::get, tasks::update, tasks::entries, tasks::post_entry,
-        tasks::mine, fortresses::list, fortresses::create, fortresses::get, fortresses::update, fortresses::flag,
+        task::list, task::create, task::bulk, task::get, task::update, task::entries, task::post_entry,
+        task::mine, fortresses::list, fortresses::create, fortresses::get, fortresses::update, fortresses::flag,
         teams::list, teams::create, teams::get, teams::update, teams::members, commitments::list,
         commitments::missing, commitments::mine, commitments::create, commitments::update, commitments::verify,
     ),
     components(schemas(
-        tasks::TaskView, tasks::TaskPage, tasks::TaskBody, tasks::BulkBody, tasks::BulkView, tasks::PersonName,
-        tasks::EntryView, tasks::EntryBody, tasks::EntryForm, tasks::FileView, tasks::PostedView,
+        task::TaskView, task::TaskPage, task::TaskBody, task::BulkBody, task::BulkView, task::PersonName,
+        task::EntryView, task::EntryBody, task::EntryForm, task::FileView, task::PostedView,
         fortresses::FortressView, fortresses::FortressPage, fortresses::FortressBody, fortresses::FlagBody,
         fortresses::FlagView, teams::TeamView, teams::TeamPage, teams::TeamBody, teams::MembersBody,
         commitments::CommitmentView, commitments::CommitmentPage, commitments::CommitmentBody,

@@ -9,7 +9,7 @@
 
 pub mod commitments;
 pub mod fortresses;
-mod tasks;
+mod task;
 pub mod teams;
 
 use axum::response::{IntoResponse, Redirect, Response};
@@ -31,14 +31,14 @@ use crate::views::tasks::{Choice, TaskRow};
 pub fn routes() -> Vec<Route> {
     use axum::http::Method as M;
     vec![
-        route(M::GET, "/tasks", tasks::list),
-        route(M::GET, "/tasks/new", tasks::new_form),
-        route(M::POST, "/tasks", tasks::create),
-        route(M::POST, "/tasks/bulk", tasks::bulk),
-        route(M::GET, "/tasks/{id}", tasks::show),
-        route(M::POST, "/tasks/{id}", tasks::update),
-        route(M::GET, "/tasks/{id}/edit", tasks::edit_form),
-        route(M::POST, "/tasks/{id}/entries", tasks::post_entry).uploads(crate::routes::FILE_UPLOAD),
+        route(M::GET, "/tasks", task::list),
+        route(M::GET, "/tasks/new", task::new_form),
+        route(M::POST, "/tasks", task::create),
+        route(M::POST, "/tasks/bulk", task::bulk),
+        route(M::GET, "/tasks/{id}", task::show),
+        route(M::POST, "/tasks/{id}", task::update),
+        route(M::GET, "/tasks/{id}/edit", task::edit_form),
+        route(M::POST, "/tasks/{id}/entries", task::post_entry).uploads(crate::routes::FILE_UPLOAD),
         route(M::GET, "/fortresses", fortresses::list),
         route(M::GET, "/fortresses/new", fortresses::new_form),
         route(M::POST, "/fortresses", fortresses::create),
