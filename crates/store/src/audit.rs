@@ -12,7 +12,7 @@ use sqlx::Row;
 
 use crate::rows::{Bind, Sql};
 use crate::scope::Scope;
-use crate::units::escape_like;
+use crate::search::By;
 use crate::{Backend, Store, StoreResult, Tx, now_ms};
 
 /// Who is making a change, and from where.
@@ -142,13 +142,7 @@ impl Store {
             filter.push(" AND unit_path IS NOT NULL");
             scope.filter(&mut filter, "unit_path");
         }
-        let text = q.q.trim();
-        if !text.is_empty() {
-            let like = format!("%{}%", escape_like(text));
-            filter.push(" AND (username LIKE ").bind(Bind::Text(like.clone())).push(" ESCAPE '\\'");
-            filter.push(" OR summary LIKE ").bind(Bind::Text(like.clone())).push(" ESCAPE '\\'");
-            filter.push(" OR object_id = ").bind(Bind::Text(text.to_string())).push(")");
-        }
+        filter.search(&q.q, &[By::Contains("username"), By::Contains("summary"), By::Equal("object_id")]);
         if let Some(a) = &q.action {
             filter.push(" AND action = ").bind(Bind::Text(a.clone()));
         }

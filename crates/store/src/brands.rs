@@ -26,7 +26,7 @@ use crate::audit::{self, Entry, json};
 use crate::error::unique_as;
 use crate::rows::{Bind, Sql, corrupt, opt_date};
 use crate::scope::{Scope, subtree_filter};
-use crate::units::escape_like;
+use crate::search::{By, escape_like};
 use crate::{Store, StoreError, StoreResult, Tx, files, now_ms, rollup, standards, units};
 
 const COLS: &[&str] = &[
@@ -698,16 +698,17 @@ impl Store {
         let mut filter = Sql::new(&format!(" {} WHERE ", &LISTED[from..]));
         subtree_filter(&mut filter, "u.path", &root.path);
         scope.filter(&mut filter, "u.path");
-        let text = q.q.trim();
-        if !text.is_empty() {
-            let like = format!("%{}%", escape_like(text));
-            filter.push(" AND (b.name LIKE ").bind(Bind::Text(like.clone())).push(" ESCAPE '\\'");
-            filter.push(" OR b.code = ").bind(Bind::Text(text.to_string()));
-            filter.push(" OR b.slogan LIKE ").bind(Bind::Text(like.clone())).push(" ESCAPE '\\'");
-            filter.push(" OR b.concept LIKE ").bind(Bind::Text(like.clone())).push(" ESCAPE '\\'");
-            filter.push(" OR u.name LIKE ").bind(Bind::Text(like.clone())).push(" ESCAPE '\\'");
-            filter.push(" OR u.short_name LIKE ").bind(Bind::Text(like)).push(" ESCAPE '\\')");
-        }
+        filter.search(
+            &q.q,
+            &[
+                By::Contains("b.name"),
+                By::Equal("b.code"),
+                By::Contains("b.slogan"),
+                By::Contains("b.concept"),
+                By::Contains("u.name"),
+                By::Contains("u.short_name"),
+            ],
+        );
         if let Some(c) = q.category {
             filter.push(" AND b.category = ").bind(Bind::Text(c.code().into()));
         }

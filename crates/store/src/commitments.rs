@@ -24,8 +24,8 @@ use crate::audit::{self, Entry, json};
 use crate::people::PersonListed;
 use crate::rows::{self, Bind, PERSON_COLS, Sql, corrupt, opt_date};
 use crate::scope::{Scope, subtree_filter};
+use crate::search::By;
 use crate::tasks::opt_date_of;
-use crate::units::escape_like;
 use crate::{Backend, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
 
 pub(crate) const COMMITMENT_COLS: &str = "id, person_id, unit_id, year, text, category, due_on, progress_note, status, \
@@ -392,12 +392,7 @@ impl Store {
         if let Some(s) = query.status {
             filter.push(" AND c.status = ").bind(Bind::Text(s.code().into()));
         }
-        let q = query.q.trim();
-        if !q.is_empty() {
-            let like = format!("%{}%", escape_like(q));
-            filter.push(" AND (p.name LIKE ").bind(Bind::Text(like.clone())).push(" ESCAPE '\\'");
-            filter.push(" OR c.text LIKE ").bind(Bind::Text(like)).push(" ESCAPE '\\')");
-        }
+        filter.search(&query.q, &[By::Contains("p.name"), By::Contains("c.text")]);
         let count = filter.prefixed("SELECT COUNT(*)");
         let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
         let cols = COMMITMENT_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");

@@ -13,8 +13,8 @@ use crate::audit::{self, Entry, json};
 use crate::error::unique_as;
 use crate::rows::{self, Bind, Sql, opt_date};
 use crate::scope::{Scope, subtree_filter};
+use crate::search::By;
 use crate::tasks::{date_of, opt_date_of, related};
-use crate::units::escape_like;
 use crate::{Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
 
 pub(crate) const FORTRESS_COLS: &str = "id, code, unit_id, name, scenario_id, grid_id, set_up_on, closed_on, leader_id, \
@@ -332,11 +332,7 @@ impl Store {
         let mut filter = Sql::new(" FROM fortresses f JOIN units u ON u.id = f.unit_id WHERE ");
         subtree_filter(&mut filter, "f.unit_path", &root.path);
         scope.filter(&mut filter, "f.unit_path");
-        let q = query.q.trim();
-        if !q.is_empty() {
-            filter.push(" AND (f.code = ").bind(Bind::Text(q.to_string()));
-            filter.push(" OR f.name LIKE ").bind(Bind::Text(format!("%{}%", escape_like(q)))).push(" ESCAPE '\\')");
-        }
+        filter.search(&query.q, &[By::Equal("f.code"), By::Contains("f.name")]);
         if let Some(id) = query.id {
             filter.push(" AND f.id = ").bind(Bind::Int(id.0));
         }

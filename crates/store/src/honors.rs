@@ -14,7 +14,7 @@ use crate::audit::{self, Entry, json};
 use crate::brands::{NewFile, date_col};
 use crate::rows::{Bind, Sql, corrupt};
 use crate::scope::{Scope, subtree_filter};
-use crate::units::escape_like;
+use crate::search::By;
 use crate::{Store, StoreError, StoreResult, Tx, files, now_ms, rollup, units};
 
 pub(crate) const HONOR_COLS: &str = "h.id, h.unit_id, h.title, h.level, h.issuer, h.awarded_on, h.holder_kind, h.holder_id, h.holder_name, h.brand_id, h.evidence_file_id, h.note";
@@ -244,13 +244,7 @@ impl Store {
         let mut filter = Sql::new(&format!(" {} WHERE ", &LISTED[from..]));
         subtree_filter(&mut filter, "u.path", &root.path);
         scope.filter(&mut filter, "u.path");
-        let text = q.q.trim();
-        if !text.is_empty() {
-            let like = format!("%{}%", escape_like(text));
-            filter.push(" AND (h.title LIKE ").bind(Bind::Text(like.clone())).push(" ESCAPE '\\'");
-            filter.push(" OR h.issuer LIKE ").bind(Bind::Text(like.clone())).push(" ESCAPE '\\'");
-            filter.push(" OR h.holder_name LIKE ").bind(Bind::Text(like)).push(" ESCAPE '\\')");
-        }
+        filter.search(&q.q, &[By::Contains("h.title"), By::Contains("h.issuer"), By::Contains("h.holder_name")]);
         if let Some(l) = q.level {
             filter.push(" AND h.level = ").bind(Bind::Text(l.code().into()));
         }

@@ -24,6 +24,7 @@ pub mod people;
 pub mod rollup;
 mod rows;
 pub mod scope;
+mod search;
 // stars
 pub mod stars;
 mod throttle;

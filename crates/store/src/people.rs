@@ -10,7 +10,7 @@ use crate::audit::{self, Entry, json};
 use crate::error::unique_as;
 use crate::rows::{self, Bind, PERSON_COLS, Sql, opt_date};
 use crate::scope::{Scope, subtree_filter};
-use crate::units::escape_like;
+use crate::search::By;
 use crate::{Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
 
 /// A person with the name of their unit, for lists.
@@ -123,11 +123,7 @@ impl Store {
         let mut filter = Sql::new(" FROM people p JOIN units u ON u.id = p.unit_id WHERE ");
         subtree_filter(&mut filter, "u.path", &root.path);
         scope.filter(&mut filter, "u.path");
-        let q = query.q.trim();
-        if !q.is_empty() {
-            filter.push(" AND (p.name LIKE ").bind(Bind::Text(format!("%{}%", escape_like(q)))).push(" ESCAPE '\\'");
-            filter.push(" OR p.id_number = ").bind(Bind::Text(q.to_uppercase())).push(")");
-        }
+        filter.search(&query.q, &[By::Contains("p.name"), By::Equal("p.id_number")]);
         if let Some(c) = query.category {
             filter.push(" AND p.category = ").bind(Bind::Text(c.code().into()));
         }

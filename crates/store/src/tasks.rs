@@ -26,7 +26,7 @@ use crate::error::unique_as;
 use crate::files::StoredFile;
 use crate::rows::{Bind, Sql, corrupt, opt_date};
 use crate::scope::{Scope, subtree_filter};
-use crate::units::escape_like;
+use crate::search::By;
 use crate::{Backend, Store, StoreError, StoreResult, Tx, files, now_ms, rollup, units};
 
 /// Whether two units are on one line: one is the other or lies under it.
@@ -187,11 +187,7 @@ impl TaskQuery {
 
     /// Appends the query's conditions (not the subtree or scope).
     fn filter(&self, sql: &mut Sql) {
-        let q = self.q.trim();
-        if !q.is_empty() {
-            sql.push(" AND (t.code = ").bind(Bind::Text(q.to_string()));
-            sql.push(" OR t.name LIKE ").bind(Bind::Text(format!("%{}%", escape_like(q)))).push(" ESCAPE '\\')");
-        }
+        sql.search(&self.q, &[By::Equal("t.code"), By::Contains("t.name")]);
         if let Some(k) = self.kind {
             sql.push(" AND t.kind = ").bind(Bind::Text(k.code().into()));
         }

@@ -13,8 +13,8 @@ use crate::audit::{self, Entry, json};
 use crate::error::unique_as;
 use crate::rows::{self, Bind, PERSON_COLS, Sql, corrupt, opt_date};
 use crate::scope::{Scope, subtree_filter};
+use crate::search::By;
 use crate::tasks::{opt_date_of, related, values};
-use crate::units::escape_like;
 use crate::{Backend, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
 
 pub(crate) const TEAM_COLS: &str = "id, code, unit_id, name, kind, founded_on, disbanded_on, leader_id, description";
@@ -267,11 +267,7 @@ impl Store {
         let mut filter = Sql::new(" FROM teams m JOIN units u ON u.id = m.unit_id WHERE ");
         subtree_filter(&mut filter, "m.unit_path", &root.path);
         scope.filter(&mut filter, "m.unit_path");
-        let q = query.q.trim();
-        if !q.is_empty() {
-            filter.push(" AND (m.code = ").bind(Bind::Text(q.to_string()));
-            filter.push(" OR m.name LIKE ").bind(Bind::Text(format!("%{}%", escape_like(q)))).push(" ESCAPE '\\')");
-        }
+        filter.search(&query.q, &[By::Equal("m.code"), By::Contains("m.name")]);
         if let Some(id) = query.id {
             filter.push(" AND m.id = ").bind(Bind::Int(id.0));
         }

@@ -9,6 +9,7 @@ use crate::audit::{self, Entry, json};
 use crate::error::unique_as;
 use crate::rows::{self, Bind, Sql, UNIT_COLS, opt_date};
 use crate::scope::{Scope, subtree_filter};
+use crate::search::By;
 use crate::{Backend, Store, StoreError, StoreResult, Tx, now_ms, rollup};
 
 /// A unit with the number of its direct children.
@@ -192,10 +193,8 @@ impl Store {
     /// Units whose code or name matches `q`, within `scope`: exact code first.
     pub async fn search_units(&self, q: &str, scope: &Scope, limit: i64) -> StoreResult<Vec<Unit>> {
         let q = q.trim();
-        let mut sql = Sql::new(&format!("SELECT {UNIT_COLS} FROM units WHERE (code = "));
-        sql.bind(Bind::Text(q.to_string())).push(" OR code LIKE ").bind(Bind::Text(format!("{}%", escape_like(q))));
-        sql.push(" ESCAPE '\\' OR name LIKE ").bind(Bind::Text(format!("%{}%", escape_like(q)))).push(" ESCAPE '\\'");
-        sql.push(" OR short_name LIKE ").bind(Bind::Text(format!("%{}%", escape_like(q)))).push(" ESCAPE '\\')");
+        let mut sql = Sql::new(&format!("SELECT {UNIT_COLS} FROM units WHERE 1 = 1"));
+        sql.search(q, &[By::Prefix("code"), By::Contains("name"), By::Contains("short_name")]);
         scope.filter(&mut sql, "path");
         sql.push(" ORDER BY CASE WHEN code = ").bind(Bind::Text(q.to_string()));
         sql.push(" THEN 0 ELSE 1 END, depth, sort_order, code LIMIT ").bind(Bind::Int(limit));
@@ -377,9 +376,4 @@ pub(crate) fn unit_entry(
 
 fn nodes(rows: Vec<sqlx::any::AnyRow>) -> StoreResult<Vec<UnitNode>> {
     rows.iter().map(|r| Ok(UnitNode { unit: rows::unit(r)?, child_count: r.try_get("child_count")? })).collect()
-}
-
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
-pub(crate) fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

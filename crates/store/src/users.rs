@@ -10,6 +10,7 @@ use crate::audit::{self, Entry};
 use crate::error::unique_as;
 use crate::rows::Sql;
 use crate::scope::Scope;
+use crate::search::By;
 use crate::{Store, StoreError, StoreResult, now_ms};
 
 #[derive(Debug, Clone)]
@@ -393,12 +394,7 @@ impl Store {
             scope.filter(&mut filter, "un.path");
             filter.push(")");
         }
-        let q = q.trim();
-        if !q.is_empty() {
-            let like = format!("%{}%", crate::units::escape_like(q));
-            filter.push(" AND (u.username LIKE ").bind(crate::rows::Bind::Text(like.clone())).push(" ESCAPE '\\'");
-            filter.push(" OR u.display_name LIKE ").bind(crate::rows::Bind::Text(like)).push(" ESCAPE '\\')");
-        }
+        filter.search(q, &[By::Contains("u.username"), By::Contains("u.display_name")]);
         let count = filter.prefixed("SELECT COUNT(*)");
         let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
         let per_page = per_page.clamp(1, 500);

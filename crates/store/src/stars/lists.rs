@@ -15,7 +15,7 @@ use sqlx::Row;
 use super::{ENTRY_COLS, Entry, entry};
 use crate::rows::{Bind, Sql};
 use crate::scope::{Scope, subtree_filter};
-use crate::units::escape_like;
+use crate::search::By;
 use crate::{Store, StoreResult, rollup};
 
 /// An entry in a list, with its parent unit's name and how many indicators
@@ -139,12 +139,7 @@ impl Store {
         if let Some(n) = f.star {
             filter.push(&format!(" AND {HELD} = ")).bind(Bind::Int(i64::from(n)));
         }
-        let q = f.q.trim();
-        if !q.is_empty() {
-            let like = format!("%{}%", escape_like(q));
-            filter.push(" AND (u.name LIKE ").bind(Bind::Text(like.clone())).push(" ESCAPE '\\'");
-            filter.push(" OR u.code LIKE ").bind(Bind::Text(like)).push(" ESCAPE '\\')");
-        }
+        filter.search(&f.q, &[By::Contains("u.name"), By::Contains("u.code")]);
         let count = filter.prefixed("SELECT COUNT(*)");
         let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
         let per_page = f.per_page.clamp(1, 1000);
