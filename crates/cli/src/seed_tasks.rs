@@ -3,6 +3,7 @@
 
 use qizhi_core::tasks::FortressFields;
 use qizhi_seed::{SeedCommitment, SeedFortress, SeedTask, SeedTeam};
+use qizhi_store::Page;
 use qizhi_store::Store;
 use qizhi_store::people::PeopleQuery;
 use qizhi_store::tasks_load::{CommitmentRow, EntryRow, FortressRow, PersonRef, TaskBatch, TaskRow, TeamRow};
@@ -81,7 +82,7 @@ pub async fn link_demo_member(store: &Store, username: &str) -> anyhow::Result<(
     use anyhow::Context;
     let unit = store.unit_by_code(DEMO_MEMBER_BRANCH).await?.context("the demo member's branch")?;
     let q = PeopleQuery { per_page: DEMO_MEMBER_INDEX as i64 + 1, page: 1, ..Default::default() };
-    let (_, people) = store.people(&unit, &qizhi_store::Scope::All, &q).await?;
+    let Page { items: people, .. } = store.people(&unit, &qizhi_store::Scope::All, &q).await?;
     let person = people.get(DEMO_MEMBER_INDEX).context("the demo member person")?;
     let user = store.user_by_username(username).await?.context("the demo member account")?;
     store.link_user_person(user.id, Some(person.person.id)).await?;

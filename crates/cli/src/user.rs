@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::Subcommand;
 use qizhi_core::access::{Role, check_password};
+use qizhi_store::Page;
 use qizhi_store::Store;
 use qizhi_web::auth::{random_token, token_hash};
 use qizhi_web::password;
@@ -140,7 +141,7 @@ pub async fn run(store: Store, cmd: UserCommand) -> anyhow::Result<()> {
             println!("已撤销授权 (revoked): {username} {}", role.code());
         }
         UserCommand::List { query } => {
-            let (total, users) = store.users_page(&qizhi_store::Scope::All, &query, 1, 500).await?;
+            let Page { total, items: users } = store.users_page(&qizhi_store::Scope::All, &query, 1, 500).await?;
             for u in &users {
                 let grants: Vec<String> = u
                     .grants

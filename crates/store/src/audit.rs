@@ -8,12 +8,12 @@ use std::sync::Arc;
 
 use qizhi_core::ids::UserId;
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::FromRow;
 
 use crate::rows::{Bind, Sql};
 use crate::scope::Scope;
 use crate::search::By;
-use crate::{Backend, Store, StoreResult, Tx, now_ms};
+use crate::{Backend, Page, Store, StoreError, StoreResult, Tx, now_ms};
 
 /// Who is making a change, and from where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,7 @@ pub struct Entry {
 }
 
 /// A stored audit entry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AuditRecord {
     pub id: i64,
     pub at: i64,
@@ -135,52 +135,56 @@ impl Store {
     }
 
     /// Audit entries about objects in `scope` (entries without a unit, such
-    /// as logins, only for `Scope::All`), newest first, with the total.
-    pub async fn audit_entries(&self, scope: &Scope, q: &AuditQuery) -> StoreResult<(i64, Vec<AuditRecord>)> {
-        let mut filter = Sql::new(" FROM audit_log WHERE 1 = 1");
-        if *scope != Scope::All {
-            filter.push(" AND unit_path IS NOT NULL");
-            scope.filter(&mut filter, "unit_path");
-        }
-        filter.search(&q.q, &[By::Contains("username"), By::Contains("summary"), By::Equal("object_id")]);
-        if let Some(a) = &q.action {
-            filter.push(" AND action = ").bind(Bind::Text(a.clone()));
-        }
-        if let Some(k) = &q.object_kind {
-            filter.push(" AND object_kind = ").bind(Bind::Text(k.clone()));
-        }
-        if let Some(f) = q.from {
-            filter.push(" AND at >= ").bind(Bind::Int(f));
-        }
-        if let Some(t) = q.to {
-            filter.push(" AND at <= ").bind(Bind::Int(t));
-        }
-        let count = filter.prefixed("SELECT COUNT(*)");
-        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
-        let per_page = q.per_page.clamp(1, 100_000);
-        let mut list = filter
-            .prefixed("SELECT id, at, username, ip, action, object_kind, object_id, summary, before, after, unit_path");
-        list.push(" ORDER BY id DESC LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(q.page, per_page)));
-        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
-        let records = rows
-            .iter()
-            .map(|r| {
-                Ok(AuditRecord {
-                    id: r.try_get("id")?,
-                    at: r.try_get("at")?,
-                    username: r.try_get("username")?,
-                    ip: r.try_get("ip")?,
-                    action: r.try_get("action")?,
-                    object_kind: r.try_get("object_kind")?,
-                    object_id: r.try_get("object_id")?,
-                    summary: r.try_get("summary")?,
-                    before: r.try_get("before")?,
-                    after: r.try_get("after")?,
-                    unit_path: r.try_get("unit_path")?,
-                })
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok((total, records))
+    /// as logins, only for `Scope::All`), newest first, one page with the total.
+    pub async fn audit_entries(&self, scope: &Scope, q: &AuditQuery) -> StoreResult<Page<AuditRecord>> {
+        let from = audit_filter(scope, q);
+        self.page(&from, &format!("SELECT {AUDIT_COLS}"), "id DESC", q.page, q.per_page, |r| {
+            Ok(AuditRecord::from_row(r)?)
+        })
+        .await
     }
+
+    /// Every entry `audit_entries` would page through, newest first, handed
+    /// to `each` as it is read (an export of any length holds one row at a time).
+    pub async fn each_audit_entry<E: From<StoreError>>(
+        &self,
+        scope: &Scope,
+        q: &AuditQuery,
+        mut each: impl FnMut(AuditRecord) -> Result<(), E>,
+    ) -> Result<(), E> {
+        use futures_util::StreamExt;
+        let mut sql = audit_filter(scope, q).prefixed(&format!("SELECT {AUDIT_COLS}"));
+        sql.push(" ORDER BY id DESC");
+        let mut rows = sql.query(self.backend).fetch(&self.pool);
+        while let Some(row) = rows.next().await {
+            let row = row.map_err(StoreError::from)?;
+            each(AuditRecord::from_row(&row).map_err(StoreError::from)?)?;
+        }
+        Ok(())
+    }
+}
+
+const AUDIT_COLS: &str = "id, at, username, ip, action, object_kind, object_id, summary, before, after, unit_path";
+
+/// `FROM audit_log WHERE …`: the entries of `scope` that `q` asks for.
+fn audit_filter(scope: &Scope, q: &AuditQuery) -> Sql {
+    let mut filter = Sql::new(" FROM audit_log WHERE 1 = 1");
+    if *scope != Scope::All {
+        filter.push(" AND unit_path IS NOT NULL");
+        scope.filter(&mut filter, "unit_path");
+    }
+    filter.search(&q.q, &[By::Contains("username"), By::Contains("summary"), By::Equal("object_id")]);
+    if let Some(a) = &q.action {
+        filter.push(" AND action = ").bind(Bind::Text(a.clone()));
+    }
+    if let Some(k) = &q.object_kind {
+        filter.push(" AND object_kind = ").bind(Bind::Text(k.clone()));
+    }
+    if let Some(f) = q.from {
+        filter.push(" AND at >= ").bind(Bind::Int(f));
+    }
+    if let Some(t) = q.to {
+        filter.push(" AND at <= ").bind(Bind::Int(t));
+    }
+    filter
 }

@@ -27,7 +27,7 @@ use crate::error::unique_as;
 use crate::rows::{Bind, Sql, corrupt, opt_date};
 use crate::scope::{Scope, subtree_filter};
 use crate::search::{By, escape_like};
-use crate::{Store, StoreError, StoreResult, Tx, files, now_ms, rollup, standards, units};
+use crate::{Page, Store, StoreError, StoreResult, Tx, files, now_ms, rollup, standards, units};
 
 const COLS: &[&str] = &[
     "id",
@@ -176,13 +176,13 @@ impl BrandSort {
     fn order_by(self) -> &'static str {
         match self {
             BrandSort::Status => {
-                " ORDER BY CASE b.status WHEN 'exemplary' THEN 0 WHEN 'mature' THEN 1 WHEN 'established' THEN 2 \
+                "CASE b.status WHEN 'exemplary' THEN 0 WHEN 'mature' THEN 1 WHEN 'established' THEN 2 \
                  WHEN 'cultivating' THEN 3 ELSE 4 END, u.path, b.name, b.id"
             }
-            BrandSort::Name => " ORDER BY b.name, b.id",
-            BrandSort::Founded => " ORDER BY COALESCE(b.founded_year, 0) DESC, b.name, b.id",
-            BrandSort::Unit => " ORDER BY u.path, b.name, b.id",
-            BrandSort::Recent => " ORDER BY b.updated_at DESC, b.id DESC",
+            BrandSort::Name => "b.name, b.id",
+            BrandSort::Founded => "COALESCE(b.founded_year, 0) DESC, b.name, b.id",
+            BrandSort::Unit => "u.path, b.name, b.id",
+            BrandSort::Recent => "b.updated_at DESC, b.id DESC",
         }
     }
 }
@@ -690,9 +690,7 @@ impl Store {
     }
 
     /// Brands owned in the subtree of `root` and in `scope`, one page, with the total.
-    pub async fn brands(&self, root: &Unit, scope: &Scope, q: &BrandQuery) -> StoreResult<(i64, Vec<BrandListed>)> {
-        let per_page = q.per_page.clamp(1, 1000);
-        let page = q.page.max(1);
+    pub async fn brands(&self, root: &Unit, scope: &Scope, q: &BrandQuery) -> StoreResult<Page<BrandListed>> {
         // `LISTED` is columns, then `FROM …`: the filter starts at the FROM.
         let from = LISTED.find("FROM brands b").expect("LISTED has FROM");
         let mut filter = Sql::new(&format!(" {} WHERE ", &LISTED[from..]));
@@ -743,13 +741,8 @@ impl Store {
         if q.main_only {
             filter.push(" AND b.parent_id IS NULL");
         }
-        let count = filter.prefixed("SELECT COUNT(*)");
-        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
-        let mut list = filter.prefixed(&format!("SELECT {}, {}", cols("b"), &LISTED[..from]));
-        list.push(q.sort.order_by()).push(" LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
-        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
-        Ok((total, rows.iter().map(listed).collect::<StoreResult<_>>()?))
+        let select = format!("SELECT {}, {}", cols("b"), &LISTED[..from]);
+        self.page(&filter, &select, q.sort.order_by(), q.page, q.per_page, listed).await
     }
 
     /// The red heritages brands draw on in the subtree of `root` (for the filter).
@@ -1550,7 +1543,7 @@ impl Store {
     /// Brands with an open application, in the subtree of `root` and in `scope`.
     pub async fn pending_brands(&self, root: &Unit, scope: &Scope) -> StoreResult<Vec<BrandListed>> {
         let q = BrandQuery { pending: true, sort: BrandSort::Unit, per_page: 1000, ..Default::default() };
-        Ok(self.brands(root, scope, &q).await?.1)
+        Ok(self.brands(root, scope, &q).await?.items)
     }
 }
 

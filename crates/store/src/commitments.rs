@@ -26,7 +26,7 @@ use crate::rows::{self, Bind, PERSON_COLS, Sql, corrupt, opt_date};
 use crate::scope::{Scope, subtree_filter};
 use crate::search::By;
 use crate::tasks::opt_date_of;
-use crate::{Backend, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
+use crate::{Backend, Page, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
 
 pub(crate) const COMMITMENT_COLS: &str = "id, person_id, unit_id, year, text, category, due_on, progress_note, status, \
      verified_by, verified_on, verify_comment";
@@ -379,9 +379,7 @@ impl Store {
         root: &Unit,
         scope: &Scope,
         query: &CommitmentQuery,
-    ) -> StoreResult<(i64, Vec<CommitmentListed>)> {
-        let per_page = query.per_page.clamp(1, 500);
-        let page = query.page.max(1);
+    ) -> StoreResult<Page<CommitmentListed>> {
         let mut filter =
             Sql::new(" FROM commitments c JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id WHERE ");
         subtree_filter(&mut filter, "c.unit_path", &root.path);
@@ -393,24 +391,16 @@ impl Store {
             filter.push(" AND c.status = ").bind(Bind::Text(s.code().into()));
         }
         filter.search(&query.q, &[By::Contains("p.name"), By::Contains("c.text")]);
-        let count = filter.prefixed("SELECT COUNT(*)");
-        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
         let cols = COMMITMENT_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
-        let mut list = filter.prefixed(&format!("SELECT {cols}, p.name AS person_name, u.name AS unit_name"));
-        list.push(" ORDER BY c.unit_path, p.id, c.year DESC, c.id LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
-        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(CommitmentListed {
-                    commitment: commitment(r)?,
-                    person_name: r.try_get("person_name")?,
-                    unit_name: r.try_get("unit_name")?,
-                })
+        let select = format!("SELECT {cols}, p.name AS person_name, u.name AS unit_name");
+        self.page(&filter, &select, "c.unit_path, p.id, c.year DESC, c.id", query.page, query.per_page, |r| {
+            Ok(CommitmentListed {
+                commitment: commitment(r)?,
+                person_name: r.try_get("person_name")?,
+                unit_name: r.try_get("unit_name")?,
             })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok((total, items))
+        })
+        .await
     }
 
     /// Party members of the subtree of `root` (and in `scope`) with no
@@ -422,26 +412,19 @@ impl Store {
         year: i32,
         page: i64,
         per_page: i64,
-    ) -> StoreResult<(i64, Vec<PersonListed>)> {
-        let per_page = per_page.clamp(1, 500);
+    ) -> StoreResult<Page<PersonListed>> {
         let mut filter = Sql::new(" FROM people p JOIN units u ON u.id = p.unit_id WHERE ");
         subtree_filter(&mut filter, "u.path", &root.path);
         scope.filter(&mut filter, "u.path");
         filter.push(" AND p.category IN ('full', 'probationary')");
         filter.push(" AND NOT EXISTS (SELECT 1 FROM commitments c WHERE c.person_id = p.id AND c.year = ");
         filter.bind(Bind::Int(year.into())).push(")");
-        let count = filter.prefixed("SELECT COUNT(*)");
-        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
         let cols = PERSON_COLS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
-        let mut list = filter.prefixed(&format!("SELECT {cols}, u.name AS unit_name"));
-        list.push(" ORDER BY u.path, p.id LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
-        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
-        let people = rows
-            .iter()
-            .map(|r| Ok(PersonListed { person: rows::person(r)?, unit_name: r.try_get("unit_name")? }))
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok((total, people))
+        let select = format!("SELECT {cols}, u.name AS unit_name");
+        self.page(&filter, &select, "u.path, p.id", page, per_page, |r| {
+            Ok(PersonListed { person: rows::person(r)?, unit_name: r.try_get("unit_name")? })
+        })
+        .await
     }
 
     /// Links an account to the person it belongs to (a member signs in as

@@ -15,7 +15,7 @@ use crate::rows::{self, Bind, Sql, opt_date};
 use crate::scope::{Scope, subtree_filter};
 use crate::search::By;
 use crate::tasks::{date_of, opt_date_of, related};
-use crate::{Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
+use crate::{Page, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
 
 pub(crate) const FORTRESS_COLS: &str = "id, code, unit_id, name, scenario_id, grid_id, set_up_on, closed_on, leader_id, \
      description, flag_name, flag_planted_on, flag_leader_id";
@@ -326,9 +326,7 @@ impl Store {
         root: &Unit,
         scope: &Scope,
         query: &FortressQuery,
-    ) -> StoreResult<(i64, Vec<FortressListed>)> {
-        let per_page = query.per_page.clamp(1, 500);
-        let page = query.page.max(1);
+    ) -> StoreResult<Page<FortressListed>> {
         let mut filter = Sql::new(" FROM fortresses f JOIN units u ON u.id = f.unit_id WHERE ");
         subtree_filter(&mut filter, "f.unit_path", &root.path);
         scope.filter(&mut filter, "f.unit_path");
@@ -342,11 +340,9 @@ impl Store {
         if query.standing {
             filter.push(" AND f.closed_on IS NULL");
         }
-        let count = filter.prefixed("SELECT COUNT(*)");
-        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
 
         let cols = FORTRESS_COLS.split(", ").map(|c| format!("f.{c}")).collect::<Vec<_>>().join(", ");
-        let mut list = filter.prefixed(&format!(
+        let select = format!(
             "SELECT {cols}, u.code AS unit_code, u.name AS unit_name, \
              (SELECT s.name FROM scenarios s WHERE s.id = f.scenario_id) AS scenario_name, \
              (SELECT g.name FROM grids g WHERE g.id = f.grid_id) AS grid_name, \
@@ -354,27 +350,21 @@ impl Store {
              (SELECT p.name FROM people p WHERE p.id = f.flag_leader_id) AS flag_leader_name, \
              (SELECT COUNT(*) FROM tasks t WHERE t.fortress_id = f.id) AS tasks, \
              (SELECT COUNT(*) FROM tasks t WHERE t.fortress_id = f.id AND t.status = 'done') AS tasks_done",
-        ));
-        list.push(" ORDER BY f.unit_path, f.code LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
-        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(FortressListed {
-                    fortress: fortress(r)?,
-                    unit_code: r.try_get("unit_code")?,
-                    unit_name: r.try_get("unit_name")?,
-                    scenario_name: r.try_get("scenario_name")?,
-                    grid_name: r.try_get("grid_name")?,
-                    leader_name: r.try_get("leader_name")?,
-                    flag_leader_name: r.try_get("flag_leader_name")?,
-                    tasks: r.try_get("tasks")?,
-                    tasks_done: r.try_get("tasks_done")?,
-                })
+        );
+        self.page(&filter, &select, "f.unit_path, f.code", query.page, query.per_page, |r| {
+            Ok(FortressListed {
+                fortress: fortress(r)?,
+                unit_code: r.try_get("unit_code")?,
+                unit_name: r.try_get("unit_name")?,
+                scenario_name: r.try_get("scenario_name")?,
+                grid_name: r.try_get("grid_name")?,
+                leader_name: r.try_get("leader_name")?,
+                flag_leader_name: r.try_get("flag_leader_name")?,
+                tasks: r.try_get("tasks")?,
+                tasks_done: r.try_get("tasks_done")?,
             })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok((total, items))
+        })
+        .await
     }
 
     /// Fortresses a task of `unit` may name: standing ones on its line (its

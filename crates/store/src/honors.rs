@@ -15,7 +15,7 @@ use crate::brands::{NewFile, date_col};
 use crate::rows::{Bind, Sql, corrupt};
 use crate::scope::{Scope, subtree_filter};
 use crate::search::By;
-use crate::{Store, StoreError, StoreResult, Tx, files, now_ms, rollup, units};
+use crate::{Page, Store, StoreError, StoreResult, Tx, files, now_ms, rollup, units};
 
 pub(crate) const HONOR_COLS: &str = "h.id, h.unit_id, h.title, h.level, h.issuer, h.awarded_on, h.holder_kind, h.holder_id, h.holder_name, h.brand_id, h.evidence_file_id, h.note";
 
@@ -227,18 +227,8 @@ impl Store {
         honor_row(&row)
     }
 
-    pub async fn honor_listed(&self, id: HonorId) -> StoreResult<HonorListed> {
-        let row = sqlx::query(&format!("SELECT {HONOR_COLS}, {LISTED} WHERE h.id = $1"))
-            .bind(id.0)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::not_found(format!("honor {id}")))?;
-        listed(&row)
-    }
-
     /// Honors filed in the subtree of `root` and in `scope`, newest first, with the total.
-    pub async fn honors(&self, root: &Unit, scope: &Scope, q: &HonorQuery) -> StoreResult<(i64, Vec<HonorListed>)> {
-        let per_page = q.per_page.clamp(1, 1000);
+    pub async fn honors(&self, root: &Unit, scope: &Scope, q: &HonorQuery) -> StoreResult<Page<HonorListed>> {
         // `LISTED` is columns, then `FROM …`: the filter starts at the FROM.
         let from = LISTED.find("FROM honors h").expect("LISTED has FROM");
         let mut filter = Sql::new(&format!(" {} WHERE ", &LISTED[from..]));
@@ -255,13 +245,8 @@ impl Store {
         if let Some(b) = q.brand {
             filter.push(" AND h.brand_id = ").bind(Bind::Int(b.0));
         }
-        let count = filter.prefixed("SELECT COUNT(*)");
-        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
-        let mut list = filter.prefixed(&format!("SELECT {HONOR_COLS}, {}", &LISTED[..from]));
-        list.push(" ORDER BY h.awarded_on DESC, h.id DESC LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(q.page, per_page)));
-        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
-        Ok((total, rows.iter().map(listed).collect::<StoreResult<_>>()?))
+        let select = format!("SELECT {HONOR_COLS}, {}", &LISTED[..from]);
+        self.page(&filter, &select, "h.awarded_on DESC, h.id DESC", q.page, q.per_page, listed).await
     }
 
     /// Honors won with a brand or held by it, in `scope`.

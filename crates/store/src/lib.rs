@@ -20,6 +20,7 @@ mod error;
 pub mod files;
 pub mod grids;
 pub mod load;
+pub mod page;
 pub mod people;
 pub mod rollup;
 mod rows;
@@ -38,6 +39,7 @@ pub mod standards;
 
 pub use db::{Backend, Store, Tx, migrator, redact};
 pub use error::{StoreError, StoreResult};
+pub use page::{MAX_PER_PAGE, Page};
 pub use scope::Scope;
 
 /// Milliseconds since the Unix epoch, the time format of every table, read

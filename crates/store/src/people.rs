@@ -11,7 +11,7 @@ use crate::error::unique_as;
 use crate::rows::{self, Bind, PERSON_COLS, Sql, opt_date};
 use crate::scope::{Scope, subtree_filter};
 use crate::search::By;
-use crate::{Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
+use crate::{Page, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
 
 /// A person with the name of their unit, for lists.
 #[derive(Debug, Clone)]
@@ -112,14 +112,7 @@ impl Store {
     }
 
     /// People in the subtree of `root` (and in `scope`), one page, with the total.
-    pub async fn people(
-        &self,
-        root: &Unit,
-        scope: &Scope,
-        query: &PeopleQuery,
-    ) -> StoreResult<(i64, Vec<PersonListed>)> {
-        let per_page = query.per_page.clamp(1, 500);
-        let page = query.page.max(1);
+    pub async fn people(&self, root: &Unit, scope: &Scope, query: &PeopleQuery) -> StoreResult<Page<PersonListed>> {
         let mut filter = Sql::new(" FROM people p JOIN units u ON u.id = p.unit_id WHERE ");
         subtree_filter(&mut filter, "u.path", &root.path);
         scope.filter(&mut filter, "u.path");
@@ -127,19 +120,13 @@ impl Store {
         if let Some(c) = query.category {
             filter.push(" AND p.category = ").bind(Bind::Text(c.code().into()));
         }
-        let count = filter.prefixed("SELECT COUNT(*)");
-        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
 
         let cols = PERSON_COLS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
-        let mut list = filter.prefixed(&format!("SELECT {cols}, u.name AS unit_name"));
-        list.push(" ORDER BY u.path, p.id LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
-        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
-        let people = rows
-            .iter()
-            .map(|r| Ok(PersonListed { person: rows::person(r)?, unit_name: r.try_get("unit_name")? }))
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok((total, people))
+        let select = format!("SELECT {cols}, u.name AS unit_name");
+        self.page(&filter, &select, "u.path, p.id", query.page, query.per_page, |r| {
+            Ok(PersonListed { person: rows::person(r)?, unit_name: r.try_get("unit_name")? })
+        })
+        .await
     }
 
     pub async fn create_person(&self, unit: UnitId, f: &PersonFields) -> StoreResult<Person> {

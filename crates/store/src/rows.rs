@@ -100,12 +100,6 @@ impl Sql {
     }
 }
 
-/// The rows to skip before a 1-based page: pages before the first are the
-/// first, and a page far past the end skips everything instead of overflowing.
-pub fn offset(page: i64, per_page: i64) -> i64 {
-    (page.max(1) - 1).saturating_mul(per_page.max(0))
-}
-
 pub fn opt_date(d: Option<Date>) -> Option<String> {
     d.map(qizhi_core::date::iso)
 }
@@ -188,15 +182,4 @@ pub fn scenario(row: &AnyRow) -> StoreResult<Scenario> {
         name: f.name,
         description: f.description,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn an_offset_never_overflows() {
-        assert_eq!(super::offset(1, 50), 0);
-        assert_eq!(super::offset(0, 50), 0);
-        assert_eq!(super::offset(3, 50), 100);
-        assert_eq!(super::offset(i64::MAX, 500), i64::MAX);
-    }
 }

@@ -24,10 +24,11 @@ use time::Date;
 use crate::audit::{self, Entry, json};
 use crate::error::unique_as;
 use crate::files::StoredFile;
+use crate::page::MAX_PER_PAGE;
 use crate::rows::{Bind, Sql, corrupt, opt_date};
 use crate::scope::{Scope, subtree_filter};
 use crate::search::By;
-use crate::{Backend, Store, StoreError, StoreResult, Tx, files, now_ms, rollup, units};
+use crate::{Backend, Page, Store, StoreError, StoreResult, Tx, files, now_ms, rollup, units};
 
 /// Whether two units are on one line: one is the other or lies under it.
 pub(crate) fn related(a: &str, b: &str) -> bool {
@@ -770,9 +771,8 @@ impl Store {
     /// Tasks of the subtree of `root` (and in `scope`) matching `query`, one
     /// page sorted by due date (undated last; `due_key`, so an index can
     /// give the order), with the total.
-    pub async fn tasks(&self, root: &Unit, scope: &Scope, query: &TaskQuery) -> StoreResult<(i64, Vec<TaskListed>)> {
-        let per_page = query.per_page.clamp(1, 500);
-        let page = query.page.max(1);
+    pub async fn tasks(&self, root: &Unit, scope: &Scope, query: &TaskQuery) -> StoreResult<Page<TaskListed>> {
+        let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
         let conditions = |sql: &mut Sql| {
             sql.push(" WHERE ");
             subtree_filter(sql, "t.unit_path", &root.path);
@@ -786,14 +786,14 @@ impl Store {
         let mut list = Sql::new(&format!("{}(SELECT t.id FROM tasks t", list_head("")));
         conditions(&mut list);
         list.push(" ORDER BY t.due_key, t.id LIMIT ");
-        list.bind(Bind::Int(per_page)).push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
+        list.bind(Bind::Int(per_page)).push(" OFFSET ").bind(Bind::Int(crate::page::offset(query.page, per_page)));
         list.push(&format!(") pick JOIN tasks t ON t.id = pick.id{LIST_JOINS} ORDER BY t.due_key, t.id"));
         // The count and the page are independent reads: on two connections at once.
         let (total, rows) = tokio::try_join!(
             count.query(self.backend).fetch_one(&self.pool),
             list.query(self.backend).fetch_all(&self.pool),
         )?;
-        Ok((total.try_get(0)?, listed(self, rows).await?))
+        Ok(Page { total: total.try_get(0)?, items: listed(self, rows).await? })
     }
 
     /// The tasks `person` is responsible for, open ones first (a member's "my tasks").

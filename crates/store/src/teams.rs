@@ -15,7 +15,7 @@ use crate::rows::{self, Bind, PERSON_COLS, Sql, corrupt, opt_date};
 use crate::scope::{Scope, subtree_filter};
 use crate::search::By;
 use crate::tasks::{opt_date_of, related, values};
-use crate::{Backend, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
+use crate::{Backend, Page, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
 
 pub(crate) const TEAM_COLS: &str = "id, code, unit_id, name, kind, founded_on, disbanded_on, leader_id, description";
 
@@ -261,9 +261,7 @@ impl Store {
     }
 
     /// Teams of the subtree of `root` (and in `scope`), one page, with the total.
-    pub async fn teams(&self, root: &Unit, scope: &Scope, query: &TeamQuery) -> StoreResult<(i64, Vec<TeamListed>)> {
-        let per_page = query.per_page.clamp(1, 500);
-        let page = query.page.max(1);
+    pub async fn teams(&self, root: &Unit, scope: &Scope, query: &TeamQuery) -> StoreResult<Page<TeamListed>> {
         let mut filter = Sql::new(" FROM teams m JOIN units u ON u.id = m.unit_id WHERE ");
         subtree_filter(&mut filter, "m.unit_path", &root.path);
         scope.filter(&mut filter, "m.unit_path");
@@ -277,15 +275,13 @@ impl Store {
         if query.active {
             filter.push(" AND m.disbanded_on IS NULL");
         }
-        let count = filter.prefixed("SELECT COUNT(*)");
-        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
         let cols = TEAM_COLS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
         let member_count = |cond: &str| {
             format!(
                 "(SELECT COUNT(*) FROM team_members tm JOIN people p ON p.id = tm.person_id WHERE tm.team_id = m.id AND {cond})"
             )
         };
-        let mut list = filter.prefixed(&format!(
+        let select = format!(
             "SELECT {cols}, u.code AS unit_code, u.name AS unit_name, \
              (SELECT p.name FROM people p WHERE p.id = m.leader_id) AS leader_name, \
              {} AS party_members, {} AS league_members, {} AS other_members, \
@@ -294,27 +290,21 @@ impl Store {
             member_count("p.category IN ('full', 'probationary')"),
             member_count("p.category = 'league'"),
             member_count("p.category = 'staff'")
-        ));
-        list.push(" ORDER BY m.unit_path, m.code LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
-        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(TeamListed {
-                    team: team(r)?,
-                    unit_code: r.try_get("unit_code")?,
-                    unit_name: r.try_get("unit_name")?,
-                    leader_name: r.try_get("leader_name")?,
-                    party_members: r.try_get("party_members")?,
-                    league_members: r.try_get("league_members")?,
-                    other_members: r.try_get("other_members")?,
-                    tasks: r.try_get("tasks")?,
-                    tasks_done: r.try_get("tasks_done")?,
-                })
+        );
+        self.page(&filter, &select, "m.unit_path, m.code", query.page, query.per_page, |r| {
+            Ok(TeamListed {
+                team: team(r)?,
+                unit_code: r.try_get("unit_code")?,
+                unit_name: r.try_get("unit_name")?,
+                leader_name: r.try_get("leader_name")?,
+                party_members: r.try_get("party_members")?,
+                league_members: r.try_get("league_members")?,
+                other_members: r.try_get("other_members")?,
+                tasks: r.try_get("tasks")?,
+                tasks_done: r.try_get("tasks_done")?,
             })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok((total, items))
+        })
+        .await
     }
 
     /// Active teams a task of `unit` may name (its subtree and ancestors), for pickers.

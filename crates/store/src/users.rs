@@ -11,7 +11,7 @@ use crate::error::unique_as;
 use crate::rows::Sql;
 use crate::scope::Scope;
 use crate::search::By;
-use crate::{Store, StoreError, StoreResult, now_ms};
+use crate::{Page, Store, StoreError, StoreResult, now_ms};
 
 #[derive(Debug, Clone)]
 pub struct User {
@@ -380,13 +380,7 @@ impl Store {
     /// One page of the accounts holding a grant inside `scope` (every account
     /// for `Scope::All`) whose username or name matches `q`, by username, with
     /// the total.
-    pub async fn users_page(
-        &self,
-        scope: &Scope,
-        q: &str,
-        page: i64,
-        per_page: i64,
-    ) -> StoreResult<(i64, Vec<UserListed>)> {
+    pub async fn users_page(&self, scope: &Scope, q: &str, page: i64, per_page: i64) -> StoreResult<Page<UserListed>> {
         let mut filter = Sql::new(" FROM users u WHERE 1 = 1");
         if *scope != Scope::All {
             filter
@@ -395,36 +389,38 @@ impl Store {
             filter.push(")");
         }
         filter.search(q, &[By::Contains("u.username"), By::Contains("u.display_name")]);
-        let count = filter.prefixed("SELECT COUNT(*)");
-        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
-        let per_page = per_page.clamp(1, 500);
-        let mut list = filter.prefixed(&format!("SELECT {USER_COLS}"));
-        list.push(" ORDER BY u.username LIMIT ").bind(crate::rows::Bind::Int(per_page));
-        list.push(" OFFSET ").bind(crate::rows::Bind::Int(crate::rows::offset(page, per_page)));
-        let mut out = vec![];
-        for r in list.query(self.backend).fetch_all(&self.pool).await? {
-            let user = user(&r)?;
-            let grants = self.grants(user.id).await?;
-            out.push(UserListed { user, grants });
-        }
-        Ok((total, out))
+        let users = self.page(&filter, &format!("SELECT {USER_COLS}"), "u.username", page, per_page, user).await?;
+        let grants = self.grants_of(&users.items.iter().map(|u| u.id).collect::<Vec<_>>()).await?;
+        let items = users
+            .items
+            .into_iter()
+            .map(|user| UserListed { grants: grants.get(&user.id).cloned().unwrap_or_default(), user })
+            .collect();
+        Ok(Page { total: users.total, items })
     }
 
-    /// Accounts holding a grant inside `scope` (every account for `Scope::All`), by username.
-    pub async fn users_in(&self, scope: &Scope) -> StoreResult<Vec<User>> {
-        let mut sql = Sql::new(&format!("SELECT {USER_COLS} FROM users u WHERE "));
-        match scope {
-            Scope::All => {
-                sql.push("1 = 1");
+    /// The grants of several accounts in one read, by account.
+    async fn grants_of(&self, users: &[UserId]) -> StoreResult<std::collections::HashMap<UserId, Vec<Grant>>> {
+        let mut out = std::collections::HashMap::<UserId, Vec<Grant>>::new();
+        if users.is_empty() {
+            return Ok(out);
+        }
+        let mut sql = Sql::new(&format!(
+            "SELECT g.user_id, {GRANT_COLS} FROM grants g LEFT JOIN units gu ON gu.id = g.unit_id WHERE g.user_id IN ("
+        ));
+        for (i, id) in users.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
             }
-            _ => {
-                sql.push("EXISTS (SELECT 1 FROM grants g JOIN units un ON un.id = g.unit_id WHERE g.user_id = u.id");
-                scope.filter(&mut sql, "un.path");
-                sql.push(")");
+            sql.bind(crate::rows::Bind::Int(id.0));
+        }
+        sql.push(") ORDER BY g.user_id, g.id");
+        for r in sql.query(self.backend).fetch_all(&self.pool).await? {
+            if let Some(g) = grant(&r)? {
+                out.entry(UserId(r.try_get("user_id")?)).or_default().push(g);
             }
         }
-        sql.push(" ORDER BY u.username");
-        sql.query(self.backend).fetch_all(&self.pool).await?.iter().map(user).collect()
+        Ok(out)
     }
 
     pub async fn remove_grant(&self, user: UserId, grant_id: i64) -> StoreResult<()> {

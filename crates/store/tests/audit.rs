@@ -7,6 +7,7 @@ mod common;
 use common::each_backend;
 use qizhi_core::org::UnitInput;
 use qizhi_core::person::PersonInput;
+use qizhi_store::Page;
 use qizhi_store::Scope;
 use qizhi_store::audit::{Actor, AuditQuery};
 use qizhi_store::load::{Batch, PersonRow};
@@ -42,7 +43,7 @@ async fn every_change_is_appended_with_before_and_after() {
         s.delete_person(p.id).await.unwrap();
 
         let all = AuditQuery { per_page: 100, ..Default::default() };
-        let (total, entries) = store.audit_entries(&Scope::All, &all).await.unwrap();
+        let Page { total, items: entries } = store.audit_entries(&Scope::All, &all).await.unwrap();
         assert_eq!(total, 8);
         let actions: Vec<_> = entries.iter().rev().map(|e| (e.action.as_str(), e.object_kind.as_str())).collect();
         assert_eq!(
@@ -67,17 +68,17 @@ async fn every_change_is_appended_with_before_and_after() {
         // Read by scope: Inner Mongolia's admins see NM's creation, the move
         // (filed under the unit's new path) and the deletion of the person now
         // under it — not Fujian's earlier edits of the branch.
-        let (n, _) = store.audit_entries(&Scope::subtrees(vec![nm.path.clone()]), &all).await.unwrap();
+        let Page { total: n, .. } = store.audit_entries(&Scope::subtrees(vec![nm.path.clone()]), &all).await.unwrap();
         assert_eq!(n, 3);
         let only_moves = AuditQuery { action: Some("move".into()), ..all.clone() };
-        assert_eq!(store.audit_entries(&Scope::All, &only_moves).await.unwrap().0, 1);
+        assert_eq!(store.audit_entries(&Scope::All, &only_moves).await.unwrap().total, 1);
         let by_text = AuditQuery { q: "张三".into(), ..all.clone() };
-        assert_eq!(store.audit_entries(&Scope::All, &by_text).await.unwrap().0, 2);
+        assert_eq!(store.audit_entries(&Scope::All, &by_text).await.unwrap().total, 2);
 
         // The log refuses edits, whatever the caller.
         assert!(sqlx::query("UPDATE audit_log SET username = 'x'").execute(store.pool()).await.is_err());
         assert!(sqlx::query("DELETE FROM audit_log").execute(store.pool()).await.is_err());
-        assert_eq!(store.audit_entries(&Scope::All, &all).await.unwrap().0, 8);
+        assert_eq!(store.audit_entries(&Scope::All, &all).await.unwrap().total, 8);
     })
     .await;
 }
@@ -88,7 +89,7 @@ async fn imports_are_audited_row_by_row_and_plain_stores_write_no_trail() {
         let g = store.create_unit(None, &unit("CU", "党组")).await.unwrap();
         let b = store.create_unit(Some(g.id), &unit("B1", "党支部")).await.unwrap();
         let all = AuditQuery { per_page: 1000, ..Default::default() };
-        assert_eq!(store.audit_entries(&Scope::All, &all).await.unwrap().0, 0, "no actor, no trail");
+        assert_eq!(store.audit_entries(&Scope::All, &all).await.unwrap().total, 0, "no actor, no trail");
 
         let mut batch = Batch::default();
         for i in 0..450 {
@@ -99,7 +100,8 @@ async fn imports_are_audited_row_by_row_and_plain_stores_write_no_trail() {
         }
         let s = store.acting(Actor { user_id: None, username: "importer".into(), ip: None });
         s.load(&batch, &mut |_, _| {}).await.unwrap();
-        let (n, entries) = store.audit_entries(&Scope::subtrees(vec![b.path.clone()]), &all).await.unwrap();
+        let Page { total: n, items: entries } =
+            store.audit_entries(&Scope::subtrees(vec![b.path.clone()]), &all).await.unwrap();
         assert_eq!(n, 450);
         assert!(entries.iter().all(|e| e.action == "create" && e.object_kind == "person" && e.after.is_some()));
         // Every entry names a distinct person id.

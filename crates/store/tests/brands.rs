@@ -16,7 +16,7 @@ use qizhi_core::org::{Unit, UnitInput};
 use qizhi_store::brand_load::{BrandRow, ElementRow, HonorRow, StandardRow};
 use qizhi_store::brands::{BrandQuery, ElementMove, LogoChange};
 use qizhi_store::load::{Batch, LoadError};
-use qizhi_store::{Scope, Store, StoreError};
+use qizhi_store::{Page, Scope, Store, StoreError};
 use time::Date;
 use time::macros::date;
 
@@ -380,17 +380,18 @@ async fn sub_brands_stay_under_their_main_brand_owner_and_lists_apply_scope() {
         }
 
         let q = BrandQuery { per_page: 50, ..Default::default() };
-        assert_eq!(store.brands(g, &Scope::All, &q).await.unwrap().0, 4);
-        let (n, list) = store.brands(g, &Scope::subtrees(vec![fz.path.clone()]), &q).await.unwrap();
+        assert_eq!(store.brands(g, &Scope::All, &q).await.unwrap().total, 4);
+        let Page { total: n, items: list } =
+            store.brands(g, &Scope::subtrees(vec![fz.path.clone()]), &q).await.unwrap();
         assert_eq!(n, 2, "a Fuzhou admin sees Fuzhou's two");
         assert!(list.iter().all(|l| l.unit_path.starts_with(&fz.path)));
         let mains = BrandQuery { main_only: true, per_page: 50, ..Default::default() };
-        assert_eq!(store.brands(g, &Scope::All, &mains).await.unwrap().0, 2);
+        assert_eq!(store.brands(g, &Scope::All, &mains).await.unwrap().total, 2);
         let listed = store.brand_listed(main.id).await.unwrap();
         assert_eq!(listed.sub_brands, 2);
         assert_eq!(store.sub_brands(main.id, &Scope::subtrees(vec![b1.path.clone()])).await.unwrap().len(), 1);
         let search = BrandQuery { q: "北疆".into(), per_page: 10, ..Default::default() };
-        assert_eq!(store.brands(g, &Scope::All, &search).await.unwrap().1[0].brand.fields.code, "NM-B01");
+        assert_eq!(store.brands(g, &Scope::All, &search).await.unwrap().items[0].brand.fields.code, "NM-B01");
         assert_eq!(store.brand_heritages(g, &Scope::All).await.unwrap(), ["红船精神"]);
         assert_eq!(store.suggest_brand_code(fj).await.unwrap(), "FJ-B02");
         assert_rollup_exact(&store).await;
@@ -475,7 +476,7 @@ async fn honors_count_in_the_year_awarded_wherever_they_are_filed() {
         assert_eq!(count(&store, fj.id, 2022, "honors.total").await, 0);
         assert_eq!(count(&store, nm.id, 2022, "honors.level.central_soe").await, 1);
         let q = qizhi_store::honors::HonorQuery { year: Some(2023), per_page: 10, ..Default::default() };
-        assert_eq!(store.honors(g, &Scope::All, &q).await.unwrap().0, 2);
+        assert_eq!(store.honors(g, &Scope::All, &q).await.unwrap().total, 2);
         store.delete_honor(by_brand.id).await.unwrap();
         assert_eq!(count(&store, g.id, 2023, "honors.level.group").await, 0);
         assert_rollup_exact(&store).await;

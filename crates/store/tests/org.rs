@@ -11,7 +11,7 @@ use qizhi_core::org::{Unit, UnitInput};
 use qizhi_core::person::PersonInput;
 use qizhi_store::load::{Batch, LoadError, PersonRow, UnitRow};
 use qizhi_store::people::PeopleQuery;
-use qizhi_store::{Scope, Store, StoreError};
+use qizhi_store::{Page, Scope, Store, StoreError};
 
 fn unit_fields(code: &str, kind: &str, founded: Option<&str>) -> qizhi_core::org::UnitFields {
     UnitInput {
@@ -122,13 +122,13 @@ async fn people_count_page_and_transfer() {
         assert_eq!(f["org.members"], Value::Count(20));
 
         let q = PeopleQuery { q: String::new(), category: None, page: 2, per_page: 20 };
-        let (total, page) = store.people(g, &Scope::All, &q).await.unwrap();
+        let Page { total, items: page } = store.people(g, &Scope::All, &q).await.unwrap();
         assert_eq!((total, page.len()), (31, 11));
         let q = PeopleQuery { q: "党员0".into(), category: None, page: 1, per_page: 20 };
-        assert_eq!(store.people(g, &Scope::All, &q).await.unwrap().0, 10);
+        assert_eq!(store.people(g, &Scope::All, &q).await.unwrap().total, 10);
         // A scope outside the people sees none of them.
         let q = PeopleQuery { per_page: 50, ..Default::default() };
-        let (n, _) = store.people(g, &Scope::subtrees(vec![t[2].path.clone()]), &q).await.unwrap();
+        let Page { total: n, .. } = store.people(g, &Scope::subtrees(vec![t[2].path.clone()]), &q).await.unwrap();
         assert_eq!(n, 1);
 
         // Transfer to Fujian and become a full member.

@@ -6,6 +6,7 @@ mod common;
 use common::each_backend;
 use qizhi_core::org::UnitInput;
 use qizhi_core::person::PersonInput;
+use qizhi_store::Page;
 use qizhi_store::Scope;
 use qizhi_store::people::PeopleQuery;
 
@@ -51,7 +52,7 @@ async fn fj_and_FJ_find_the_same_units_and_people() {
         }
         for q in ["anna", "ANNA", "Anna"] {
             let query = PeopleQuery { q: q.into(), page: 1, per_page: 50, ..Default::default() };
-            let (total, _) = store.people(&root, &Scope::All, &query).await.unwrap();
+            let Page { total, .. } = store.people(&root, &Scope::All, &query).await.unwrap();
             assert_eq!(total, 2, "{q}");
         }
     })

@@ -19,7 +19,7 @@ use qizhi_core::stars::scheme::{Dimension, Indicator, Quota, SchemeBody, SchemeF
 use qizhi_store::audit::{Actor, AuditQuery};
 use qizhi_store::load::{Batch, LoadError};
 use qizhi_store::stars::{EntryFilter, ImportRow, Review, ReviewScope, SelfScore};
-use qizhi_store::{Scope, Store, StoreError};
+use qizhi_store::{Page, Scope, Store, StoreError};
 use time::macros::date;
 
 fn unit_fields(code: &str, kind: &str) -> qizhi_core::org::UnitFields {
@@ -123,7 +123,7 @@ async fn assert_rollup_exact(store: &Store) {
 
 async fn entry_of(store: &Store, campaign: i64, code: &str) -> qizhi_store::stars::Entry {
     let f = EntryFilter { q: code.into(), per_page: 50, ..Default::default() };
-    let (_, list) = store.campaign_entries(campaign, &Scope::All, &f).await.unwrap();
+    let Page { items: list, .. } = store.campaign_entries(campaign, &Scope::All, &f).await.unwrap();
     list.into_iter().find(|e| e.entry.unit_code == code).expect("an entry").entry
 }
 
@@ -172,7 +172,7 @@ async fn schemes_are_frozen_once_used_and_copied_to_a_new_year() {
         assert_eq!(store.schemes(&branch_scope, &ancestors).await.unwrap().len(), 2);
         let nm_scope = Scope::subtrees(vec![t["NM"].path.clone()]);
         assert!(store.schemes(&nm_scope, &t["NM"].lineage()).await.unwrap().is_empty());
-        let (n, log) = store
+        let Page { total: n, items: log } = store
             .audit_entries(
                 &Scope::All,
                 &AuditQuery { object_kind: Some("star_scheme".into()), per_page: 50, ..Default::default() },
@@ -270,10 +270,12 @@ async fn a_campaign_runs_from_declaration_to_award_and_the_figures_follow() {
         assert_rollup_exact(&store).await;
         // The drill-down list says the same.
         let span = Span { from: 2023, to: 2023 };
-        let (n, list) = store.star_branches(&t["FJ"], &Scope::All, span, Some(5), false, 1, 50).await.unwrap();
+        let Page { total: n, items: list } =
+            store.star_branches(&t["FJ"], &Scope::All, span, Some(5), false, 1, 50).await.unwrap();
         assert_eq!(n, 2);
         assert!(list.iter().all(|b| b.star == 5));
-        let (n, _) = store.star_branches(&t["FJ"], &Scope::All, span, Some(3), true, 1, 50).await.unwrap();
+        let Page { total: n, .. } =
+            store.star_branches(&t["FJ"], &Scope::All, span, Some(3), true, 1, 50).await.unwrap();
         assert_eq!(n, 2);
 
         // A correction after the award changes the star and the figures at once.
@@ -294,7 +296,7 @@ async fn a_campaign_runs_from_declaration_to_award_and_the_figures_follow() {
         assert_eq!(count(&store, fj, 2023, "stars.exact.6").await, 1);
         assert_eq!(count(&store, fj, 2023, "stars.exact.5").await, 1);
         assert_rollup_exact(&store).await;
-        let (_, log) = store
+        let Page { items: log, .. } = store
             .audit_entries(
                 &Scope::All,
                 &AuditQuery { action: Some("correct".into()), per_page: 10, ..Default::default() },

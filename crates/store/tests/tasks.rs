@@ -17,7 +17,7 @@ use qizhi_core::teams::TeamInput;
 use qizhi_store::load::{Batch, LoadError};
 use qizhi_store::tasks::{BulkChange, TaskQuery};
 use qizhi_store::tasks_load::{CommitmentRow, EntryRow, PersonRef, ProgressReport, TaskRow};
-use qizhi_store::{Scope, Store, StoreError};
+use qizhi_store::{Page, Scope, Store, StoreError};
 use time::Date;
 use time::macros::date;
 
@@ -276,8 +276,8 @@ async fn lists_filter_in_sql_and_bulk_edits_are_all_or_nothing() {
             f(&mut q);
             q
         };
-        let codes = |r: (i64, Vec<qizhi_store::tasks::TaskListed>)| -> (i64, Vec<String>) {
-            (r.0, r.1.into_iter().map(|t| t.task.code).collect())
+        let codes = |r: qizhi_store::Page<qizhi_store::tasks::TaskListed>| -> (i64, Vec<String>) {
+            (r.total, r.items.into_iter().map(|t| t.task.code).collect())
         };
         let all = codes(store.tasks(cu, &Scope::All, &q(&|_| {})).await.unwrap());
         assert_eq!(all, (4, vec!["C0".into(), "C3".into(), "C1".into(), "C2".into()]), "by due date");
@@ -307,13 +307,16 @@ async fn lists_filter_in_sql_and_bulk_edits_are_all_or_nothing() {
             )
             .await
             .unwrap();
-        assert_eq!((page2.0, page2.1.len()), (4, 1));
+        assert_eq!((page2.total, page2.items.len()), (4, 1));
         let mine = store.tasks_of_person(t.people[0], 50).await.unwrap();
         assert_eq!(mine.len(), 2);
         // A task's people come in their order, opened alone or in a list.
         let people = |t: &qizhi_store::tasks::TaskListed| t.responsible.iter().map(|(p, _)| *p).collect::<Vec<_>>();
         assert_eq!(people(&store.task_listed(ids[0]).await.unwrap()), [t.people[2], t.people[0]]);
-        assert_eq!(people(&store.tasks(cu, &Scope::All, &q(&|_| {})).await.unwrap().1[0]), [t.people[2], t.people[0]]);
+        assert_eq!(
+            people(&store.tasks(cu, &Scope::All, &q(&|_| {})).await.unwrap().items[0]),
+            [t.people[2], t.people[0]]
+        );
         assert_eq!(people(&store.task_listed(ids[3]).await.unwrap()), [t.people[4]]);
 
         // Bulk: one task the change does not fit (done below 100%) and nothing changes.
@@ -384,7 +387,8 @@ async fn commitments_count_members_once_per_span_and_the_branch_verifies_them() 
         assert_rollup_exact(&store).await;
 
         // Who has none yet for 2024: 李华 (probationary) in GZ01-001 and 赵敏 in GZ01-002.
-        let (n, none) = store.members_without_commitment(gz, &Scope::All, 2024, 1, 50).await.unwrap();
+        let Page { total: n, items: none } =
+            store.members_without_commitment(gz, &Scope::All, 2024, 1, 50).await.unwrap();
         assert_eq!(n, 2);
         assert_eq!(none.iter().map(|p| p.person.fields.name.as_str()).collect::<Vec<_>>(), ["李华", "赵敏"]);
 
@@ -430,7 +434,7 @@ async fn teams_count_while_active() {
         assert_eq!(count(&store, gz.id, "teams.total").await, 0);
         let span = Span { from: 2020, to: 2024 };
         assert_eq!(store.figures(gz.id, span).await.unwrap()["teams.kind.commando"], Value::Count(1));
-        let (_, listed) = store.teams(gz, &Scope::All, &Default::default()).await.unwrap();
+        let Page { items: listed, .. } = store.teams(gz, &Scope::All, &Default::default()).await.unwrap();
         assert_eq!((listed[0].party_members, listed[0].league_members), (2, 1));
         store.set_team_members(team.id, &[t.people[0]]).await.unwrap();
         assert_eq!(store.team_members(team.id).await.unwrap().len(), 1);

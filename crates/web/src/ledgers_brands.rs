@@ -14,7 +14,7 @@ use qizhi_store::brand_load::{BrandRow, ElementRow, HonorRow};
 use qizhi_store::brands::{BrandQuery, BrandSort};
 use qizhi_store::honors::HonorQuery;
 use qizhi_store::load::Batch;
-use qizhi_store::{Scope, Store};
+use qizhi_store::{Page, Scope, Store};
 
 use crate::ledgers::ImportError;
 
@@ -109,7 +109,7 @@ pub(crate) async fn export<W: Write + Send>(
     if kind != "honors" {
         for page in 1.. {
             let q = BrandQuery { sort: BrandSort::Unit, page, per_page: PAGE, ..Default::default() };
-            let (_, list) = store.brands(root, &Scope::All, &q).await?;
+            let Page { items: list, .. } = store.brands(root, &Scope::All, &q).await?;
             let n = list.len() as i64;
             brands.extend(list);
             if n < PAGE {
@@ -148,7 +148,7 @@ pub(crate) async fn export<W: Write + Send>(
             let mut units: HashMap<UnitId, String> = HashMap::new();
             for page in 1.. {
                 let q = HonorQuery { page, per_page: PAGE, ..Default::default() };
-                let (_, list) = store.honors(root, &Scope::All, &q).await?;
+                let Page { items: list, .. } = store.honors(root, &Scope::All, &q).await?;
                 let n = list.len() as i64;
                 for h in &list {
                     let holder = match (h.honor.fields.holder_kind, h.honor.holder_id) {

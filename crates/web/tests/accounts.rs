@@ -5,6 +5,7 @@
 
 mod common;
 
+use qizhi_store::Page;
 use std::time::Duration;
 
 use axum::http::StatusCode;
@@ -48,7 +49,7 @@ async fn repeated_failed_sign_ins_lock_the_account_even_for_the_right_password()
             per_page: 100,
             ..Default::default()
         };
-        let (n, _) = w.store.audit_entries(&qizhi_store::Scope::All, &q).await.unwrap();
+        let Page { total: n, .. } = w.store.audit_entries(&qizhi_store::Scope::All, &q).await.unwrap();
         assert_eq!(n, i64::from(PER_ACCOUNT), "[{}] failed sign-ins recorded", w.backend);
     })
     .await;

@@ -259,7 +259,7 @@ async fn a_branch_admin_builds_a_brand_and_only_a_reviewer_of_the_parent_names_i
             )
             .await
             .unwrap();
-        assert!(trail.1.iter().any(|e| e.action == "review") && trail.1.iter().any(|e| e.action == "denied"));
+        assert!(trail.items.iter().any(|e| e.action == "review") && trail.items.iter().any(|e| e.action == "denied"));
         assert_rollup_exact(&w).await;
     })
     .await;

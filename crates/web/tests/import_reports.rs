@@ -8,6 +8,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::*;
+use qizhi_store::Page;
 
 async fn upload(w: &World, s: &Session, kind: &str, csv: &str) -> Resp {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
@@ -70,7 +71,7 @@ async fn problems_of_every_kind_are_reported_at_once() {
             per_page: 100,
             ..Default::default()
         };
-        let (n, _) = w.store.audit_entries(&qizhi_store::Scope::All, &q).await.unwrap();
+        let Page { total: n, .. } = w.store.audit_entries(&qizhi_store::Scope::All, &q).await.unwrap();
         assert_eq!(n, 1, "[{}] one refusal recorded", w.backend);
     })
     .await;
@@ -83,7 +84,7 @@ async fn audit_records_show_dates_as_dates() {
         let csv = "所在组织编码,姓名,性别,人员类别,入党日期\r\nFJ01-001,日期甲,男,正式党员,2016-07-01\r\n";
         upload(&w, &s, "people", csv).await.expect(StatusCode::OK);
         let q = qizhi_store::audit::AuditQuery { q: "日期甲".into(), page: 1, per_page: 10, ..Default::default() };
-        let (_, entries) = w.store.audit_entries(&qizhi_store::Scope::All, &q).await.unwrap();
+        let Page { items: entries, .. } = w.store.audit_entries(&qizhi_store::Scope::All, &q).await.unwrap();
         let after = entries.iter().find_map(|e| e.after.clone()).expect("the new person's record");
         assert!(after.contains("\"2016-07-01\""), "[{}] {after}", w.backend);
     })

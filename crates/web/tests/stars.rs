@@ -19,7 +19,7 @@ use common::*;
 use qizhi_core::access::Role;
 use qizhi_core::figures::Span;
 use qizhi_store::audit::AuditQuery;
-use qizhi_store::{Scope, Store};
+use qizhi_store::{Page, Scope, Store};
 use serde_json::{Value, json};
 
 const YEAR: i32 = 2023;
@@ -131,7 +131,7 @@ async fn rollup_exact(store: &Store) {
 async fn denied(store: &Store, kind: &str) -> i64 {
     let q =
         AuditQuery { action: Some("denied".into()), object_kind: Some(kind.into()), per_page: 1, ..Default::default() };
-    store.audit_entries(&Scope::All, &q).await.unwrap().0
+    store.audit_entries(&Scope::All, &q).await.unwrap().total
 }
 
 #[tokio::test]
@@ -288,7 +288,7 @@ async fn a_campaign_runs_through_the_api_with_every_role_in_its_place() {
         assert_eq!(count(&w, "FJ", "stars.exact.6").await, 1);
         assert_eq!(count(&w, "FJ", "stars.exact.5").await, 1);
         let q = AuditQuery { action: Some("correct".into()), per_page: 5, ..Default::default() };
-        let (_, log) = w.store.audit_entries(&Scope::All, &q).await.unwrap();
+        let Page { items: log, .. } = w.store.audit_entries(&Scope::All, &q).await.unwrap();
         assert_eq!(log.len(), 1);
         assert_eq!(log[0].username, "cityrev");
         assert!(
@@ -875,7 +875,7 @@ async fn every_stars_route_refuses_the_wrong_callers() {
                 )
                 .await
                 .unwrap()
-                .0
+                .total
         };
         let mut problems = vec![];
         for (req, callers) in cases {

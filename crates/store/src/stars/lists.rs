@@ -16,7 +16,7 @@ use super::{ENTRY_COLS, Entry, entry};
 use crate::rows::{Bind, Sql};
 use crate::scope::{Scope, subtree_filter};
 use crate::search::By;
-use crate::{Store, StoreResult, rollup};
+use crate::{Page, Store, StoreResult, rollup};
 
 /// An entry in a list, with its parent unit's name and how many indicators
 /// it scored itself.
@@ -126,7 +126,7 @@ impl Store {
         campaign: i64,
         scope: &Scope,
         f: &EntryFilter,
-    ) -> StoreResult<(i64, Vec<EntryListed>)> {
+    ) -> StoreResult<Page<EntryListed>> {
         let mut filter = Sql::new(
             " FROM star_entries e JOIN units u ON u.id = e.unit_id LEFT JOIN units p ON p.id = u.parent_id \
              WHERE e.campaign_id = ",
@@ -140,27 +140,18 @@ impl Store {
             filter.push(&format!(" AND {HELD} = ")).bind(Bind::Int(i64::from(n)));
         }
         filter.search(&f.q, &[By::Contains("u.name"), By::Contains("u.code")]);
-        let count = filter.prefixed("SELECT COUNT(*)");
-        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
-        let per_page = f.per_page.clamp(1, 1000);
-        let mut list = filter.prefixed(&format!(
+        let select = format!(
             "SELECT {ENTRY_COLS}, COALESCE(p.short_name, p.name) AS parent_name, \
              (SELECT COUNT(*) FROM star_scores s WHERE s.entry_id = e.id AND s.stage = 'self') AS self_scored",
-        ));
-        list.push(" ORDER BY u.path LIMIT ").bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(f.page, per_page)));
-        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(EntryListed {
-                    entry: entry(r)?,
-                    parent_name: r.try_get("parent_name")?,
-                    self_scored: r.try_get("self_scored")?,
-                })
+        );
+        self.page(&filter, &select, "u.path", f.page, f.per_page, |r| {
+            Ok(EntryListed {
+                entry: entry(r)?,
+                parent_name: r.try_get("parent_name")?,
+                self_scored: r.try_get("self_scored")?,
             })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok((total, items))
+        })
+        .await
     }
 
     /// Entries in the review stage waiting for a review the caller may give:
@@ -217,7 +208,7 @@ impl Store {
         at_least: bool,
         page: i64,
         per_page: i64,
-    ) -> StoreResult<(i64, Vec<RankedBranch>)> {
+    ) -> StoreResult<Page<RankedBranch>> {
         let mut filter = Sql::new(
             " FROM star_entries e JOIN units u ON u.id = e.unit_id LEFT JOIN units p ON p.id = u.parent_id \
              JOIN star_campaigns c ON c.id = e.campaign_id WHERE e.awarded = 1 AND e.year >= ",
@@ -238,35 +229,26 @@ impl Store {
             let op = if at_least { ">=" } else { "=" };
             filter.push(&format!(" AND {HELD} {op} ")).bind(Bind::Int(i64::from(n)));
         }
-        let count = filter.prefixed("SELECT COUNT(*)");
-        let total: i64 = count.query(self.backend).fetch_one(&self.pool).await?.try_get(0)?;
-        let per_page = per_page.clamp(1, 1000);
-        let mut list = filter.prefixed(&format!(
+        let select = format!(
             "SELECT e.id AS entry_id, e.unit_id, u.code AS unit_code, u.name AS unit_name, COALESCE(p.short_name, p.name) AS parent_name, \
              c.id AS campaign_id, c.name AS campaign_name, e.year, {HELD} AS held, \
              CASE WHEN e.withdrawn_on IS NULL THEN 0 ELSE 1 END AS withdrawn",
-        ));
-        list.push(&format!(" ORDER BY {HELD} DESC, u.path LIMIT ")).bind(Bind::Int(per_page));
-        list.push(" OFFSET ").bind(Bind::Int(crate::rows::offset(page, per_page)));
-        let rows = list.query(self.backend).fetch_all(&self.pool).await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(RankedBranch {
-                    entry_id: r.try_get("entry_id")?,
-                    unit_id: UnitId(r.try_get("unit_id")?),
-                    unit_code: r.try_get("unit_code")?,
-                    unit_name: r.try_get("unit_name")?,
-                    parent_name: r.try_get("parent_name")?,
-                    campaign_id: r.try_get("campaign_id")?,
-                    campaign_name: r.try_get("campaign_name")?,
-                    year: r.try_get::<i64, _>("year")? as i32,
-                    star: r.try_get::<i64, _>("held")? as u8,
-                    withdrawn: r.try_get::<i64, _>("withdrawn")? != 0,
-                })
+        );
+        self.page(&filter, &select, &format!("{HELD} DESC, u.path"), page, per_page, |r| {
+            Ok(RankedBranch {
+                entry_id: r.try_get("entry_id")?,
+                unit_id: UnitId(r.try_get("unit_id")?),
+                unit_code: r.try_get("unit_code")?,
+                unit_name: r.try_get("unit_name")?,
+                parent_name: r.try_get("parent_name")?,
+                campaign_id: r.try_get("campaign_id")?,
+                campaign_name: r.try_get("campaign_name")?,
+                year: r.try_get::<i64, _>("year")? as i32,
+                star: r.try_get::<i64, _>("held")? as u8,
+                withdrawn: r.try_get::<i64, _>("withdrawn")? != 0,
             })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok((total, items))
+        })
+        .await
     }
 
     /// Every entry's scores by stage, and its vetoes (spreadsheet exports).

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
+use qizhi_store::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -74,7 +75,8 @@ pub async fn list(
     };
     let page = p.page.unwrap_or(1).max(1);
     let per_page = p.per_page.unwrap_or(100).clamp(1, 1000);
-    let (total, records) = state.store.audit_entries(&caller.audit_scope(), &query(&filters, page, per_page)?).await?;
+    let Page { total, items: records } =
+        state.store.audit_entries(&caller.audit_scope(), &query(&filters, page, per_page)?).await?;
     let entries = records
         .into_iter()
         .map(|r| visible(&caller, r))

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use qizhi_core::person::{Category, Person, PersonInput};
+use qizhi_store::Page;
 use qizhi_store::people::PeopleQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -119,7 +120,7 @@ pub async fn list(
         page: lq.page.unwrap_or(1).max(1),
         per_page: lq.per_page.unwrap_or(50).clamp(1, 500),
     };
-    let (total, people) = state.store.people(&unit, &caller.scope, &query).await?;
+    let Page { total, items: people } = state.store.people(&unit, &caller.scope, &query).await?;
     let personal = caller.can_see_personal(&unit.path);
     Ok(Json(PeoplePage {
         total,

@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_core::access::Role;
 use qizhi_core::ids::UserId;
+use qizhi_store::Page;
 use qizhi_store::users::NewAccount;
 use serde::Deserialize;
 
@@ -67,7 +68,7 @@ pub async fn list(
 ) -> PageResult<Html<String>> {
     require_admin(&state, &caller).await?;
     let page = lq.page.unwrap_or(1).max(1);
-    let (total, users) = state.store.users_page(&caller.admin_scope(), &lq.q, page, PER_PAGE).await?;
+    let Page { total, items: users } = state.store.users_page(&caller.admin_scope(), &lq.q, page, PER_PAGE).await?;
     render(&AccountsPage {
         chrome: chrome_with_flash(&caller, "accounts", "/accounts", lq.flash.as_deref()),
         q: lq.q,

@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use qizhi_sheet::Format;
+use qizhi_store::Page;
 
 use super::{chrome, render};
 use crate::AppState;
@@ -16,8 +17,6 @@ use crate::error::{AppError, PageResult};
 use crate::views::accounts::{AUDIT_ACTIONS, AuditPage, AuditRow, datetime};
 
 pub const PER_PAGE: i64 = 50;
-/// The most rows one export writes.
-pub const EXPORT_MAX: i64 = 1_000_000;
 
 /// `GET /audit` — system admins, unit admins and viewers, for their scope.
 pub async fn list(
@@ -27,7 +26,8 @@ pub async fn list(
 ) -> PageResult<Html<String>> {
     require_reader(&state, &caller).await?;
     let page = f.page.unwrap_or(1).max(1);
-    let (total, records) = state.store.audit_entries(&caller.audit_scope(), &query(&f, page, PER_PAGE)?).await?;
+    let Page { total, items: records } =
+        state.store.audit_entries(&caller.audit_scope(), &query(&f, page, PER_PAGE)?).await?;
     render(&AuditPage {
         chrome: chrome(&caller, "audit", "/audit"),
         q: f.q,
@@ -57,23 +57,26 @@ pub async fn export(
     }
     let format = Format::from_name(&file).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let ext = format.extension();
-    let (_, records) = state.store.audit_entries(&caller.audit_scope(), &query(&f, 1, EXPORT_MAX)?).await?;
     let mut w = qizhi_sheet::Writer::new(Vec::new(), format, &qizhi_sheet::AUDIT).map_err(anyhow::Error::from)?;
-    for r in records {
-        let r = visible(&caller, r);
-        let cells = [
-            datetime(r.at),
-            r.username.clone(),
-            r.ip.clone().unwrap_or_default(),
-            r.action.clone(),
-            r.object_kind.clone(),
-            r.object_id.clone().unwrap_or_default(),
-            r.summary.clone(),
-            r.before.clone().unwrap_or_default(),
-            r.after.clone().unwrap_or_default(),
-        ];
-        w.row(&cells).map_err(anyhow::Error::from)?;
-    }
+    state
+        .store
+        .each_audit_entry(&caller.audit_scope(), &query(&f, 1, 1)?, |r| {
+            let r = visible(&caller, r);
+            let cells = [
+                datetime(r.at),
+                r.username.clone(),
+                r.ip.clone().unwrap_or_default(),
+                r.action.clone(),
+                r.object_kind.clone(),
+                r.object_id.clone().unwrap_or_default(),
+                r.summary.clone(),
+                r.before.clone().unwrap_or_default(),
+                r.after.clone().unwrap_or_default(),
+            ];
+            w.row(&cells).map_err(anyhow::Error::from)
+        })
+        .await
+        .map_err(AppError::from)?;
     let bytes = w.finish().map_err(anyhow::Error::from)?;
     let disposition = crate::kit::download::attachment(&format!("audit.{ext}"), &format!("审计日志.{ext}"));
     Ok(([(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)

@@ -4,6 +4,7 @@
 use axum::extract::{Query, State};
 use axum::response::Html;
 use qizhi_core::person::Category;
+use qizhi_store::Page;
 use qizhi_store::people::PeopleQuery;
 use serde::Deserialize;
 
@@ -40,7 +41,7 @@ pub async fn list(
         c => Some(Category::parse(c).map_err(AppError::BadRequest)?),
     };
     let query = PeopleQuery { q: lq.q.clone(), category, page: lq.page.unwrap_or(1), per_page: PER_PAGE };
-    let (total, people) = state.store.people(&unit, &caller.scope, &query).await?;
+    let Page { total, items: people } = state.store.people(&unit, &caller.scope, &query).await?;
     let show_personal = caller.can_see_personal(&unit.path);
     let rows = people.iter().map(|p| PersonRow::new(&p.person, p.unit_name.clone(), show_personal)).collect();
     let page = PeoplePage {

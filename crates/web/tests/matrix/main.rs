@@ -419,7 +419,7 @@ fn outcome(r: &Resp) -> String {
 async fn denied_count(w: &World) -> usize {
     let q =
         qizhi_store::audit::AuditQuery { action: Some("denied".into()), page: 1, per_page: 1, ..Default::default() };
-    w.store.audit_entries(&qizhi_store::Scope::All, &q).await.unwrap().0 as usize
+    w.store.audit_entries(&qizhi_store::Scope::All, &q).await.unwrap().total as usize
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ use qizhi_core::ids::UnitId;
 use qizhi_core::stars::campaign::{CampaignFields, Declaration, Stage, StageDates};
 use qizhi_core::stars::points::Points;
 use qizhi_core::stars::scheme::{Dimension, Indicator, SchemeBody, SchemeFields, Veto, default_rules};
+use qizhi_store::Page;
 use qizhi_store::Scope;
 use qizhi_store::stars::{EntryFilter, Review, SelfScore};
 use serde_json::json;
@@ -192,7 +193,7 @@ async fn campaign(w: &World, t: &str, stage: Stage) -> Fx {
     let f = CampaignFields { name: format!("矩阵评选 {}", seq()), review_levels: 1, dates: StageDates::default() };
     let c = s.create_campaign(sid, UnitId(w.id(unit_of(t))), &f).await.unwrap();
     let filter = EntryFilter { page: 1, per_page: 10, ..Default::default() };
-    let (_, list) = s.campaign_entries(c.id, &Scope::All, &filter).await.unwrap();
+    let Page { items: list, .. } = s.campaign_entries(c.id, &Scope::All, &filter).await.unwrap();
     let entry = list.iter().find(|l| l.entry.unit_code == unit_of(t)).expect("the branch's entry").entry.id;
     if stage >= Stage::SelfAssess {
         s.move_campaign(c.id, Stage::SelfAssess).await.unwrap();

@@ -14,6 +14,7 @@ use qizhi_core::date::today;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::BrandId;
 use qizhi_core::org::Unit;
+use qizhi_store::Page;
 use qizhi_store::brands::{BrandQuery, BrandSort, LogoChange, NewFile};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -123,7 +124,7 @@ pub async fn list(
         per_page,
         ..Default::default()
     };
-    let (total, list) = state.store.brands(&unit, &caller.scope, &query).await?;
+    let Page { total, items: list } = state.store.brands(&unit, &caller.scope, &query).await?;
     Ok(Json(BrandsView {
         total,
         page: query.page,

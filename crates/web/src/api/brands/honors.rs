@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use qizhi_core::brand::{Honor, HonorInput, HonorLevel};
 use qizhi_core::ids::BrandId;
 use qizhi_core::org::Unit;
+use qizhi_store::Page;
 use qizhi_store::honors::{EvidenceChange, HonorQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -107,7 +108,7 @@ pub async fn list(
         page: q.page.unwrap_or(1).max(1),
         per_page,
     };
-    let (total, rows) = state.store.honors(&unit, &caller.scope, &query).await?;
+    let Page { total, items: rows } = state.store.honors(&unit, &caller.scope, &query).await?;
     Ok(Json(HonorsView {
         total,
         page: query.page,

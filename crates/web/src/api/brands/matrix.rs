@@ -7,6 +7,7 @@ use crate::error::AppResult;
 use axum::Json;
 use axum::extract::{Query, State};
 use qizhi_core::brand::BrandStatus;
+use qizhi_store::Page;
 use qizhi_store::brands::{BrandQuery, BrandSort};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -42,7 +43,7 @@ pub async fn matrix(
         per_page: 1000,
         ..Default::default()
     };
-    let (_, list) = state.store.brands(&unit, &caller.scope, &query).await?;
+    let Page { items: list, .. } = state.store.brands(&unit, &caller.scope, &query).await?;
     let ids: std::collections::HashSet<i64> = list.iter().map(|l| l.brand.id.0).collect();
     fn under(
         list: &[qizhi_store::brands::BrandListed],

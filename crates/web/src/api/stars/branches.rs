@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use qizhi_core::date::this_year;
 use qizhi_core::figures::Span;
+use qizhi_store::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -135,7 +136,8 @@ pub async fn branches(
     let per_page = q.per_page.unwrap_or(50).clamp(1, 1000);
     let page = q.page.unwrap_or(1).max(1);
     let at_least = q.at_least.unwrap_or(false) && q.star.is_some();
-    let (total, rows) = state.store.star_branches(&unit, &caller.scope, span, q.star, at_least, page, per_page).await?;
+    let Page { total, items: rows } =
+        state.store.star_branches(&unit, &caller.scope, span, q.star, at_least, page, per_page).await?;
     Ok(Json(BranchesView {
         total,
         page,

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use qizhi_core::FieldError;
 use qizhi_core::ids::UnitId;
 use qizhi_core::stars::campaign::{CampaignFields, EntryStatus, Stage, StageDates};
+use qizhi_store::Page;
 use qizhi_store::stars::Campaign;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -243,6 +244,6 @@ pub async fn campaign_entries(
     let per_page = q.per_page.unwrap_or(50).clamp(1, 1000);
     let page = q.page.unwrap_or(1).max(1);
     let f = qizhi_store::stars::EntryFilter { status, star: None, q: q.q.unwrap_or_default(), page, per_page };
-    let (total, list) = state.store.campaign_entries(c.id, &caller.scope, &f).await?;
+    let Page { total, items: list } = state.store.campaign_entries(c.id, &caller.scope, &f).await?;
     Ok(Json(EntryPage { total, page, per_page, items: list.iter().map(|l| EntryView::new(&l.entry)).collect() }))
 }

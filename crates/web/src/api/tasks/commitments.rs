@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use qizhi_core::commitments::{Commitment, CommitmentInput, Status, VerifyInput};
 use qizhi_core::date::today;
 use qizhi_core::ids::PersonId;
+use qizhi_store::Page;
 use qizhi_store::commitments::CommitmentQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -153,7 +154,7 @@ pub async fn list(
         page: lq.page.unwrap_or(1).max(1),
         per_page: lq.per_page.unwrap_or(50).clamp(1, 500),
     };
-    let (total, items) = state.store.commitments(&unit, &caller.scope, &q).await?;
+    let Page { total, items } = state.store.commitments(&unit, &caller.scope, &q).await?;
     Ok(Json(CommitmentPage {
         total,
         page: q.page,
@@ -173,7 +174,8 @@ pub async fn missing(
     let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let year = lq.year.unwrap_or_else(qizhi_core::date::this_year);
     let (page, per_page) = (lq.page.unwrap_or(1).max(1), lq.per_page.unwrap_or(50).clamp(1, 500));
-    let (total, people) = state.store.members_without_commitment(&unit, &caller.scope, year, page, per_page).await?;
+    let Page { total, items: people } =
+        state.store.members_without_commitment(&unit, &caller.scope, year, page, per_page).await?;
     Ok(Json(MissingPage {
         year,
         total,

@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use qizhi_core::org::Unit;
 use qizhi_core::tasks::{FlagInput, Fortress, FortressInput};
+use qizhi_store::Page;
 use qizhi_store::Scope;
 use qizhi_store::fortresses::{FortressListed, FortressQuery};
 use serde::{Deserialize, Serialize};
@@ -139,7 +140,7 @@ pub struct ListQuery {
 
 async fn fortress_view(state: &AppState, f: &Fortress, unit: &Unit) -> AppResult<FortressView> {
     let q = FortressQuery { id: Some(f.id), page: 1, per_page: 1, ..Default::default() };
-    let (_, items) = state.store.fortresses(unit, &Scope::All, &q).await?;
+    let Page { items, .. } = state.store.fortresses(unit, &Scope::All, &q).await?;
     items.first().map(FortressView::new).ok_or_else(AppError::not_found)
 }
 
@@ -160,7 +161,7 @@ pub async fn list(
         page: lq.page.unwrap_or(1).max(1),
         per_page: lq.per_page.unwrap_or(50).clamp(1, 500),
     };
-    let (total, items) = state.store.fortresses(&unit, &caller.scope, &q).await?;
+    let Page { total, items } = state.store.fortresses(&unit, &caller.scope, &q).await?;
     Ok(Json(FortressPage {
         total,
         page: q.page,

@@ -13,6 +13,7 @@ use qizhi_core::date::today;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::{FortressId, PersonId, TaskId, TeamId};
 use qizhi_core::tasks::{EntryInput, Priority, TaskInput, TaskKind, TaskStatus};
+use qizhi_store::Page;
 use qizhi_store::tasks::{BulkChange, EntryListed, NewFile, TaskListed, TaskQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -211,7 +212,7 @@ pub async fn list(
     q.team = lq.team_id.map(TeamId);
     q.page = lq.page.unwrap_or(1).max(1);
     q.per_page = lq.per_page.unwrap_or(50).clamp(1, 500);
-    let (total, items) = state.store.tasks(&unit, &caller.scope, &q).await?;
+    let Page { total, items } = state.store.tasks(&unit, &caller.scope, &q).await?;
     Ok(Json(TaskPage { total, page: q.page, per_page: q.per_page, items: items.iter().map(TaskView::new).collect() }))
 }
 

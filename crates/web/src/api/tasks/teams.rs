@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use qizhi_core::ids::PersonId;
 use qizhi_core::org::Unit;
 use qizhi_core::teams::{Team, TeamInput, TeamKind};
+use qizhi_store::Page;
 use qizhi_store::Scope;
 use qizhi_store::teams::{TeamListed, TeamQuery};
 use serde::{Deserialize, Serialize};
@@ -112,7 +113,7 @@ pub struct MembersBody {
 
 async fn team_view(state: &AppState, t: &Team, unit: &Unit) -> AppResult<TeamView> {
     let q = TeamQuery { id: Some(t.id), page: 1, per_page: 1, ..Default::default() };
-    let (_, items) = state.store.teams(unit, &Scope::All, &q).await?;
+    let Page { items, .. } = state.store.teams(unit, &Scope::All, &q).await?;
     items.first().map(TeamView::new).ok_or_else(AppError::not_found)
 }
 
@@ -133,7 +134,7 @@ pub async fn list(
         page: lq.page.unwrap_or(1).max(1),
         per_page: lq.per_page.unwrap_or(50).clamp(1, 500),
     };
-    let (total, items) = state.store.teams(&unit, &caller.scope, &q).await?;
+    let Page { total, items } = state.store.teams(&unit, &caller.scope, &q).await?;
     Ok(Json(TeamPage { total, page: q.page, per_page: q.per_page, items: items.iter().map(TeamView::new).collect() }))
 }
 

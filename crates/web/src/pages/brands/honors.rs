@@ -10,6 +10,7 @@ use qizhi_core::figures::Span;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::BrandId;
 use qizhi_core::org::Unit;
+use qizhi_store::Page;
 use qizhi_store::brands::{BrandQuery, BrandSort, NewFile};
 use qizhi_store::honors::{EvidenceChange, HonorQuery};
 use serde::Deserialize;
@@ -63,7 +64,7 @@ pub async fn list(
     };
     let query =
         HonorQuery { q: lq.q.clone(), level, year, brand: None, page: lq.page.unwrap_or(1).max(1), per_page: PER_PAGE };
-    let (total, rows) = state.store.honors(&unit, &caller.scope, &query).await?;
+    let Page { total, items: rows } = state.store.honors(&unit, &caller.scope, &query).await?;
     let y = year.unwrap_or_else(this_year);
     let figures = state.store.figures(unit.id, Span { from: y, to: y }).await?;
     let keys: Vec<&str> = std::iter::once("honors.total").chain(HonorLevel::ALL.iter().map(|l| l.counter())).collect();
@@ -91,7 +92,7 @@ async fn brand_choices(state: &AppState, caller: &Caller, unit: &Unit) -> PageRe
         .store
         .brands(unit, &caller.scope, &q)
         .await?
-        .1
+        .items
         .into_iter()
         .map(|l| (l.brand.id.0, format!("{}（{}）", l.brand.fields.name, l.unit_label())))
         .collect())

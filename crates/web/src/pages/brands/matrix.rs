@@ -1,6 +1,7 @@
 //! The brand matrix of a unit's subtree (cards or a table, filtered, sorted,
 //! paged), the matrix tree by unit, and the review queue.
 
+use qizhi_store::Page;
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
@@ -99,7 +100,7 @@ pub async fn list(
         per_page,
         ..Default::default()
     };
-    let (total, list) = state.store.brands(&unit, &caller.scope, &query).await?;
+    let Page { total, items: list } = state.store.brands(&unit, &caller.scope, &query).await?;
     let span = Span::new(lq.from, lq.to, this_year()).map_err(AppError::BadRequest)?;
     let figures = state.store.figures(unit.id, span).await?;
     let mut chrome = chrome(&caller, "brands", &format!("/brands?unit={}", unit.id));
@@ -172,10 +173,10 @@ pub async fn tree(
         });
     }
     let all = BrandQuery { per_page: 1, ..Default::default() };
-    let total_brands = state.store.brands(&unit, &caller.scope, &all).await?.0;
+    let total_brands = state.store.brands(&unit, &caller.scope, &all).await?.total;
     let min_status = (total_brands > TREE_LIMIT).then_some(BrandStatus::Established);
     let q = BrandQuery { at_least: min_status, sort: BrandSort::Unit, per_page: 1000, ..Default::default() };
-    let (_, list) = state.store.brands(&unit, &caller.scope, &q).await?;
+    let Page { items: list, .. } = state.store.brands(&unit, &caller.scope, &q).await?;
     // Main brands, each followed by its sub-brands, indented.
     let cards: Vec<BrandCard> = list.iter().map(BrandCard::from_listed).collect();
     let parent_of: HashMap<i64, Option<i64>> =

@@ -4,6 +4,7 @@
 use axum::extract::{Query, State};
 use axum::response::Html;
 use qizhi_core::stars::MAX_STARS;
+use qizhi_store::Page;
 use serde::Deserialize;
 
 use super::overview::{campaigns_of, default_span};
@@ -45,7 +46,8 @@ pub async fn page(
     let span = default_span(&campaigns, q.from, q.to)?;
     let at_least = q.at_least.unwrap_or(0) == 1 && q.star.is_some();
     let page = q.page.unwrap_or(1).max(1);
-    let (total, rows) = state.store.star_branches(&unit, &caller.scope, span, q.star, at_least, page, PER_PAGE).await?;
+    let Page { total, items: rows } =
+        state.store.star_branches(&unit, &caller.scope, span, q.star, at_least, page, PER_PAGE).await?;
     let rows = rows
         .into_iter()
         .map(|b| RankedRow {

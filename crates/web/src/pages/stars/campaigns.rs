@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use qizhi_core::ids::UnitId;
 use qizhi_core::stars::campaign::{CampaignFields, EntryStatus, Stage, StageDates};
+use qizhi_store::Page;
 use qizhi_store::stars::{Campaign, EntryFilter};
 use serde::Deserialize;
 
@@ -84,7 +85,7 @@ pub(crate) async fn campaign_page(
     };
     let page = q.page.unwrap_or(1).max(1);
     let filter = EntryFilter { status, star, q: q.q.clone(), page, per_page: PER_PAGE };
-    let (filtered, list) = state.store.campaign_entries(c.id, &caller.scope, &filter).await?;
+    let Page { total: filtered, items: list } = state.store.campaign_entries(c.id, &caller.scope, &filter).await?;
     let today = qizhi_core::date::today();
     let stages = Stage::ALL
         .iter()

@@ -9,6 +9,7 @@ use qizhi_core::FieldError;
 use qizhi_core::file::FileKind;
 use qizhi_core::stars::campaign::{self, Declaration, ScoreStage, Stage};
 use qizhi_core::stars::points::Points;
+use qizhi_store::Page;
 use qizhi_store::audit::AuditQuery;
 use qizhi_store::stars::{EntryDetail, Review, SelfScore, Upload};
 use serde::Deserialize;
@@ -109,7 +110,7 @@ pub(crate) async fn entry_page(
         })
         .collect();
     let missing = d.missing();
-    let (_, log) = state
+    let Page { items: log, .. } = state
         .store
         .audit_entries(
             &caller.scope,

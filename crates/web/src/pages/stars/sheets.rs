@@ -15,7 +15,7 @@ use qizhi_sheet::scores::{ScoreRow, results_sheet, score_cells, score_rows, scor
 use qizhi_sheet::{CellError, FileErrors, Format, Row, Sheet, Writer};
 use qizhi_store::load::LoadError;
 use qizhi_store::stars::{Campaign, Entry, EntryFilter, EntryListed, ImportRow};
-use qizhi_store::{Scope, Store};
+use qizhi_store::{Page, Scope, Store};
 
 use super::campaigns::{EntriesQuery, campaign_page};
 use super::{may_review, may_self_assess, require};
@@ -68,7 +68,7 @@ async fn all_entries(store: &Store, c: &Campaign, scope: &Scope) -> anyhow::Resu
     let mut page = 1;
     loop {
         let f = EntryFilter { page, per_page: 1000, ..Default::default() };
-        let (total, list) = store.campaign_entries(c.id, scope, &f).await?;
+        let Page { total, items: list } = store.campaign_entries(c.id, scope, &f).await?;
         out.extend(list);
         if out.len() as i64 >= total || page > 1000 {
             return Ok(out);

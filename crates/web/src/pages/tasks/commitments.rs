@@ -8,6 +8,7 @@ use qizhi_core::commitments::{Commitment, CommitmentInput, Status, VerifyInput};
 use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::Span;
 use qizhi_core::person::Person;
+use qizhi_store::Page;
 use qizhi_store::commitments::CommitmentQuery;
 use serde::Deserialize;
 
@@ -88,9 +89,9 @@ pub async fn board(
         page: bq.page.unwrap_or(1).max(1),
         per_page: PER_PAGE,
     };
-    let (total, items) = state.store.commitments(&unit, &caller.scope, &query).await?;
+    let Page { total, items } = state.store.commitments(&unit, &caller.scope, &query).await?;
     let mpage = bq.mpage.unwrap_or(1).max(1);
-    let (missing_total, missing) =
+    let Page { total: missing_total, items: missing } =
         state.store.members_without_commitment(&unit, &caller.scope, year, mpage, PER_PAGE).await?;
     let mut rows = vec![];
     for c in items {

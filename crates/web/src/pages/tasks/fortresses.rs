@@ -9,6 +9,7 @@ use qizhi_core::figures::Span;
 use qizhi_core::ids::PersonId;
 use qizhi_core::org::Unit;
 use qizhi_core::tasks::{FlagInput, Fortress, FortressInput};
+use qizhi_store::Page;
 use qizhi_store::Scope;
 use qizhi_store::fortresses::{FortressListed, FortressQuery};
 use qizhi_store::tasks::TaskQuery;
@@ -80,7 +81,7 @@ pub async fn list(
         page: lq.page.unwrap_or(1).max(1),
         per_page: PER_PAGE,
     };
-    let (total, items) = state.store.fortresses(&unit, &caller.scope, &query).await?;
+    let Page { total, items } = state.store.fortresses(&unit, &caller.scope, &query).await?;
     let year = this_year();
     let figures = state.store.figures(unit.id, Span { from: year, to: year }).await?;
     render(&FortressListPage {
@@ -161,13 +162,13 @@ async fn fortress_page(
 ) -> Result<FortressPage, AppError> {
     let (f, unit) = access::fortress(state, caller, id, Need::Read).await?;
     let q = FortressQuery { id: Some(f.id), per_page: 1, page: 1, ..Default::default() };
-    let (_, listed) = state.store.fortresses(&unit, &Scope::All, &q).await?;
+    let Page { items: listed, .. } = state.store.fortresses(&unit, &Scope::All, &q).await?;
     let listed = listed.into_iter().find(|l| l.fortress.id == f.id).ok_or_else(AppError::not_found)?;
     let mut tq = TaskQuery::new(today());
     tq.fortress = Some(f.id);
     tq.per_page = 200;
     let root = state.store.lineage_units(&unit).await?.into_iter().next().unwrap_or_else(|| unit.clone());
-    let (_, tasks) = state.store.tasks(&root, &caller.scope, &tq).await?;
+    let Page { items: tasks, .. } = state.store.tasks(&root, &caller.scope, &tq).await?;
     let keep: Vec<PersonId> = f.fields.leader_id.into_iter().chain(f.flag.as_ref().and_then(|g| g.leader_id)).collect();
     let (scenarios, grids, people) = choices(state, &unit, &keep).await?;
     let flag_form = flag_form.unwrap_or_else(|| FlagForm {

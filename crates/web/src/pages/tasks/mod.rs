@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use qizhi_core::date::{this_year, today};
 use qizhi_core::ids::PersonId;
 use qizhi_core::org::Unit;
+use qizhi_store::Page;
 use qizhi_store::Scope;
 use qizhi_store::people::PeopleQuery;
 use qizhi_store::tasks::TaskListed;
@@ -104,7 +105,7 @@ pub(crate) fn with_param(to: &str, kv: &str) -> String {
 /// people in `keep`), as choices labelled with their unit.
 pub(crate) async fn people_choices(state: &AppState, unit: &Unit, keep: &[PersonId]) -> Result<Vec<Choice>, AppError> {
     let q = PeopleQuery { per_page: 300, page: 1, ..Default::default() };
-    let (_, people) = state.store.people(unit, &Scope::All, &q).await?;
+    let Page { items: people, .. } = state.store.people(unit, &Scope::All, &q).await?;
     let mut out: Vec<Choice> = people
         .iter()
         .map(|p| {

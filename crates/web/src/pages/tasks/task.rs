@@ -10,6 +10,7 @@ use qizhi_core::file::FileKind;
 use qizhi_core::ids::{FortressId, PersonId, TeamId};
 use qizhi_core::org::Unit;
 use qizhi_core::tasks::{EntryInput, Priority, Task, TaskInput, TaskKind, TaskStatus};
+use qizhi_store::Page;
 use qizhi_store::tasks::{BulkChange, NewFile, TaskQuery};
 use serde::Deserialize;
 
@@ -85,7 +86,7 @@ pub async fn list(
     query.team = parse_opt(&lq.team, |v| v.parse::<i64>().map(TeamId).map_err(|e| e.to_string()))?;
     query.page = lq.page.unwrap_or(1).max(1);
     query.per_page = PER_PAGE;
-    let (total, tasks) = state.store.tasks(&unit, &caller.scope, &query).await?;
+    let Page { total, items: tasks } = state.store.tasks(&unit, &caller.scope, &query).await?;
 
     let year = match query.year {
         Some(y) => y,

@@ -8,6 +8,7 @@ use qizhi_core::date::{this_year, today};
 use qizhi_core::figures::Span;
 use qizhi_core::ids::PersonId;
 use qizhi_core::teams::{Team, TeamInput, TeamKind};
+use qizhi_store::Page;
 use qizhi_store::Scope;
 use qizhi_store::tasks::TaskQuery;
 use qizhi_store::teams::{TeamListed, TeamQuery};
@@ -80,7 +81,7 @@ pub async fn list(
         page: lq.page.unwrap_or(1).max(1),
         per_page: PER_PAGE,
     };
-    let (total, items) = state.store.teams(&unit, &caller.scope, &query).await?;
+    let Page { total, items } = state.store.teams(&unit, &caller.scope, &query).await?;
     let year = this_year();
     let figures = state.store.figures(unit.id, Span { from: year, to: year }).await?;
     render(&TeamListPage {
@@ -133,14 +134,14 @@ async fn team_page(
 ) -> Result<TeamPage, AppError> {
     let (t, unit) = access::team(state, caller, id, Need::Read).await?;
     let q = TeamQuery { id: Some(t.id), page: 1, per_page: 1, ..Default::default() };
-    let (_, listed) = state.store.teams(&unit, &Scope::All, &q).await?;
+    let Page { items: listed, .. } = state.store.teams(&unit, &Scope::All, &q).await?;
     let listed = listed.into_iter().next().ok_or_else(AppError::not_found)?;
     let members = state.store.team_members(t.id).await?;
     let mut tq = TaskQuery::new(today());
     tq.team = Some(t.id);
     tq.per_page = 200;
     let root = state.store.lineage_units(&unit).await?.into_iter().next().unwrap_or_else(|| unit.clone());
-    let (_, tasks) = state.store.tasks(&root, &caller.scope, &tq).await?;
+    let Page { items: tasks, .. } = state.store.tasks(&root, &caller.scope, &tq).await?;
     let keep: Vec<PersonId> = members.iter().map(|(p, _)| p.id).chain(t.fields.leader_id).collect();
     let f = &t.fields;
     let form = form.unwrap_or_else(|| TeamForm {
