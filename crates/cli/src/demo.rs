@@ -23,7 +23,7 @@ pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
     // Decides on the brands of Fujian's units (申报 → 初审 → 评审 → 命名) and reviews its star evaluations.
     ("fjreview", "福建省委审核人", "reviewer", Some("FJ")),
     ("leader", "集团领导（查阅）", "viewer", Some("CU")),
-    // issue 6: a party member of FJ01-001, linked to their person (see `seed_tasks`).
+    // A party member of FJ01-001, linked to their person (see `seed_tasks`).
     ("member", "党员（福州第一支部）", "member", Some("FJ01-001")),
 ];
 
@@ -47,7 +47,7 @@ pub fn batch(world: World) -> Batch {
     for (i, s) in world.scenarios.into_iter().enumerate() {
         b.scenarios.push(ScenarioRow { line: i + 1, unit_code: s.unit_code, fields: s.fields });
     }
-    // -- brands (issue 4): standards, brands with their histories, honors.
+    // Brands: standards, brands with their histories, honors.
     let brands = world.brands;
     for (i, s) in brands.standards.into_iter().enumerate() {
         let row =
@@ -105,7 +105,7 @@ pub async fn create(data: &Path) -> anyhow::Result<Store> {
     }
     let store = Store::open(&format!("sqlite://{}", db.display())).await?;
     load(&store, Scale::Demo).await?;
-    let hash = qizhi_web::password::hash(DEMO_PASSWORD.to_string()).await?;
+    let hash = qizhi_app::password::hash(DEMO_PASSWORD.to_string()).await?;
     for (username, name, role, org) in DEMO_USERS {
         store.create_user(username, name, &hash).await?;
         crate::user::grant(&store, username, role, *org).await?;

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
+use qizhi_app::ledgers::{self, ImportError};
 use qizhi_sheet::Format;
 use qizhi_store::Store;
-use qizhi_web::ledgers::{self, ImportError};
 
 pub async fn import(store: &Store, kind: &str, file: &Path) -> anyhow::Result<()> {
     let format = Format::from_path(file)?;

@@ -8,7 +8,7 @@ mod config;
 mod demo;
 mod ledger;
 // stars
-mod seed_tasks; // issue 6
+mod seed_tasks;
 mod stars;
 mod user;
 
@@ -219,7 +219,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             ledger::export(&open(&config.db).await?, &kind, &file, org.as_deref()).await
         }
         Command::Template { kind, file, .. } => {
-            let sheet = qizhi_web::ledgers::sheet_of(&kind).map_err(anyhow::Error::msg)?;
+            let sheet = qizhi_app::ledgers::sheet_of(&kind).map_err(anyhow::Error::msg)?;
             qizhi_sheet::template(&file, sheet)?;
             println!("已生成模板 (template written): {}", file.display());
             Ok(())

@@ -1,5 +1,5 @@
 //! The seed world's fortresses, teams, tasks and commitments as rows of the
-//! store's batch (issue 6), and the demo's member account.
+//! store's batch, and the demo's member account.
 
 use qizhi_core::tasks::FortressFields;
 use qizhi_seed::{SeedCommitment, SeedFortress, SeedTask, SeedTeam};

@@ -6,13 +6,13 @@
 use std::path::Path;
 
 use anyhow::Context;
+use qizhi_app::ledgers::ImportError;
+use qizhi_app::ledgers::scores::{self, SheetFile};
 use qizhi_core::stars::campaign::{ScoreStage, Stage};
 use qizhi_sheet::Format;
 use qizhi_store::audit::Actor;
 use qizhi_store::stars::Campaign;
 use qizhi_store::{Scope, Store};
-use qizhi_web::ledgers::ImportError;
-use qizhi_web::pages::stars::sheets::{self, SheetFile};
 
 /// The kinds handled here.
 pub const KINDS: [&str; 2] = ["scores", "results"];
@@ -37,7 +37,7 @@ pub async fn import(store: &Store, file: &Path, id: Option<i64>, stage: Option<&
     let format = Format::from_path(file)?;
     let bytes = std::fs::read(file).with_context(|| format!("读取文件 (reading) {}", file.display()))?;
     let everyone = |_: &qizhi_store::stars::Entry| true;
-    match sheets::import(&store.acting(Actor::cli()), &c, stage, &bytes, format, &everyone).await {
+    match scores::import(&store.acting(Actor::cli()), &c, stage, &bytes, format, &everyone).await {
         Ok(n) => {
             println!("已导入 {n} 个党支部的{}评分 (imported): {}", stage.zh(), c.name);
             Ok(())
@@ -68,7 +68,7 @@ pub async fn export(
         }
         None => Scope::All,
     };
-    let (bytes, _) = sheets::export(store, &c, what, &scope, format).await?;
+    let (bytes, _) = scores::export(store, &c, what, &scope, format).await?;
     std::fs::write(file, bytes).with_context(|| format!("写入 (writing) {}", file.display()))?;
     println!("已导出 (exported) → {}", file.display());
     Ok(())
@@ -77,7 +77,7 @@ pub async fn export(
 pub async fn template(store: &Store, file: &Path, id: Option<i64>) -> anyhow::Result<()> {
     let c = campaign(store, id).await?;
     let format = Format::from_path(file)?;
-    let (bytes, _) = sheets::export(store, &c, SheetFile::Template, &Scope::All, format).await?;
+    let (bytes, _) = scores::export(store, &c, SheetFile::Template, &Scope::All, format).await?;
     std::fs::write(file, bytes).with_context(|| format!("写入 (writing) {}", file.display()))?;
     println!("已生成模板 (template written): {}", file.display());
     Ok(())

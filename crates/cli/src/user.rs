@@ -2,11 +2,11 @@
 
 use anyhow::Context;
 use clap::Subcommand;
+use qizhi_app::password;
+use qizhi_app::token::{random_token, token_hash};
 use qizhi_core::access::{Role, check_password};
 use qizhi_store::Page;
 use qizhi_store::Store;
-use qizhi_web::auth::{random_token, token_hash};
-use qizhi_web::password;
 
 #[derive(Subcommand)]
 pub enum UserCommand {

@@ -165,7 +165,7 @@ pub const COUNTERS: &[Counter] = &[
     Counter { key: "grids.total", measure: Measure::Stock },
     Counter { key: "grids.covered", measure: Measure::Stock },
     Counter { key: "scenarios.total", measure: Measure::Stock },
-    // -- brands and honors (issue 4): statuses are stocks kept with their history
+    // Brands and honors: statuses are stocks kept with their history
     Counter { key: "brands.total", measure: Measure::Stock },
     Counter { key: "brands.status.draft", measure: Measure::Stock },
     Counter { key: "brands.status.cultivating", measure: Measure::Stock },
@@ -200,7 +200,7 @@ pub const COUNTERS: &[Counter] = &[
     Counter { key: "stars.at_least.4", measure: Measure::Latest },
     Counter { key: "stars.at_least.5", measure: Measure::Latest },
     Counter { key: "stars.at_least.6", measure: Measure::Latest },
-    // -- fortresses, tasks, commitments, teams (issue 6; contributions in tasks.rs, commitments.rs, teams.rs) --
+    // Fortresses, tasks, commitments, teams (contributions in tasks.rs, commitments.rs, teams.rs).
     Counter { key: "fortresses.total", measure: Measure::Interval },
     Counter { key: "flags.total", measure: Measure::Interval },
     Counter { key: "tasks.target.count", measure: Measure::Flow },
@@ -232,7 +232,6 @@ pub const COUNTERS: &[Counter] = &[
     Counter { key: "teams.kind.volunteer", measure: Measure::Interval },
     Counter { key: "teams.kind.expert", measure: Measure::Interval },
     Counter { key: "teams.kind.youth", measure: Measure::Interval },
-    // -- end of issue 6 --
 ];
 
 pub const FIGURES: &[FigureDef] = &[
@@ -264,7 +263,6 @@ pub const FIGURES: &[FigureDef] = &[
         en: "Production scenarios",
         formula: Formula::Count("scenarios.total"),
     },
-    // -- brands and honors (issue 4)
     FigureDef { key: "brands.total", zh: "党建品牌数", en: "Brands", formula: Formula::Count("brands.total") },
     FigureDef {
         key: "brands.status.draft",
@@ -490,7 +488,6 @@ pub const FIGURES: &[FigureDef] = &[
         en: "Share with 6 stars or more",
         formula: Formula::Rate("stars.at_least.6", "stars.evaluated"),
     },
-    // -- fortresses, tasks, commitments, teams (issue 6) --
     FigureDef {
         key: "fortresses.total", zh: "堡垒数", en: "Fortresses", formula: Formula::Count("fortresses.total")
     },
@@ -670,7 +667,6 @@ pub const FIGURES: &[FigureDef] = &[
         en: "Youth groups",
         formula: Formula::Count("teams.kind.youth"),
     },
-    // -- end of issue 6 --
 ];
 
 pub fn counter(key: &str) -> Option<&'static Counter> {

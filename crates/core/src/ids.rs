@@ -27,13 +27,11 @@ id!(/// A production scenario (生产场景).
     ScenarioId);
 id!(/// A login account.
     UserId);
-// -- brands (issue 4) ---------------------------------------------------------
 id!(/// A party-building brand (党建品牌).
     BrandId);
 id!(/// An honor (荣誉).
     HonorId);
 
-// -- fortresses, tasks, commitments, teams (issue 6) --
 id!(/// A fortress (堡垒) set up on a production scenario or a grid.
     FortressId);
 id!(/// A task (任务) of a ledger.

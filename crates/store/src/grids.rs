@@ -27,7 +27,7 @@ pub(crate) async fn upsert_grid(
         .await?
         .map(|r| rows::grid(&r))
         .transpose()?;
-    // A standing fortress on the grid covers it too (issue 6).
+    // A standing fortress on the grid covers it too.
     let covered = contact.is_some()
         || match &old {
             Some(g) => crate::fortresses::stands_on_grid(tx, g.id).await?,

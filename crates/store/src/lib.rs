@@ -8,17 +8,15 @@
 //! write and cost one small read whatever the size of the subtree.
 
 pub mod audit;
-// -- fortresses, tasks, commitments, teams (issue 6) --
+pub mod brand_load;
+pub mod brands;
 pub mod commitments;
-pub mod fortresses;
-pub mod tasks;
-pub mod tasks_load;
-pub mod teams;
-// -- end of issue 6 --
 mod db;
 mod error;
 pub mod files;
+pub mod fortresses;
 pub mod grids;
+pub mod honors;
 pub mod load;
 pub mod page;
 pub mod people;
@@ -26,16 +24,14 @@ pub mod rollup;
 mod rows;
 pub mod scope;
 mod search;
-// stars
+pub mod standards;
 pub mod stars;
+pub mod tasks;
+pub mod tasks_load;
+pub mod teams;
 mod throttle;
 pub mod units;
 pub mod users;
-// -- brands (issue 4)
-pub mod brand_load;
-pub mod brands;
-pub mod honors;
-pub mod standards;
 
 pub use db::{Backend, Store, Tx, migrator, redact};
 pub use error::{StoreError, StoreResult};

@@ -47,11 +47,11 @@ pub struct Batch {
     pub people: Vec<PersonRow>,
     pub grids: Vec<GridRow>,
     pub scenarios: Vec<ScenarioRow>,
-    /// Brands, their structures and standards, and honors (issue 4).
+    /// Brands, their structures and standards, and honors.
     pub brands: crate::brand_load::BrandBatch,
     // stars
     pub stars: qizhi_core::stars::data::StarsData,
-    /// Fortresses, teams, tasks and commitments (issue 6): see `tasks_load`.
+    /// Fortresses, teams, tasks and commitments: see `tasks_load`.
     pub tasks: crate::tasks_load::TaskBatch,
 }
 
@@ -258,7 +258,7 @@ impl Store {
             }
             summary.count(old.is_some());
         }
-        // -- brands (issue 4): after units and people, which they refer to.
+        // Brands: after units and people, which they refer to.
         let actor = self.actor.as_ref().map(|a| a.username.clone());
         let by_code = all_units(&mut tx).await?;
         crate::brand_load::load(
@@ -272,7 +272,7 @@ impl Store {
             actor.as_deref(),
         )
         .await?;
-        // Fortresses, teams, tasks and commitments (issue 6).
+        // Fortresses, teams, tasks and commitments.
         crate::tasks_load::load(&mut tx, &batch.tasks, &by_code, &mut delta, &mut summary, &mut trail).await?;
         // stars: schemes and campaigns, after the units they name
         crate::stars::load::apply(&mut tx, &batch.stars, &by_code, &mut delta, &mut errors, &mut trail).await?;

@@ -170,7 +170,7 @@ impl Store {
         let mut tx = self.write().await?;
         let old = get(&mut tx, id).await?;
         let unit = units::get(&mut tx, old.unit_id).await?;
-        crate::commitments::guard_person_delete(&mut tx, id).await?; // issue 6
+        crate::commitments::guard_person_delete(&mut tx, id).await?;
         let mut delta = RollupDelta::default();
         delta.add(&unit.lineage(), &person_contributions(&old), -1);
         sqlx::query("UPDATE users SET person_id = NULL WHERE person_id = $1").bind(id.0).execute(&mut *tx).await?;

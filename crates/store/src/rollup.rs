@@ -95,11 +95,10 @@ impl Store {
             let unit = UnitId(r.try_get(0)?);
             delta.add(&path_of(unit), &figures::scenario_contributions(), 1);
         }
-        // -- brands and honors (issue 4)
         crate::brand_load::recount(&self.pool, &paths, &mut delta).await?;
         // stars: every branch's chain of awarded stars
         crate::stars::chain::recount(&self.pool, &paths, &mut delta).await?;
-        // Fortresses, tasks, commitments, teams (issue 6).
+        // Fortresses, tasks, commitments, teams.
         crate::tasks::recount(&self.pool, &paths, &mut delta).await?;
         let mut out: BTreeMap<i64, BTreeMap<(i32, String), i64>> = BTreeMap::new();
         for (unit, year, key, value) in delta.cells() {

@@ -288,7 +288,7 @@ impl Store {
         sql.bind(Bind::Int(depth_change)).push(" WHERE ");
         subtree_filter(&mut sql, "path", &unit.path);
         sql.query(Backend::of(&tx)).execute(&mut *tx).await?;
-        crate::tasks::move_paths(&mut tx, &unit.path, &new_path).await?; // issue 6: records keep their unit's path
+        crate::tasks::move_paths(&mut tx, &unit.path, &new_path).await?; // records keep their unit's path
         sqlx::query("UPDATE units SET parent_id = $1, updated_at = $2 WHERE id = $3")
             .bind(parent.id.0)
             .bind(now_ms())
@@ -296,7 +296,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let moved = get(&mut tx, id).await?;
-        // -- brands (issue 4): the standard applying to its brands may now come from elsewhere.
+        // Brands: the standard applying to its brands may now come from elsewhere.
         crate::standards::refresh_met_in(&mut tx, &moved, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
         let summary = format!("移动组织 {}（{}）到 {}（{}）之下", unit.name, unit.code, parent.name, parent.code);
@@ -316,7 +316,6 @@ impl Store {
             ("grids", "unit_id", "网格 (grids)"),
             ("grids", "contact_unit_id", "联系的网格 (grids it covers)"),
             ("scenarios", "unit_id", "生产场景 (scenarios)"),
-            // -- brands (issue 4)
             ("brands", "unit_id", "品牌 (brands)"),
             ("honors", "unit_id", "荣誉 (honors)"),
             ("brand_standards", "unit_id", "品牌标准 (brand standards)"),
@@ -324,7 +323,6 @@ impl Store {
             ("star_entries", "unit_id", "星级评选记录 (star evaluations)"),
             ("star_schemes", "unit_id", "星级评价体系 (star schemes)"),
             ("star_campaigns", "unit_id", "星级评选活动 (star campaigns)"),
-            // -- issue 6 --
             ("fortresses", "unit_id", "堡垒 (fortresses)"),
             ("teams", "unit_id", "队伍 (teams)"),
             ("tasks", "unit_id", "任务 (tasks)"),

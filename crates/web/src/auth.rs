@@ -6,11 +6,11 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::{Cookie, SameSite};
+use qizhi_app::token::token_hash;
 use qizhi_core::access::{self, Need, Role};
 use qizhi_store::audit::{Actor, Entry};
 use qizhi_store::users::{Grant, User};
 use qizhi_store::{Scope, now_ms};
-use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -20,18 +20,6 @@ pub const SESSION_COOKIE: &str = "qizhi_session";
 pub const LOGIN_CSRF_COOKIE: &str = "qizhi_login_csrf";
 pub const LANG_COOKIE: &str = "lang";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-
-/// A fresh random token, hex encoded (256 bits).
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the OS provides randomness");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// What the database keeps of a secret token: its SHA-256.
-pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// An authenticated caller with its grants resolved.
 #[derive(Debug, Clone)]

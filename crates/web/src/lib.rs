@@ -13,14 +13,9 @@ pub mod error;
 pub mod files;
 pub mod i18n;
 pub mod kit;
-pub mod ledgers;
-// -- brands
-pub mod ledgers_brands;
 pub mod pages;
-pub mod password;
 pub mod routes;
 pub mod server;
-pub mod task_ledger;
 pub mod throttle;
 pub mod views;
 

@@ -22,7 +22,7 @@ const SVG: &[u8] = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</s
 
 /// Adds a reviewer over `unit` who can sign in with the fixture password; returns an API token.
 async fn reviewer(w: &World, username: &str, unit: &str) -> String {
-    let hash = qizhi_web::password::hash(PASSWORD.to_string()).await.unwrap();
+    let hash = qizhi_app::password::hash(PASSWORD.to_string()).await.unwrap();
     let id = w.store.create_user(username, username, &hash).await.unwrap();
     w.store.add_grant(id, Role::Reviewer, Some(UnitId(w.id(unit)))).await.unwrap();
     mint_token(&w.store, id, "tests").await

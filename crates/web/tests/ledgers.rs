@@ -116,7 +116,7 @@ fn csv_lines(body: &[u8]) -> Vec<String> {
 async fn templates_of_every_kind_download_in_both_formats() {
     each_backend(|w| async move {
         let s = w.login("viewer").await;
-        for kind in qizhi_web::ledgers::KINDS {
+        for kind in qizhi_app::ledgers::KINDS {
             let sheet = qizhi_sheet::sheet(kind).expect("a sheet per kind");
             for format in [Format::Xlsx, Format::Csv] {
                 let uri = format!("/imports/{kind}/template.{}", format.extension());

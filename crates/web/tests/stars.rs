@@ -30,7 +30,7 @@ async fn hash() -> String {
     if let Some(h) = H.get() {
         return h.clone();
     }
-    let h = qizhi_web::password::hash(PASSWORD.to_string()).await.unwrap();
+    let h = qizhi_app::password::hash(PASSWORD.to_string()).await.unwrap();
     H.get_or_init(|| h).clone()
 }
 

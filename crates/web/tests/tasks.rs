@@ -43,7 +43,7 @@ async fn extra(w: &World) -> Extra {
     let full: Vec<&Fx> =
         w.people_under("FJ01-001").into_iter().filter(|p| p.category == qizhi_core::person::Category::Full).collect();
     let (member, colleague) = (PersonId(full[0].id), PersonId(full[1].id));
-    let hash = qizhi_web::password::hash(PASSWORD.to_string()).await.unwrap();
+    let hash = qizhi_app::password::hash(PASSWORD.to_string()).await.unwrap();
     let uid = w.store.create_user("member", "党员林", &hash).await.unwrap();
     w.store.add_grant(uid, Role::Member, Some(UnitId(w.id("FJ01-001")))).await.unwrap();
     w.store.link_user_person(uid, Some(member)).await.unwrap();

@@ -299,7 +299,7 @@ async fn http_part(
 ) -> anyhow::Result<()> {
     // An account for the suite, with a token and a session.
     let name = format!("bench-{}", std::process::id());
-    let hash = qizhi_web::password::hash(qizhi_web::password::generate()).await?;
+    let hash = qizhi_app::password::hash(qizhi_app::password::generate()).await?;
     let user = store
         .create_account(&qizhi_store::users::NewAccount {
             username: &name,
@@ -310,10 +310,10 @@ async fn http_part(
             must_change_password: false,
         })
         .await?;
-    let token = qizhi_web::auth::random_token();
-    store.create_token(user, "bench", &qizhi_web::auth::token_hash(&token)).await?;
-    let cookie = qizhi_web::auth::random_token();
-    store.create_session(&qizhi_web::auth::token_hash(&cookie), user, &qizhi_web::auth::random_token()).await?;
+    let token = qizhi_app::token::random_token();
+    store.create_token(user, "bench", &qizhi_app::token::token_hash(&token)).await?;
+    let cookie = qizhi_app::token::random_token();
+    store.create_session(&qizhi_app::token::token_hash(&cookie), user, &qizhi_app::token::random_token()).await?;
 
     let port = free_port()?;
     let child = Command::new(std::env::current_exe()?)
@@ -530,8 +530,8 @@ async fn import_part(db: &str, report: &mut Report) -> anyhow::Result<()> {
         let everything = |_: &Unit| true;
         let t = Instant::now();
         let (batch, read) =
-            qizhi_web::ledgers::prepare(&store, "people", &csv, qizhi_sheet::Format::Csv, &everything).await?;
-        qizhi_web::ledgers::apply(&store, "people", &batch, &read, &mut |_, _| {}).await?;
+            qizhi_app::ledgers::prepare(&store, "people", &csv, qizhi_sheet::Format::Csv, &everything).await?;
+        qizhi_app::ledgers::apply(&store, "people", &batch, &read, &mut |_, _| {}).await?;
         let took = t.elapsed();
         report.value(
             format!("import of {rows} people (CSV, checked whole, one transaction)"),

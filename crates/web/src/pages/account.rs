@@ -9,10 +9,12 @@ use serde::Deserialize;
 
 use super::{chrome_with_flash, render};
 use crate::AppState;
-use crate::auth::{Caller, PageCaller, random_token, token_hash};
+use qizhi_app::password;
+use qizhi_app::token::{random_token, token_hash};
+
+use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::kit::flash::{self, FlashQuery};
-use crate::password;
 use crate::views::accounts::{AccountPage, GrantView, TokenView, datetime};
 
 /// Where an account with a password set by an administrator is sent until it changes it.

@@ -22,8 +22,8 @@ use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::kit::again;
 use crate::kit::flash::{self, FlashQuery};
-use crate::password;
 use crate::views::accounts::{AccountDetailPage, AccountNewPage, AccountRow, AccountsPage, TokenView, datetime, roles};
+use qizhi_app::password;
 
 pub const PER_PAGE: i64 = 30;
 

@@ -3,6 +3,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use qizhi_app::ledgers::{self, ImportError, KINDS};
 use qizhi_sheet::Format;
 use serde::Deserialize;
 
@@ -12,7 +13,6 @@ use crate::access::{self, Need};
 use crate::auth::PageCaller;
 use crate::error::{AppError, PageResult};
 use crate::kit::form::Fields;
-use crate::ledgers::{self, ImportError, KINDS};
 use crate::views::{ImportReport, ImportsPage};
 
 fn kinds() -> Vec<(&'static str, &'static str, &'static str)> {

@@ -10,12 +10,12 @@ use serde::Deserialize;
 
 use super::render;
 use crate::AppState;
-use crate::auth::{
-    self, Caller, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, random_token, session_cookie, token_hash,
-};
+use crate::auth::{self, Caller, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, session_cookie};
 use crate::error::{AppError, PageResult};
+use crate::throttle;
 use crate::views::LoginPage;
-use crate::{password, throttle};
+use qizhi_app::password;
+use qizhi_app::token::{random_token, token_hash};
 use qizhi_store::audit::{Actor, Entry};
 
 #[derive(Deserialize)]

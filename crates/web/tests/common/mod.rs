@@ -207,15 +207,15 @@ async fn password_hash() -> String {
     if let Some(h) = HASH.get() {
         return h.clone();
     }
-    let h = qizhi_web::password::hash(PASSWORD.to_string()).await.expect("hash the fixture password");
+    let h = qizhi_app::password::hash(PASSWORD.to_string()).await.expect("hash the fixture password");
     HASH.get_or_init(|| h).clone()
 }
 
 /// Mints an API token for `user` the way `qizhi user token` does: the store
 /// keeps only its hash.
 pub async fn mint_token(store: &Store, user: UserId, name: &str) -> String {
-    let token = qizhi_web::auth::random_token();
-    store.create_token(user, name, &qizhi_web::auth::token_hash(&token)).await.expect("create token");
+    let token = qizhi_app::token::random_token();
+    store.create_token(user, name, &qizhi_app::token::token_hash(&token)).await.expect("create token");
     token
 }
 
@@ -405,10 +405,10 @@ impl World {
     /// A fresh session of `username`, made in the store directly (no
     /// sign-in round trip): for tests that need many sessions.
     pub async fn session_of(&self, username: &str) -> Session {
-        let cookie = qizhi_web::auth::random_token();
-        let csrf = qizhi_web::auth::random_token();
+        let cookie = qizhi_app::token::random_token();
+        let csrf = qizhi_app::token::random_token();
         self.store
-            .create_session(&qizhi_web::auth::token_hash(&cookie), self.user(username), &csrf)
+            .create_session(&qizhi_app::token::token_hash(&cookie), self.user(username), &csrf)
             .await
             .expect("create a session");
         Session { cookie, csrf }

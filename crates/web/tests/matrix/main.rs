@@ -299,7 +299,7 @@ async fn request_for(w: &World, row: &Row, role: &str, session: Option<&Session>
         ("POST", "/account/password") => {
             // Reset to the fixture password first, so `current` is right whatever ran before.
             let hash = w.password_hash().await;
-            let keep = session.map(|s| qizhi_web::auth::token_hash(&s.cookie));
+            let keep = session.map(|s| qizhi_app::token::token_hash(&s.cookie));
             w.store.set_password(w.user(me), &hash, false, keep.as_deref()).await.unwrap();
             post(path).form(&[
                 ("csrf", csrf),

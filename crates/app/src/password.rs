@@ -33,5 +33,32 @@ pub const DUMMY_HASH: &str =
 /// A random password that satisfies the rules, for resets and new accounts
 /// (shown once; the account must change it at the first sign-in).
 pub fn generate() -> String {
-    format!("Qz{}8", &crate::auth::random_token()[..13])
+    format!("Qz{}8", &crate::token::random_token()[..13])
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_only() {
+        let password = super::generate();
+        let hash = super::hash(password.clone()).await.unwrap();
+        assert!(super::verify(password.clone(), hash.clone()).await);
+        assert!(!super::verify(format!("{password}x"), hash).await);
+        assert!(!super::verify(password, "not a hash".into()).await);
+    }
+
+    /// A login for an unknown username verifies against `DUMMY_HASH` so it takes
+    /// as long as a real one; that only holds if the dummy is a well-formed argon2
+    /// hash with the default parameters.
+    #[test]
+    fn the_dummy_hash_costs_as_much_as_a_real_one() {
+        use argon2::password_hash::PasswordHash;
+        let dummy = PasswordHash::new(super::DUMMY_HASH).expect("a well-formed PHC string");
+        assert_eq!(dummy.algorithm.as_str(), "argon2id");
+        let default = argon2::Params::default();
+        let param = |name: &str| dummy.params.get_decimal(name);
+        assert_eq!(param("m"), Some(default.m_cost()));
+        assert_eq!(param("t"), Some(default.t_cost()));
+        assert_eq!(param("p"), Some(default.p_cost()));
+    }
 }

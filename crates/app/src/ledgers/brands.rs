@@ -1,5 +1,5 @@
 //! The brand ledgers (brands, brand structures, honors) in and out, for
-//! `ledgers.rs`: rows checked by `qizhi_sheet::brands` become the brand part
+//! the ledgers module: rows checked by `qizhi_sheet::brands` become the brand part
 //! of a batch, with the units they touch listed for the importer's scope
 //! check; exports stream a subtree's brands, structures and honors.
 
@@ -16,7 +16,7 @@ use qizhi_store::honors::HonorQuery;
 use qizhi_store::load::Batch;
 use qizhi_store::{Page, Scope, Store};
 
-use crate::ledgers::ImportError;
+use super::ImportError;
 
 /// The ledgers this module handles.
 pub const KINDS: [&str; 3] = ["brands", "brand_elements", "honors"];

@@ -1,4 +1,4 @@
-//! The task ledger (任务台账) in and out: `ledgers.rs` hands the rows of a
+//! The task ledger (任务台账) in and out: the ledgers module hands the rows of a
 //! `tasks` file here to become store rows — units checked against the
 //! importer's scope (also the unit a task stands in today, when a row moves
 //! it), responsible people matched by name on the task unit's line — and

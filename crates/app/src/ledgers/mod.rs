@@ -2,7 +2,13 @@
 //! `qizhi-sheet`, applied atomically by the store, and problems the store
 //! finds (an unknown unit code, say) are named by row and column like the
 //! sheet's own. Exports stream records into a sheet writer. The CLI and the
-//! pages both go through here.
+//! pages both go through here. A kind is named in English or Chinese, in
+//! any case (`units`, `UNITS`, `组织`); each capability's ledgers live in
+//! their own module.
+
+mod brands;
+pub mod scores;
+mod tasks;
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
@@ -13,18 +19,7 @@ use qizhi_store::Store;
 use qizhi_store::load::{self, Batch, LoadError, LoadSummary};
 
 /// The ledgers that can be imported and exported.
-pub const KINDS: [&str; 8] = [
-    "units",
-    "people",
-    "grids",
-    "scenarios",
-    // -- brands (issue 4)
-    "brands",
-    "brand_elements",
-    "honors",
-    // -- tasks (issue 6)
-    "tasks",
-];
+pub const KINDS: [&str; 8] = ["units", "people", "grids", "scenarios", "brands", "brand_elements", "honors", "tasks"];
 
 /// Why an import wrote nothing.
 #[derive(Debug, thiserror::Error)]
@@ -40,8 +35,14 @@ pub enum ImportError {
     Store(#[from] qizhi_store::StoreError),
 }
 
+/// The sheet of a ledger kind, however it is named; only the kinds this
+/// module imports and exports.
 pub fn sheet_of(kind: &str) -> Result<&'static Sheet, String> {
-    qizhi_sheet::sheet(kind).ok_or_else(|| format!("未知的台账类型 “{kind}”，应为 {} (unknown kind)", KINDS.join("/")))
+    qizhi_sheet::sheet(kind).filter(|s| KINDS.contains(&s.kind)).ok_or_else(|| unknown_kind(kind))
+}
+
+fn unknown_kind(kind: &str) -> String {
+    format!("未知的台账类型 “{kind}”，应为 {} (unknown kind)", KINDS.join("/"))
 }
 
 /// Reads, checks and converts a file into a batch. `editable(code)` says
@@ -60,7 +61,7 @@ pub async fn prepare(
     // (line, column key, code) of every reference to a unit.
     let mut refs: Vec<(usize, &'static str, String)> = vec![];
     // Problems found while resolving a row's references (the task ledger's people).
-    let mut extra: Vec<crate::task_ledger::Problem> = vec![];
+    let mut extra: Vec<tasks::Problem> = vec![];
     // Every problem of the file is reported at once: rows that fail their own
     // checks still have their unit references checked from the raw cells.
     let mut errors = FileErrors::new();
@@ -74,6 +75,7 @@ pub async fn prepare(
             }
         }
     };
+    let kind = sheet.kind;
     match kind {
         "units" => match qizhi_sheet::import::units(&rows) {
             Err(e) => unconverted(e, &["code", "parent_code"], &mut refs),
@@ -113,14 +115,13 @@ pub async fn prepare(
                 }
             }
         },
-        k if crate::ledgers_brands::KINDS.contains(&k) => {
-            crate::ledgers_brands::prepare(store, k, &rows, &mut batch, &mut refs).await?;
+        k if brands::KINDS.contains(&k) => {
+            brands::prepare(store, k, &rows, &mut batch, &mut refs).await?;
         }
         "tasks" => {
-            extra =
-                crate::task_ledger::prepare(store, &rows, &mut batch, &mut refs).await.map_err(ImportError::File)?;
+            extra = tasks::prepare(store, &rows, &mut batch, &mut refs).await.map_err(ImportError::File)?;
         }
-        _ => match qizhi_sheet::import::scenarios(&rows) {
+        "scenarios" => match qizhi_sheet::import::scenarios(&rows) {
             Err(e) => unconverted(e, &["unit_code"], &mut refs),
             Ok(scenarios) => {
                 for (line, r) in scenarios {
@@ -129,6 +130,7 @@ pub async fn prepare(
                 }
             }
         },
+        other => return Err(ImportError::File(FileErrors::file(unknown_kind(other)))),
     }
     // Scope: every existing unit referenced must be one the importer may
     // change, and every other one must be a unit the file itself creates.
@@ -199,7 +201,7 @@ pub async fn prepare(
     Ok((batch, rows))
 }
 
-fn cell_error(rows: &[Row], sheet: &Sheet, line: usize, key: &str, message: String) -> CellError {
+pub(crate) fn cell_error(rows: &[Row], sheet: &Sheet, line: usize, key: &str, message: String) -> CellError {
     match rows.iter().find(|r| r.line == line) {
         Some(r) => r.error(sheet, key, message),
         None => CellError { line, ..CellError::file(message) },
@@ -253,7 +255,7 @@ pub async fn export<W: Write + Send>(
 ) -> anyhow::Result<(W, usize)> {
     let sheet = sheet_of(kind).map_err(anyhow::Error::msg)?;
     let mut w = Writer::new(target, format, sheet)?;
-    match kind {
+    match sheet.kind {
         "units" => {
             let units = store.subtree_units(root).await?;
             let codes: HashMap<_, _> = units.iter().map(|u| (u.id, u.code.clone())).collect();
@@ -282,16 +284,14 @@ pub async fn export<W: Write + Send>(
                 w.row(&qizhi_sheet::grid_cells(&unit, &g, contact.as_deref()))?;
             }
         }
-        // -- brands (issue 4)
-        k if crate::ledgers_brands::KINDS.contains(&k) => {
-            crate::ledgers_brands::export(store, k, root, &mut w, personal).await?;
-        }
-        "tasks" => crate::task_ledger::export(store, root, &mut w).await?,
-        _ => {
+        k if brands::KINDS.contains(&k) => brands::export(store, k, root, &mut w, personal).await?,
+        "tasks" => tasks::export(store, root, &mut w).await?,
+        "scenarios" => {
             for (s, unit) in store.scenarios_in(root).await? {
                 w.row(&qizhi_sheet::scenario_cells(&unit, &s))?;
             }
         }
+        other => anyhow::bail!(unknown_kind(other)),
     }
     let n = w.rows_written();
     Ok((w.finish()?, n))
