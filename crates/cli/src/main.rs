@@ -282,7 +282,7 @@ async fn figures(store: &Store, org: &str, from: Option<i32>, to: Option<i32>, j
     }
     let years = if span.from == span.to { span.from.to_string() } else { format!("{}–{}", span.from, span.to) };
     println!("{} ({})  {years}", unit.name, unit.code);
-    for def in FIGURES {
+    for def in FIGURES.iter() {
         let v = match figures[def.key] {
             Value::Count(n) => n.to_string(),
             Value::Rate(r) => format!("{:.1}%", r * 100.0),

@@ -9,13 +9,13 @@
 //! time from counters, never stored.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use crate::grid::Grid;
+pub use crate::org::rollup::{grid_contributions, person_contributions, scenario_contributions, unit_contributions};
+
 use crate::ids::UnitId;
-use crate::org::{Unit, UnitKind, UnitStatus};
-use crate::person::Person;
 
 /// How a counter's yearly deltas combine over a span.
 ///
@@ -157,517 +157,29 @@ pub struct FigureDef {
     pub formula: Formula,
 }
 
-pub const COUNTERS: &[Counter] = &[
-    Counter { key: "org.units", measure: Measure::Stock },
-    Counter { key: "org.branches", measure: Measure::Stock },
-    Counter { key: "org.members", measure: Measure::Stock },
-    Counter { key: "org.people", measure: Measure::Stock },
-    Counter { key: "grids.total", measure: Measure::Stock },
-    Counter { key: "grids.covered", measure: Measure::Stock },
-    Counter { key: "scenarios.total", measure: Measure::Stock },
-    // Brands and honors: statuses are stocks kept with their history
-    Counter { key: "brands.total", measure: Measure::Stock },
-    Counter { key: "brands.status.draft", measure: Measure::Stock },
-    Counter { key: "brands.status.cultivating", measure: Measure::Stock },
-    Counter { key: "brands.status.established", measure: Measure::Stock },
-    Counter { key: "brands.status.mature", measure: Measure::Stock },
-    Counter { key: "brands.status.exemplary", measure: Measure::Stock },
-    Counter { key: "brands.mature_or_better", measure: Measure::Stock },
-    Counter { key: "brands.category.unit", measure: Measure::Stock },
-    Counter { key: "brands.category.activity", measure: Measure::Stock },
-    Counter { key: "brands.category.cobuilding", measure: Measure::Stock },
-    Counter { key: "brands.category.branch", measure: Measure::Stock },
-    Counter { key: "brands.standard_met", measure: Measure::Stock },
-    Counter { key: "honors.total", measure: Measure::Flow },
-    Counter { key: "honors.level.national", measure: Measure::Flow },
-    Counter { key: "honors.level.central_soe", measure: Measure::Flow },
-    Counter { key: "honors.level.provincial", measure: Measure::Flow },
-    Counter { key: "honors.level.municipal", measure: Measure::Flow },
-    Counter { key: "honors.level.group", measure: Measure::Flow },
-    Counter { key: "honors.level.internal", measure: Measure::Flow },
-    // stars: each branch's star from its latest award in the span (see stars::rollup)
-    Counter { key: "stars.evaluated", measure: Measure::Latest },
-    Counter { key: "stars.exact.0", measure: Measure::Latest },
-    Counter { key: "stars.exact.1", measure: Measure::Latest },
-    Counter { key: "stars.exact.2", measure: Measure::Latest },
-    Counter { key: "stars.exact.3", measure: Measure::Latest },
-    Counter { key: "stars.exact.4", measure: Measure::Latest },
-    Counter { key: "stars.exact.5", measure: Measure::Latest },
-    Counter { key: "stars.exact.6", measure: Measure::Latest },
-    Counter { key: "stars.at_least.1", measure: Measure::Latest },
-    Counter { key: "stars.at_least.2", measure: Measure::Latest },
-    Counter { key: "stars.at_least.3", measure: Measure::Latest },
-    Counter { key: "stars.at_least.4", measure: Measure::Latest },
-    Counter { key: "stars.at_least.5", measure: Measure::Latest },
-    Counter { key: "stars.at_least.6", measure: Measure::Latest },
-    // Fortresses, tasks, commitments, teams (contributions in tasks.rs, commitments.rs, teams.rs).
-    Counter { key: "fortresses.total", measure: Measure::Interval },
-    Counter { key: "flags.total", measure: Measure::Interval },
-    Counter { key: "tasks.target.count", measure: Measure::Flow },
-    Counter { key: "tasks.target.done", measure: Measure::Flow },
-    Counter { key: "tasks.target.progress_sum", measure: Measure::Flow },
-    Counter { key: "tasks.tackling.count", measure: Measure::Flow },
-    Counter { key: "tasks.tackling.done", measure: Measure::Flow },
-    Counter { key: "tasks.tackling.progress_sum", measure: Measure::Flow },
-    Counter { key: "tasks.urgent.count", measure: Measure::Flow },
-    Counter { key: "tasks.urgent.done", measure: Measure::Flow },
-    Counter { key: "tasks.urgent.progress_sum", measure: Measure::Flow },
-    Counter { key: "tasks.key_work.count", measure: Measure::Flow },
-    Counter { key: "tasks.key_work.done", measure: Measure::Flow },
-    Counter { key: "tasks.key_work.progress_sum", measure: Measure::Flow },
-    Counter { key: "tasks.blockage.count", measure: Measure::Flow },
-    Counter { key: "tasks.blockage.done", measure: Measure::Flow },
-    Counter { key: "tasks.blockage.progress_sum", measure: Measure::Flow },
-    Counter { key: "tasks.brand.count", measure: Measure::Flow },
-    Counter { key: "tasks.brand.done", measure: Measure::Flow },
-    Counter { key: "tasks.brand.progress_sum", measure: Measure::Flow },
-    Counter { key: "tasks.open_due", measure: Measure::DueBefore },
-    Counter { key: "commitments.members", measure: Measure::FirstInSpan },
-    Counter { key: "commitments.total", measure: Measure::Flow },
-    Counter { key: "commitments.fulfilled", measure: Measure::Flow },
-    Counter { key: "teams.total", measure: Measure::Interval },
-    Counter { key: "teams.kind.commando", measure: Measure::Interval },
-    Counter { key: "teams.kind.pioneer", measure: Measure::Interval },
-    Counter { key: "teams.kind.service", measure: Measure::Interval },
-    Counter { key: "teams.kind.volunteer", measure: Measure::Interval },
-    Counter { key: "teams.kind.expert", measure: Measure::Interval },
-    Counter { key: "teams.kind.youth", measure: Measure::Interval },
-];
+/// Every counter the store maintains: each capability declares its own
+/// (`<capability>::rollup::COUNTERS`), gathered here in a fixed order.
+pub static COUNTERS: LazyLock<Vec<Counter>> = LazyLock::new(|| {
+    [
+        crate::org::rollup::COUNTERS,
+        crate::brand::rollup::COUNTERS,
+        crate::stars::rollup::COUNTERS,
+        crate::tasks::rollup::COUNTERS,
+    ]
+    .concat()
+});
 
-pub const FIGURES: &[FigureDef] = &[
-    FigureDef { key: "org.units", zh: "组织数", en: "Units", formula: Formula::Count("org.units") },
-    FigureDef { key: "org.branches", zh: "党支部数", en: "Branches", formula: Formula::Count("org.branches") },
-    FigureDef {
-        key: "org.members",
-        zh: "党员数（含预备党员）",
-        en: "Party members (incl. probationary)",
-        formula: Formula::Count("org.members"),
-    },
-    FigureDef { key: "org.people", zh: "人员总数", en: "People", formula: Formula::Count("org.people") },
-    FigureDef { key: "grids.total", zh: "网格数", en: "Grids", formula: Formula::Count("grids.total") },
-    FigureDef {
-        key: "grids.covered",
-        zh: "党的工作覆盖网格数",
-        en: "Grids covered by party work",
-        formula: Formula::Count("grids.covered"),
-    },
-    FigureDef {
-        key: "grids.coverage_rate",
-        zh: "网格覆盖率",
-        en: "Grid coverage rate",
-        formula: Formula::Rate("grids.covered", "grids.total"),
-    },
-    FigureDef {
-        key: "scenarios.total",
-        zh: "生产场景数",
-        en: "Production scenarios",
-        formula: Formula::Count("scenarios.total"),
-    },
-    FigureDef { key: "brands.total", zh: "党建品牌数", en: "Brands", formula: Formula::Count("brands.total") },
-    FigureDef {
-        key: "brands.status.draft",
-        zh: "草稿品牌",
-        en: "Draft brands",
-        formula: Formula::Count("brands.status.draft"),
-    },
-    FigureDef {
-        key: "brands.status.cultivating",
-        zh: "培育品牌",
-        en: "Brands in cultivation",
-        formula: Formula::Count("brands.status.cultivating"),
-    },
-    FigureDef {
-        key: "brands.status.established",
-        zh: "创建品牌",
-        en: "Established brands",
-        formula: Formula::Count("brands.status.established"),
-    },
-    FigureDef {
-        key: "brands.status.mature",
-        zh: "成熟品牌",
-        en: "Mature brands",
-        formula: Formula::Count("brands.status.mature"),
-    },
-    FigureDef {
-        key: "brands.status.exemplary",
-        zh: "示范品牌",
-        en: "Exemplary brands",
-        formula: Formula::Count("brands.status.exemplary"),
-    },
-    FigureDef {
-        key: "brands.mature_or_better",
-        zh: "成熟及以上品牌",
-        en: "Mature or exemplary brands",
-        formula: Formula::Count("brands.mature_or_better"),
-    },
-    FigureDef {
-        key: "brands.category.unit",
-        zh: "党建品牌（单位）",
-        en: "Unit brands",
-        formula: Formula::Count("brands.category.unit"),
-    },
-    FigureDef {
-        key: "brands.category.activity",
-        zh: "党建活动品牌",
-        en: "Activity brands",
-        formula: Formula::Count("brands.category.activity"),
-    },
-    FigureDef {
-        key: "brands.category.cobuilding",
-        zh: "党建共建品牌",
-        en: "Co-building brands",
-        formula: Formula::Count("brands.category.cobuilding"),
-    },
-    FigureDef {
-        key: "brands.category.branch",
-        zh: "支部品牌",
-        en: "Branch brands",
-        formula: Formula::Count("brands.category.branch"),
-    },
-    FigureDef {
-        key: "brands.standard_met",
-        zh: "品牌标准达标数",
-        en: "Brands meeting their standard",
-        formula: Formula::Count("brands.standard_met"),
-    },
-    FigureDef { key: "honors.total", zh: "荣誉数", en: "Honors", formula: Formula::Count("honors.total") },
-    FigureDef {
-        key: "honors.level.national",
-        zh: "国家级荣誉",
-        en: "National honors",
-        formula: Formula::Count("honors.level.national"),
-    },
-    FigureDef {
-        key: "honors.level.central_soe",
-        zh: "中央企业级荣誉",
-        en: "Central SOE honors",
-        formula: Formula::Count("honors.level.central_soe"),
-    },
-    FigureDef {
-        key: "honors.level.provincial",
-        zh: "省部级荣誉",
-        en: "Provincial honors",
-        formula: Formula::Count("honors.level.provincial"),
-    },
-    FigureDef {
-        key: "honors.level.municipal",
-        zh: "地市级荣誉",
-        en: "Municipal honors",
-        formula: Formula::Count("honors.level.municipal"),
-    },
-    FigureDef {
-        key: "honors.level.group",
-        zh: "集团级荣誉",
-        en: "Group honors",
-        formula: Formula::Count("honors.level.group"),
-    },
-    FigureDef {
-        key: "honors.level.internal",
-        zh: "内部荣誉",
-        en: "Internal honors",
-        formula: Formula::Count("honors.level.internal"),
-    },
-    // stars
-    FigureDef {
-        key: "stars.evaluated",
-        zh: "评定星级党支部数",
-        en: "Branches rated",
-        formula: Formula::Count("stars.evaluated"),
-    },
-    FigureDef {
-        key: "stars.exact.0",
-        zh: "未获星级党支部数",
-        en: "Branches with no star",
-        formula: Formula::Count("stars.exact.0"),
-    },
-    FigureDef {
-        key: "stars.exact.1",
-        zh: "一星党支部数",
-        en: "1-star branches",
-        formula: Formula::Count("stars.exact.1"),
-    },
-    FigureDef {
-        key: "stars.exact.2",
-        zh: "二星党支部数",
-        en: "2-star branches",
-        formula: Formula::Count("stars.exact.2"),
-    },
-    FigureDef {
-        key: "stars.exact.3",
-        zh: "三星党支部数",
-        en: "3-star branches",
-        formula: Formula::Count("stars.exact.3"),
-    },
-    FigureDef {
-        key: "stars.exact.4",
-        zh: "四星党支部数",
-        en: "4-star branches",
-        formula: Formula::Count("stars.exact.4"),
-    },
-    FigureDef {
-        key: "stars.exact.5",
-        zh: "五星党支部数",
-        en: "5-star branches",
-        formula: Formula::Count("stars.exact.5"),
-    },
-    FigureDef {
-        key: "stars.exact.6",
-        zh: "六星党支部数",
-        en: "6-star branches",
-        formula: Formula::Count("stars.exact.6"),
-    },
-    FigureDef {
-        key: "stars.at_least.1",
-        zh: "一星及以上党支部数",
-        en: "Branches with 1 stars or more",
-        formula: Formula::Count("stars.at_least.1"),
-    },
-    FigureDef {
-        key: "stars.at_least.2",
-        zh: "二星及以上党支部数",
-        en: "Branches with 2 stars or more",
-        formula: Formula::Count("stars.at_least.2"),
-    },
-    FigureDef {
-        key: "stars.at_least.3",
-        zh: "三星及以上党支部数",
-        en: "Branches with 3 stars or more",
-        formula: Formula::Count("stars.at_least.3"),
-    },
-    FigureDef {
-        key: "stars.at_least.4",
-        zh: "四星及以上党支部数",
-        en: "Branches with 4 stars or more",
-        formula: Formula::Count("stars.at_least.4"),
-    },
-    FigureDef {
-        key: "stars.at_least.5",
-        zh: "五星及以上党支部数",
-        en: "Branches with 5 stars or more",
-        formula: Formula::Count("stars.at_least.5"),
-    },
-    FigureDef {
-        key: "stars.at_least.6",
-        zh: "六星及以上党支部数",
-        en: "Branches with 6 stars or more",
-        formula: Formula::Count("stars.at_least.6"),
-    },
-    FigureDef {
-        key: "stars.at_least_rate.1",
-        zh: "一星及以上占比",
-        en: "Share with 1 stars or more",
-        formula: Formula::Rate("stars.at_least.1", "stars.evaluated"),
-    },
-    FigureDef {
-        key: "stars.at_least_rate.2",
-        zh: "二星及以上占比",
-        en: "Share with 2 stars or more",
-        formula: Formula::Rate("stars.at_least.2", "stars.evaluated"),
-    },
-    FigureDef {
-        key: "stars.at_least_rate.3",
-        zh: "三星及以上占比",
-        en: "Share with 3 stars or more",
-        formula: Formula::Rate("stars.at_least.3", "stars.evaluated"),
-    },
-    FigureDef {
-        key: "stars.at_least_rate.4",
-        zh: "四星及以上占比",
-        en: "Share with 4 stars or more",
-        formula: Formula::Rate("stars.at_least.4", "stars.evaluated"),
-    },
-    FigureDef {
-        key: "stars.at_least_rate.5",
-        zh: "五星及以上占比",
-        en: "Share with 5 stars or more",
-        formula: Formula::Rate("stars.at_least.5", "stars.evaluated"),
-    },
-    FigureDef {
-        key: "stars.at_least_rate.6",
-        zh: "六星及以上占比",
-        en: "Share with 6 stars or more",
-        formula: Formula::Rate("stars.at_least.6", "stars.evaluated"),
-    },
-    FigureDef {
-        key: "fortresses.total", zh: "堡垒数", en: "Fortresses", formula: Formula::Count("fortresses.total")
-    },
-    FigureDef { key: "flags.total", zh: "插旗数", en: "Flags planted", formula: Formula::Count("flags.total") },
-    FigureDef {
-        key: "tasks.target.count",
-        zh: "目标任务数",
-        en: "Target tasks",
-        formula: Formula::Count("tasks.target.count"),
-    },
-    FigureDef {
-        key: "tasks.target.done",
-        zh: "已完成目标任务",
-        en: "Target tasks done",
-        formula: Formula::Count("tasks.target.done"),
-    },
-    FigureDef {
-        key: "tasks.target.avg_progress",
-        zh: "目标任务平均完成进度（%）",
-        en: "Target tasks: average progress (%)",
-        formula: Formula::Mean("tasks.target.progress_sum", "tasks.target.count"),
-    },
-    FigureDef {
-        key: "tasks.tackling.count",
-        zh: "攻坚任务数",
-        en: "Tackling tasks",
-        formula: Formula::Count("tasks.tackling.count"),
-    },
-    FigureDef {
-        key: "tasks.tackling.done",
-        zh: "已完成攻坚任务（攻克难题）",
-        en: "Tackling tasks done (problems solved)",
-        formula: Formula::Count("tasks.tackling.done"),
-    },
-    FigureDef {
-        key: "tasks.tackling.avg_progress",
-        zh: "攻坚任务平均完成进度（%）",
-        en: "Tackling tasks: average progress (%)",
-        formula: Formula::Mean("tasks.tackling.progress_sum", "tasks.tackling.count"),
-    },
-    FigureDef {
-        key: "tasks.urgent.count",
-        zh: "急难险重任务数",
-        en: "Urgent tasks",
-        formula: Formula::Count("tasks.urgent.count"),
-    },
-    FigureDef {
-        key: "tasks.urgent.done",
-        zh: "已完成急难险重任务",
-        en: "Urgent tasks done",
-        formula: Formula::Count("tasks.urgent.done"),
-    },
-    FigureDef {
-        key: "tasks.urgent.avg_progress",
-        zh: "急难险重任务平均完成进度（%）",
-        en: "Urgent tasks: average progress (%)",
-        formula: Formula::Mean("tasks.urgent.progress_sum", "tasks.urgent.count"),
-    },
-    FigureDef {
-        key: "tasks.key_work.count",
-        zh: "重点工作事项数",
-        en: "Key work items",
-        formula: Formula::Count("tasks.key_work.count"),
-    },
-    FigureDef {
-        key: "tasks.key_work.done",
-        zh: "已完成重点工作事项",
-        en: "Key work items done",
-        formula: Formula::Count("tasks.key_work.done"),
-    },
-    FigureDef {
-        key: "tasks.key_work.avg_progress",
-        zh: "重点工作事项平均完成进度（%）",
-        en: "Key work items: average progress (%)",
-        formula: Formula::Mean("tasks.key_work.progress_sum", "tasks.key_work.count"),
-    },
-    FigureDef {
-        key: "tasks.blockage.count",
-        zh: "堵点数",
-        en: "Blockages",
-        formula: Formula::Count("tasks.blockage.count"),
-    },
-    FigureDef {
-        key: "tasks.blockage.done",
-        zh: "已疏通堵点",
-        en: "Blockages cleared",
-        formula: Formula::Count("tasks.blockage.done"),
-    },
-    FigureDef {
-        key: "tasks.blockage.avg_progress",
-        zh: "堵点平均完成进度（%）",
-        en: "Blockages: average progress (%)",
-        formula: Formula::Mean("tasks.blockage.progress_sum", "tasks.blockage.count"),
-    },
-    FigureDef {
-        key: "tasks.brand.count",
-        zh: "品牌任务数",
-        en: "Brand tasks",
-        formula: Formula::Count("tasks.brand.count"),
-    },
-    FigureDef {
-        key: "tasks.brand.done",
-        zh: "已完成品牌任务",
-        en: "Brand tasks done",
-        formula: Formula::Count("tasks.brand.done"),
-    },
-    FigureDef {
-        key: "tasks.brand.avg_progress",
-        zh: "品牌任务平均完成进度（%）",
-        en: "Brand tasks: average progress (%)",
-        formula: Formula::Mean("tasks.brand.progress_sum", "tasks.brand.count"),
-    },
-    FigureDef {
-        key: "tasks.overdue",
-        zh: "逾期未完成任务",
-        en: "Overdue open tasks",
-        formula: Formula::Count("tasks.open_due"),
-    },
-    FigureDef {
-        key: "commitments.members",
-        zh: "作出承诺的党员数",
-        en: "Members with commitments",
-        formula: Formula::Count("commitments.members"),
-    },
-    FigureDef {
-        key: "commitments.total",
-        zh: "承诺事项数",
-        en: "Commitments",
-        formula: Formula::Count("commitments.total"),
-    },
-    FigureDef {
-        key: "commitments.fulfilled",
-        zh: "已兑现承诺",
-        en: "Commitments fulfilled",
-        formula: Formula::Count("commitments.fulfilled"),
-    },
-    FigureDef {
-        key: "commitments.fulfilled_rate",
-        zh: "承诺兑现率",
-        en: "Commitment fulfilment rate",
-        formula: Formula::Rate("commitments.fulfilled", "commitments.total"),
-    },
-    FigureDef { key: "teams.total", zh: "队伍数", en: "Teams", formula: Formula::Count("teams.total") },
-    FigureDef {
-        key: "teams.kind.commando",
-        zh: "突击队",
-        en: "Commando teams",
-        formula: Formula::Count("teams.kind.commando"),
-    },
-    FigureDef {
-        key: "teams.kind.pioneer",
-        zh: "先锋队",
-        en: "Pioneer teams",
-        formula: Formula::Count("teams.kind.pioneer"),
-    },
-    FigureDef {
-        key: "teams.kind.service",
-        zh: "服务队",
-        en: "Service teams",
-        formula: Formula::Count("teams.kind.service"),
-    },
-    FigureDef {
-        key: "teams.kind.volunteer",
-        zh: "志愿服务队",
-        en: "Volunteer teams",
-        formula: Formula::Count("teams.kind.volunteer"),
-    },
-    FigureDef {
-        key: "teams.kind.expert",
-        zh: "专家团",
-        en: "Expert groups",
-        formula: Formula::Count("teams.kind.expert"),
-    },
-    FigureDef {
-        key: "teams.kind.youth",
-        zh: "青年团",
-        en: "Youth groups",
-        formula: Formula::Count("teams.kind.youth"),
-    },
-];
+/// Every published figure, each capability's (`<capability>::rollup::FIGURES`)
+/// in turn: the order pages and exports list them in.
+pub static FIGURES: LazyLock<Vec<FigureDef>> = LazyLock::new(|| {
+    [
+        crate::org::rollup::FIGURES,
+        crate::brand::rollup::FIGURES,
+        crate::stars::rollup::FIGURES,
+        crate::tasks::rollup::FIGURES,
+    ]
+    .concat()
+});
 
 pub fn counter(key: &str) -> Option<&'static Counter> {
     COUNTERS.iter().find(|c| c.key == key)
@@ -706,40 +218,6 @@ impl Contribution {
 /// One of counter `key` at `year`.
 pub const fn at(year: i32, key: &'static str) -> Contribution {
     Contribution::new(year, key, 1)
-}
-
-/// What a unit itself contributes (not its subtree). Dissolved units count nothing.
-pub fn unit_contributions(unit: &Unit) -> Vec<Contribution> {
-    if unit.status == UnitStatus::Dissolved {
-        return vec![];
-    }
-    let year = unit.founded.map_or(0, |d| d.year());
-    let mut out = vec![at(year, "org.units")];
-    if unit.kind == UnitKind::Branch {
-        out.push(at(year, "org.branches"));
-    }
-    out
-}
-
-/// A person counts among the people always, and among the members from the year they joined.
-pub fn person_contributions(person: &Person) -> Vec<Contribution> {
-    let mut out = vec![at(0, "org.people")];
-    if person.fields.category.is_member() {
-        out.push(at(person.fields.join_date.map_or(0, |d| d.year()), "org.members"));
-    }
-    out
-}
-
-pub fn grid_contributions(grid: &Grid) -> Vec<Contribution> {
-    let mut out = vec![at(0, "grids.total")];
-    if grid.covered {
-        out.push(at(0, "grids.covered"));
-    }
-    out
-}
-
-pub fn scenario_contributions() -> Vec<Contribution> {
-    vec![at(0, "scenarios.total")]
 }
 
 /// Pending changes to subtree counters: each record's contributions added to
@@ -886,9 +364,41 @@ fn ratio(n: i64, d: i64) -> f64 {
 mod tests {
     use super::*;
 
+    /// Each capability declares its part of the catalogue; gathered, every key
+    /// is published once, and each part keeps to its own records' keys.
+    #[test]
+    fn the_catalogue_is_gathered_from_the_capabilities_without_a_clash() {
+        let parts: [(&[Counter], &[FigureDef], &[&str]); 4] = [
+            (crate::org::rollup::COUNTERS, crate::org::rollup::FIGURES, &["org.", "grids.", "scenarios."]),
+            (crate::brand::rollup::COUNTERS, crate::brand::rollup::FIGURES, &["brands.", "honors."]),
+            (crate::stars::rollup::COUNTERS, crate::stars::rollup::FIGURES, &["stars."]),
+            (
+                crate::tasks::rollup::COUNTERS,
+                crate::tasks::rollup::FIGURES,
+                &["fortresses.", "flags.", "tasks.", "commitments.", "teams."],
+            ),
+        ];
+        let mut counters = std::collections::BTreeSet::new();
+        let mut figures = std::collections::BTreeSet::new();
+        for (c, f, prefixes) in parts {
+            let own = |k: &str| prefixes.iter().any(|p| k.starts_with(p));
+            for c in c {
+                assert!(own(c.key), "counter {} is outside its part {prefixes:?}", c.key);
+                assert!(counters.insert(c.key), "counter {} declared twice", c.key);
+            }
+            for f in f {
+                assert!(own(f.key), "figure {} is outside its part {prefixes:?}", f.key);
+                assert!(figures.insert(f.key), "figure {} declared twice", f.key);
+            }
+        }
+        assert_eq!(COUNTERS.iter().map(|c| c.key).collect::<std::collections::BTreeSet<_>>(), counters);
+        assert_eq!(FIGURES.iter().map(|f| f.key).collect::<std::collections::BTreeSet<_>>(), figures);
+        assert_eq!((COUNTERS.len(), FIGURES.len()), (counters.len(), figures.len()));
+    }
+
     #[test]
     fn every_formula_reads_registered_counters() {
-        for f in FIGURES {
+        for f in FIGURES.iter() {
             for k in f.formula.counters() {
                 assert!(counter(k).is_some(), "{} reads unknown counter {k}", f.key);
             }

@@ -14,8 +14,149 @@
 //!
 //! [`Measure::Latest`]: crate::figures::Measure::Latest
 
-use crate::figures::{Contribution, at};
+use crate::figures::{Contribution, Counter, FigureDef, Formula, Measure, at};
 use crate::stars::MAX_STARS;
+
+// Each branch's star comes from its latest award in the span.
+pub const COUNTERS: &[Counter] = &[
+    Counter { key: "stars.evaluated", measure: Measure::Latest },
+    Counter { key: "stars.exact.0", measure: Measure::Latest },
+    Counter { key: "stars.exact.1", measure: Measure::Latest },
+    Counter { key: "stars.exact.2", measure: Measure::Latest },
+    Counter { key: "stars.exact.3", measure: Measure::Latest },
+    Counter { key: "stars.exact.4", measure: Measure::Latest },
+    Counter { key: "stars.exact.5", measure: Measure::Latest },
+    Counter { key: "stars.exact.6", measure: Measure::Latest },
+    Counter { key: "stars.at_least.1", measure: Measure::Latest },
+    Counter { key: "stars.at_least.2", measure: Measure::Latest },
+    Counter { key: "stars.at_least.3", measure: Measure::Latest },
+    Counter { key: "stars.at_least.4", measure: Measure::Latest },
+    Counter { key: "stars.at_least.5", measure: Measure::Latest },
+    Counter { key: "stars.at_least.6", measure: Measure::Latest },
+];
+
+pub const FIGURES: &[FigureDef] = &[
+    FigureDef {
+        key: "stars.evaluated",
+        zh: "评定星级党支部数",
+        en: "Branches rated",
+        formula: Formula::Count("stars.evaluated"),
+    },
+    FigureDef {
+        key: "stars.exact.0",
+        zh: "未获星级党支部数",
+        en: "Branches with no star",
+        formula: Formula::Count("stars.exact.0"),
+    },
+    FigureDef {
+        key: "stars.exact.1",
+        zh: "一星党支部数",
+        en: "1-star branches",
+        formula: Formula::Count("stars.exact.1"),
+    },
+    FigureDef {
+        key: "stars.exact.2",
+        zh: "二星党支部数",
+        en: "2-star branches",
+        formula: Formula::Count("stars.exact.2"),
+    },
+    FigureDef {
+        key: "stars.exact.3",
+        zh: "三星党支部数",
+        en: "3-star branches",
+        formula: Formula::Count("stars.exact.3"),
+    },
+    FigureDef {
+        key: "stars.exact.4",
+        zh: "四星党支部数",
+        en: "4-star branches",
+        formula: Formula::Count("stars.exact.4"),
+    },
+    FigureDef {
+        key: "stars.exact.5",
+        zh: "五星党支部数",
+        en: "5-star branches",
+        formula: Formula::Count("stars.exact.5"),
+    },
+    FigureDef {
+        key: "stars.exact.6",
+        zh: "六星党支部数",
+        en: "6-star branches",
+        formula: Formula::Count("stars.exact.6"),
+    },
+    FigureDef {
+        key: "stars.at_least.1",
+        zh: "一星及以上党支部数",
+        en: "Branches with 1 stars or more",
+        formula: Formula::Count("stars.at_least.1"),
+    },
+    FigureDef {
+        key: "stars.at_least.2",
+        zh: "二星及以上党支部数",
+        en: "Branches with 2 stars or more",
+        formula: Formula::Count("stars.at_least.2"),
+    },
+    FigureDef {
+        key: "stars.at_least.3",
+        zh: "三星及以上党支部数",
+        en: "Branches with 3 stars or more",
+        formula: Formula::Count("stars.at_least.3"),
+    },
+    FigureDef {
+        key: "stars.at_least.4",
+        zh: "四星及以上党支部数",
+        en: "Branches with 4 stars or more",
+        formula: Formula::Count("stars.at_least.4"),
+    },
+    FigureDef {
+        key: "stars.at_least.5",
+        zh: "五星及以上党支部数",
+        en: "Branches with 5 stars or more",
+        formula: Formula::Count("stars.at_least.5"),
+    },
+    FigureDef {
+        key: "stars.at_least.6",
+        zh: "六星及以上党支部数",
+        en: "Branches with 6 stars or more",
+        formula: Formula::Count("stars.at_least.6"),
+    },
+    FigureDef {
+        key: "stars.at_least_rate.1",
+        zh: "一星及以上占比",
+        en: "Share with 1 stars or more",
+        formula: Formula::Rate("stars.at_least.1", "stars.evaluated"),
+    },
+    FigureDef {
+        key: "stars.at_least_rate.2",
+        zh: "二星及以上占比",
+        en: "Share with 2 stars or more",
+        formula: Formula::Rate("stars.at_least.2", "stars.evaluated"),
+    },
+    FigureDef {
+        key: "stars.at_least_rate.3",
+        zh: "三星及以上占比",
+        en: "Share with 3 stars or more",
+        formula: Formula::Rate("stars.at_least.3", "stars.evaluated"),
+    },
+    FigureDef {
+        key: "stars.at_least_rate.4",
+        zh: "四星及以上占比",
+        en: "Share with 4 stars or more",
+        formula: Formula::Rate("stars.at_least.4", "stars.evaluated"),
+    },
+    FigureDef {
+        key: "stars.at_least_rate.5",
+        zh: "五星及以上占比",
+        en: "Share with 5 stars or more",
+        formula: Formula::Rate("stars.at_least.5", "stars.evaluated"),
+    },
+    FigureDef {
+        key: "stars.at_least_rate.6",
+        zh: "六星及以上占比",
+        en: "Share with 6 stars or more",
+        formula: Formula::Rate("stars.at_least.6", "stars.evaluated"),
+    },
+];
 
 pub const EVALUATED: &str = "stars.evaluated";
 /// `stars.exact.<n>`, n = 0..6.

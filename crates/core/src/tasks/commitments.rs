@@ -3,13 +3,12 @@
 //! go, and the branch verifies each as fulfilled (已兑现) or not (未兑现)
 //! with a comment. Guizhou: "1989 名党员承诺事项 1989 件全量完成".
 
-use std::collections::BTreeSet;
+pub use super::rollup::{commitment_contributions, member_contributions};
 
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::error::{Checker, Invalid, optional_text, required_text};
-use crate::figures::{Contribution, at};
 use crate::ids::{CommitmentId, PersonId, UnitId};
 
 /// 承诺类别.
@@ -224,34 +223,10 @@ impl VerifyInput {
     }
 }
 
-/// A commitment counts in its year; verified fulfilled, among the fulfilled.
-pub fn commitment_contributions(c: &Commitment) -> Vec<Contribution> {
-    let mut out = vec![at(c.fields.year, "commitments.total")];
-    if c.status == Status::Fulfilled {
-        out.push(at(c.fields.year, "commitments.fulfilled"));
-    }
-    out
-}
-
-/// A member (within one unit) counts once per span with a commitment in it:
-/// each year they made commitments in contributes with the previous such
-/// year as `aux` ([`crate::figures::Measure::FirstInSpan`]). A change to the
-/// set of years replaces these contributions as a whole (old −1, new +1), so
-/// the neighbour of an added or removed year moves in the same write.
-pub fn member_contributions(years: &BTreeSet<i32>) -> Vec<Contribution> {
-    let mut prev = None;
-    years
-        .iter()
-        .map(|&y| {
-            let c = at(y, "commitments.members").with_aux(prev);
-            prev = Some(y);
-            c
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
     use crate::figures::{RollupDelta, Span, compute};
 

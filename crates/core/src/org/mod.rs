@@ -4,6 +4,10 @@
 //! down to itself), so a subtree is one index range scan and a move rewrites
 //! the paths under the moved unit in one statement.
 
+pub mod grid;
+pub mod person;
+pub mod rollup;
+
 use serde::{Deserialize, Serialize};
 use time::Date;
 

@@ -4,11 +4,12 @@
 //! founded, has a leader and members, takes tasks on, and may be disbanded;
 //! it counts for every span it was active in.
 
+pub use super::rollup::team_contributions;
+
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::error::{Checker, Invalid, optional_text, required_text};
-use crate::figures::{Contribution, at};
 use crate::ids::{PersonId, TeamId, UnitId};
 
 /// 队伍类别.
@@ -163,14 +164,6 @@ impl TeamInput {
             description: description.unwrap(),
         })
     }
-}
-
-/// A team counts, in all and by kind, from the year it was founded (year 0
-/// when unknown) until the year it was disbanded.
-pub fn team_contributions(team: &Team) -> Vec<Contribution> {
-    let f = &team.fields;
-    let (year, end) = (f.founded_on.map_or(0, |d| d.year()), f.disbanded_on.map(|d| d.year()));
-    vec![at(year, "teams.total").with_aux(end), at(year, f.kind.key()).with_aux(end)]
 }
 
 #[cfg(test)]

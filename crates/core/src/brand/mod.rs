@@ -8,11 +8,14 @@
 //! the figures `brands.*` and `honors.*`. The store persists what these rules
 //! decide; the web explains their refusals to people.
 
+pub mod rollup;
+
+pub use rollup::{brand_contributions, honor_contributions};
+
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::error::{Checker, Invalid, optional_text, required_text};
-use crate::figures::{Contribution, at};
 use crate::ids::{BrandId, HonorId, UnitId};
 
 /// Defines a closed set of values with a stable code, Chinese and English
@@ -1191,55 +1194,10 @@ pub struct StatusChange {
     pub to: BrandStatus,
 }
 
-/// What one brand contributes to the `brands.*` counters of its unit and
-/// every ancestor.
-///
-/// - `brands.total` and `brands.category.<c>`: from `counted_from` (the year
-///   founded, else the year recorded);
-/// - `brands.status.<s>` and `brands.mature_or_better`: each status from the
-///   year it was entered (+1) to the year it was left (−1), so any past year
-///   shows the status then;
-/// - `brands.standard_met`: from the year the standard was met.
-///
-/// `changes` are in the order they happened (same-day changes keep that order).
-pub fn brand_contributions(
-    category: BrandCategory,
-    counted_from: i32,
-    changes: &[StatusChange],
-    standard_met_on: Option<Date>,
-) -> Vec<Contribution> {
-    let mut out = vec![at(counted_from, "brands.total"), at(counted_from, category.counter())];
-    let mut ordered: Vec<&StatusChange> = changes.iter().collect();
-    ordered.sort_by_key(|c| c.on);
-    for (i, c) in ordered.iter().enumerate() {
-        let entered = c.on.year();
-        let left = ordered.get(i + 1).map(|n| n.on.year());
-        out.push(at(entered, c.to.counter()));
-        if c.to.is_mature_or_better() {
-            out.push(at(entered, "brands.mature_or_better"));
-        }
-        if let Some(left) = left {
-            out.push(Contribution::new(left, c.to.counter(), -1));
-            if c.to.is_mature_or_better() {
-                out.push(Contribution::new(left, "brands.mature_or_better", -1));
-            }
-        }
-    }
-    if let Some(d) = standard_met_on {
-        out.push(at(d.year(), "brands.standard_met"));
-    }
-    out
-}
-
-/// An honor counts in the year it was awarded, in total and by level.
-pub fn honor_contributions(level: HonorLevel, awarded_on: Date) -> Vec<Contribution> {
-    vec![at(awarded_on.year(), "honors.total"), at(awarded_on.year(), level.counter())]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::figures::{RollupDelta, Span, Value, compute};
+    use crate::figures::{Contribution, RollupDelta, Span, Value, compute};
     use crate::ids::UnitId;
     use time::macros::date;
 

@@ -10,11 +10,16 @@
 //! FIGURES.md ("Fortresses, tasks, commitments, teams") come from the
 //! `*_contributions` functions here.
 
+pub mod commitments;
+pub mod rollup;
+pub mod teams;
+
+pub use rollup::{fortress_contributions, task_contributions};
+
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::error::{Checker, Invalid, optional_text, required_text};
-use crate::figures::{Contribution, at, ymd};
 use crate::ids::{EntryId, FortressId, GridId, PersonId, ScenarioId, TaskId, TeamId, UnitId};
 
 /// An open task without a progress entry for this many days is stalled (进展停滞).
@@ -137,17 +142,6 @@ impl FlagInput {
         c.finish()?;
         Ok(Flag { name: name.unwrap(), planted_on: planted_on.unwrap(), leader_id: self.leader_id.map(PersonId) })
     }
-}
-
-/// A fortress counts from the year it was set up until the year it closed;
-/// its flag from the year it was planted until then.
-pub fn fortress_contributions(f: &Fortress) -> Vec<Contribution> {
-    let end = f.fields.closed_on.map(|d| d.year());
-    let mut out = vec![at(f.fields.set_up_on.year(), "fortresses.total").with_aux(end)];
-    if let Some(flag) = &f.flag {
-        out.push(at(flag.planted_on.year(), "flags.total").with_aux(end));
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------
@@ -612,27 +606,6 @@ pub fn status_after_entry(status: TaskStatus, progress: i32) -> TaskStatus {
 /// cancelled) stands as written ("done" below 100% is refused elsewhere).
 pub fn status_with_progress(status: TaskStatus, progress: i32) -> TaskStatus {
     if status.is_open() { status_after_entry(status, progress) } else { status }
-}
-
-/// A task counts in its year by kind, with its progress towards the average;
-/// when done, among the done; while open with a due date, among the tasks
-/// that fall overdue on that date. A cancelled task counts nowhere.
-pub fn task_contributions(task: &Task) -> Vec<Contribution> {
-    let f = &task.fields;
-    if f.status == TaskStatus::Cancelled {
-        return vec![];
-    }
-    let mut out =
-        vec![at(f.year, f.kind.count_key()), Contribution::new(f.year, f.kind.sum_key(), task.progress.into())];
-    if f.status == TaskStatus::Done {
-        out.push(at(f.year, f.kind.done_key()));
-    }
-    if f.status.is_open()
-        && let Some(due) = f.due_on
-    {
-        out.push(at(f.year, "tasks.open_due").with_aux(Some(ymd(due))));
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------
