@@ -73,7 +73,6 @@ pub fn batch(world: World) -> Batch {
             brand_code: h.brand_code,
         });
     }
-    // stars
     b.stars = world.stars;
     b.tasks = crate::seed_tasks::batch(world.fortresses, world.teams, world.tasks, world.commitments);
     b

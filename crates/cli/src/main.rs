@@ -7,7 +7,6 @@ mod bench;
 mod config;
 mod demo;
 mod ledger;
-// stars
 mod seed_tasks;
 mod stars;
 mod user;

@@ -196,7 +196,6 @@ async fn walk(c: &Client, base: &str, out: &Path) -> anyhow::Result<()> {
     wait_displayed(&nav, "the opened side navigation").await?;
     ensure!(toggle.attr("aria-expanded").await?.as_deref() == Some("true"), "the toggle is not marked expanded");
     shot(c, out, "06-phone-nav-open").await?;
-    // stars
     c.set_window_size(1280, 900).await?;
     stars::walk(c, base, out).await?;
     tasks_steps::member_reports_progress(c, base, out).await?;

@@ -48,11 +48,9 @@ pub struct World {
     pub scenarios: Vec<SeedScenario>,
     /// Brands, their standards and honors, in `brand.rs`.
     pub brands: crate::brand::SeedBrands,
-    // stars
     /// Star-evaluation schemes and campaigns (see `stars.rs`).
     #[serde(default)]
     pub stars: qizhi_core::stars::data::StarsData,
-    // -- fortresses, tasks, commitments, teams --
     pub fortresses: Vec<crate::tasks::SeedFortress>,
     pub teams: Vec<crate::teams::SeedTeam>,
     /// Every task references units, fortresses, teams and people listed above.
@@ -109,11 +107,11 @@ pub fn world(scale: Scale) -> World {
         grid::grids(&mut rng, p, &slice, &mut w.grids);
         grid::scenarios(&mut rng, p, &mut w.scenarios);
     }
-    // -- brands: after the units they belong to.
+    // Brands: after the units they belong to.
     w.brands = crate::brand::brands(scale, &w.units);
-    // stars: after the whole tree, since campaigns name its branches
+    // Stars: after the whole tree, since campaigns name its branches.
     w.stars = crate::stars::stars(&w.units);
-    // -- fortresses, tasks, commitments, teams: built on the units and people above --
+    // Fortresses, tasks, commitments, teams: built on the units and people above.
     let (fortresses, tasks) = crate::tasks::generate(&w);
     let (teams, team_tasks) = crate::teams::generate(&w);
     w.commitments = crate::commitments::generate(&w);

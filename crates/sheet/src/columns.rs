@@ -163,11 +163,9 @@ pub const SHEETS: &[Sheet] = &[
     PEOPLE,
     GRIDS,
     SCENARIOS,
-    // -- brands
     crate::brands::BRANDS,
     crate::brands::BRAND_ELEMENTS,
     crate::brands::HONORS,
-    // -- tasks
     crate::tasks::TASKS,
 ];
 

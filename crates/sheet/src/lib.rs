@@ -6,7 +6,6 @@
 //! row and column letter a person must fix, and an import is validated whole
 //! before anything is written.
 
-// -- brands
 pub mod brands;
 mod cell;
 pub mod columns;
@@ -18,7 +17,6 @@ pub mod import;
 pub mod limits;
 pub mod read;
 pub mod row;
-// stars
 pub mod scores;
 pub mod tasks;
 pub mod validate;

@@ -49,7 +49,6 @@ pub struct Batch {
     pub scenarios: Vec<ScenarioRow>,
     /// Brands, their structures and standards, and honors.
     pub brands: crate::brand_load::BrandBatch,
-    // stars
     pub stars: qizhi_core::stars::data::StarsData,
     /// Fortresses, teams, tasks and commitments: see `tasks_load`.
     pub tasks: crate::tasks_load::TaskBatch,

@@ -319,7 +319,6 @@ impl Store {
             ("brands", "unit_id", "品牌 (brands)"),
             ("honors", "unit_id", "荣誉 (honors)"),
             ("brand_standards", "unit_id", "品牌标准 (brand standards)"),
-            // stars
             ("star_entries", "unit_id", "星级评选记录 (star evaluations)"),
             ("star_schemes", "unit_id", "星级评价体系 (star schemes)"),
             ("star_campaigns", "unit_id", "星级评选活动 (star campaigns)"),

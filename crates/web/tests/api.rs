@@ -29,7 +29,6 @@ const API_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/people/{id}", &["get", "put"]),
     ("/api/v1/figures", &["get"]),
     ("/api/v1/audit", &["get"]),
-    // -- brands
     ("/api/v1/brands", &["get", "post"]),
     ("/api/v1/brands/{id}", &["get", "put", "delete"]),
     ("/api/v1/brands/{id}/structure", &["get", "put"]),
@@ -65,7 +64,6 @@ const API_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/stars/queue", &["get", "post"]),
     ("/api/v1/stars/distribution", &["get"]),
     ("/api/v1/stars/branches", &["get"]),
-    // -- fortresses, tasks, commitments, teams --
     ("/api/v1/units/{id}/tasks", &["get"]),
     ("/api/v1/tasks", &["post"]),
     ("/api/v1/tasks/bulk", &["post"]),

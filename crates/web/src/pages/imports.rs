@@ -24,7 +24,6 @@ fn kinds() -> Vec<(&'static str, &'static str, &'static str)> {
                 "units" => "Units",
                 "people" => "People",
                 "grids" => "Grids",
-                // -- brands
                 "brands" => "Brands",
                 "brand_elements" => "Brand structures",
                 "honors" => "Honors",

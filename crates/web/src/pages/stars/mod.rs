@@ -27,13 +27,11 @@ mod overview;
 mod queue;
 mod schemes;
 pub mod sheets;
-mod text;
 
 use axum::http::Method;
 
 pub(crate) use crate::access::require;
 pub(crate) use crate::access::stars::*;
-pub use text::TEXT;
 
 use crate::error::{AppError, PageError};
 use crate::routes::{Route, route};

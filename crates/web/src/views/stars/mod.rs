@@ -4,6 +4,10 @@
 //! reviewer's queue. Handlers fill them with decided data; the charts'
 //! ECharts options are built here.
 
+mod text;
+
+pub use text::TEXT;
+
 use std::borrow::Borrow;
 
 use askama::Template;
