@@ -8,15 +8,11 @@
 //! write and cost one small read whatever the size of the subtree.
 
 pub mod audit;
-pub mod brand_load;
 pub mod brands;
-pub mod commitments;
 mod db;
 mod error;
 pub mod files;
-pub mod fortresses;
 pub mod grids;
-pub mod honors;
 pub mod load;
 pub mod page;
 pub mod people;
@@ -24,19 +20,18 @@ pub mod rollup;
 mod rows;
 pub mod scope;
 mod search;
-pub mod standards;
 pub mod stars;
 pub mod tasks;
-pub mod tasks_load;
-pub mod teams;
 mod throttle;
 pub mod units;
 pub mod users;
 
+pub use brands::{honors, load as brand_load, standards};
 pub use db::{Backend, Store, Tx, migrator, redact};
 pub use error::{StoreError, StoreResult};
 pub use page::{MAX_PER_PAGE, Page};
 pub use scope::Scope;
+pub use tasks::{commitments, fortresses, load as tasks_load, teams};
 
 /// Milliseconds since the Unix epoch, the time format of every table, read
 /// from the clock that dates every day.

@@ -7,6 +7,11 @@
 //! Also the helpers the other records of this capability share (fortresses,
 //! teams, commitments): today's date, paths, dates in rows.
 
+pub mod commitments;
+pub mod fortresses;
+pub mod load;
+pub mod teams;
+
 use std::collections::{BTreeMap, HashMap};
 
 use qizhi_core::figures::RollupDelta;
