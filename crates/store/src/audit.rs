@@ -13,7 +13,7 @@ use sqlx::FromRow;
 use crate::rows::{Bind, Sql};
 use crate::scope::Scope;
 use crate::search::By;
-use crate::{Backend, Page, Store, StoreError, StoreResult, Tx, now_ms};
+use crate::{Page, Store, StoreError, StoreResult, Tx, now_ms};
 
 /// Who is making a change, and from where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +111,7 @@ pub(crate) async fn append(tx: &mut Tx, actor: Option<&Arc<Actor>>, entries: &[E
             }
             sql.push(")");
         }
-        sql.query(Backend::of(tx)).execute(&mut **tx).await?;
+        sql.query(tx.backend()).execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -128,7 +128,7 @@ impl Store {
 
     /// Appends one entry in its own transaction (denied accesses, logins).
     pub async fn audit(&self, entry: Entry) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         append(&mut tx, self.actor.as_ref(), &[entry]).await?;
         tx.commit().await?;
         Ok(())

@@ -43,7 +43,47 @@ pub struct Store {
     pub(crate) actor: Option<std::sync::Arc<crate::audit::Actor>>,
 }
 
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A transaction that knows its backend, so that a statement built with
+/// [`Sql`](crate::rows::Sql) is written for it without asking the connection.
+/// It dereferences to the connection: `&mut *tx` is the executor.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn commit(self) -> StoreResult<()> {
+        Ok(self.inner.commit().await?)
+    }
+
+    pub async fn rollback(self) -> StoreResult<()> {
+        Ok(self.inner.rollback().await?)
+    }
+
+    /// A transaction on a pool whose backend the caller does not hold.
+    pub(crate) async fn begin(pool: &AnyPool) -> StoreResult<Tx> {
+        let inner = pool.begin().await?;
+        let backend = Backend::of(&inner);
+        Ok(Tx { inner, backend })
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.inner
+    }
+}
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -141,10 +181,18 @@ impl Store {
     /// (`BEGIN IMMEDIATE`), so a transaction that reads before it writes
     /// cannot fail to upgrade when another writer commits in between.
     pub async fn write(&self) -> StoreResult<Tx> {
-        Ok(match self.backend {
+        let inner = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
-        })
+        };
+        Ok(Tx { inner, backend: self.backend })
+    }
+
+    /// A transaction that takes SQLite's write lock only when it first
+    /// writes (an audit entry alone, a session), where [`Store::write`]
+    /// takes it at once.
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(Tx { inner: self.pool.begin().await?, backend: self.backend })
     }
 
     /// Refreshes PostgreSQL's planner statistics after a bulk load, which its

@@ -480,7 +480,7 @@ async fn insert_people(
         delta.add(&unit.lineage(), &person_contributions(&p), 1);
     }
     sql.push(" RETURNING id");
-    let rows = sql.query(Backend::of(tx)).fetch_all(&mut **tx).await?;
+    let rows = sql.query(tx.backend()).fetch_all(&mut **tx).await?;
     let mut ids: Vec<i64> = rows.iter().map(|r| sqlx::Row::try_get(r, 0)).collect::<Result<_, _>>()?;
     // Ids are assigned increasing within one statement; sorting makes the
     // pairing with the chunk independent of the order rows come back in.

@@ -11,7 +11,7 @@ use qizhi_core::org::lineage;
 use sqlx::Row;
 
 use crate::rows::{self, Bind, Sql};
-use crate::{Backend, Store, StoreResult, Tx};
+use crate::{Store, StoreResult, Tx};
 
 /// Upserts at most this many cells per statement (4 binds each).
 const CHUNK: usize = 250;
@@ -29,7 +29,7 @@ pub async fn apply(tx: &mut Tx, delta: &RollupDelta) -> StoreResult<()> {
             sql.push(", ").bind(Bind::Text(key.to_string())).push(", ").bind(Bind::Int(*d)).push(")");
         }
         sql.push(" ON CONFLICT (unit_id, year, key) DO UPDATE SET value = rollup.value + excluded.value");
-        sql.query(Backend::of(tx)).execute(&mut **tx).await?;
+        sql.query(tx.backend()).execute(&mut **tx).await?;
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::error::unique_as;
 use crate::rows::{self, Bind, Sql, UNIT_COLS, opt_date};
 use crate::scope::{Scope, subtree_filter};
 use crate::search::By;
-use crate::{Backend, Store, StoreError, StoreResult, Tx, now_ms, rollup};
+use crate::{Store, StoreError, StoreResult, Tx, now_ms, rollup};
 
 /// A unit with the number of its direct children.
 #[derive(Debug, Clone)]
@@ -287,7 +287,7 @@ impl Store {
         sql.bind(Bind::Int(unit.path.len() as i64 + 1)).push(" AS INTEGER)), depth = depth + ");
         sql.bind(Bind::Int(depth_change)).push(" WHERE ");
         subtree_filter(&mut sql, "path", &unit.path);
-        sql.query(Backend::of(&tx)).execute(&mut *tx).await?;
+        sql.query(tx.backend()).execute(&mut *tx).await?;
         crate::tasks::move_paths(&mut tx, &unit.path, &new_path).await?; // records keep their unit's path
         sqlx::query("UPDATE units SET parent_id = $1, updated_at = $2 WHERE id = $3")
             .bind(parent.id.0)

@@ -123,7 +123,7 @@ impl Store {
         keep: Option<&str>,
     ) -> StoreResult<()> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let n = sqlx::query(
             "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3, updated_at = $3 WHERE id = $4",
         )
@@ -166,7 +166,7 @@ impl Store {
             return Err(StoreError::conflict("unit", "该角色需要指定组织范围 (this role needs a unit)"));
         }
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO users (username, display_name, password_hash, person_id, must_change_password, password_changed_at, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $6, $6) RETURNING id",
@@ -431,7 +431,7 @@ impl Store {
             .into_iter()
             .find(|g| g.id == grant_id)
             .ok_or_else(|| StoreError::not_found("grant"))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM grants WHERE id = $1 AND user_id = $2")
             .bind(grant_id)
             .bind(user.0)

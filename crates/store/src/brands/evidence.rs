@@ -14,7 +14,7 @@ use crate::{Store, StoreError, StoreResult, files, now_ms, rollup, units};
 impl Store {
     /// The standard applying to a brand, its standing, and the evidence and confirmations recorded.
     pub async fn brand_standard(&self, b: &Brand) -> StoreResult<BrandStandard> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let unit = units::get(&mut tx, b.unit_id).await?;
         let (standard, state) = standing(&mut tx, b, &unit).await?;
         let issuer_name = match &standard {

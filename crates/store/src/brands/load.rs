@@ -23,7 +23,7 @@ use crate::audit::{Entry, json};
 use crate::brands::{brand_row, cols, date_col, opt_date_col};
 use crate::load::{LoadSummary, RowError};
 use crate::rows::{Bind, Sql, corrupt, opt_date};
-use crate::{Backend, StoreResult, Tx, now_ms};
+use crate::{StoreResult, Tx, now_ms};
 
 /// A standard issued by a unit (seed world).
 #[derive(Debug, Clone)]
@@ -126,7 +126,7 @@ async fn insert_rows(
         if returning {
             sql.push(" RETURNING id");
             let mut got: Vec<i64> = sql
-                .query(Backend::of(tx))
+                .query(tx.backend())
                 .fetch_all(&mut **tx)
                 .await?
                 .iter()
@@ -135,7 +135,7 @@ async fn insert_rows(
             got.sort_unstable();
             ids.extend(got);
         } else {
-            sql.query(Backend::of(tx)).execute(&mut **tx).await?;
+            sql.query(tx.backend()).execute(&mut **tx).await?;
         }
     }
     Ok(ids)
@@ -901,7 +901,7 @@ pub(crate) async fn recount(
     paths: &HashMap<UnitId, String>,
     delta: &mut RollupDelta,
 ) -> StoreResult<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::Tx::begin(pool).await?;
     let (issuers, items_of) = standards(&mut tx).await?;
     let mut checks: HashMap<i64, Vec<(i64, Date)>> = HashMap::new();
     for r in sqlx::query("SELECT brand_id, item_id, confirmed_on FROM brand_checks").fetch_all(&mut *tx).await? {

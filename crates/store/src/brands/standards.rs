@@ -109,14 +109,14 @@ pub(crate) async fn refresh_met_in(tx: &mut Tx, root: &Unit, delta: &mut RollupD
          FROM brands b JOIN units u ON u.id = b.unit_id WHERE ",
     );
     subtree_filter(&mut sql, "u.path", &root.path);
-    let brands = sql.query(Backend::of(tx)).fetch_all(&mut **tx).await?;
+    let brands = sql.query(tx.backend()).fetch_all(&mut **tx).await?;
     let mut sql = Sql::new(
         "SELECT c.brand_id, c.item_id, c.confirmed_on FROM brand_checks c JOIN brands b ON b.id = c.brand_id \
          JOIN units u ON u.id = b.unit_id WHERE ",
     );
     subtree_filter(&mut sql, "u.path", &root.path);
     let mut checks: HashMap<i64, Vec<(i64, Date)>> = HashMap::new();
-    for r in sql.query(Backend::of(tx)).fetch_all(&mut **tx).await? {
+    for r in sql.query(tx.backend()).fetch_all(&mut **tx).await? {
         checks.entry(r.try_get(0)?).or_default().push((r.try_get(1)?, date_col(&r, "confirmed_on")?));
     }
     let mut changed = 0;
@@ -280,7 +280,7 @@ impl Store {
     /// Brands whose standard standing may differ from what is stored (a
     /// check for tests and `qizhi rollup`): (brand, stored, recomputed).
     pub async fn brands_with_stale_standing(&self) -> StoreResult<Vec<(BrandId, Option<Date>, Option<Date>)>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let roots = sqlx::query(&format!("SELECT {} FROM units WHERE parent_id IS NULL", crate::rows::UNIT_COLS))
             .fetch_all(&mut *tx)
             .await?;

@@ -19,7 +19,7 @@ use super::{CAMPAIGN_COLS, CAMPAIGN_FROM, Campaign, campaign, get_campaign, get_
 use crate::audit::{self, Entry, json};
 use crate::rows::{Bind, Sql};
 use crate::scope::Scope;
-use crate::{Backend, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
+use crate::{Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
 
 fn campaign_audit(
     action: &'static str,
@@ -219,7 +219,7 @@ pub(crate) async fn award(tx: &mut Tx, c: &Campaign, awarded_at: i64) -> StoreRe
             sql.bind(Bind::Int(*id));
         }
         sql.push(")");
-        sql.query(Backend::of(tx)).execute(&mut **tx).await?;
+        sql.query(tx.backend()).execute(&mut **tx).await?;
     }
     let after = chain::read(tx, Of::Campaign(c.id)).await?;
     let mut delta = RollupDelta::default();

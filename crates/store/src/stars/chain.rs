@@ -13,7 +13,7 @@ use qizhi_core::stars::rollup::{Award, chain_contributions};
 use sqlx::Row;
 
 use crate::rows::{Bind, Sql};
-use crate::{Backend, StoreResult, Tx};
+use crate::{StoreResult, Tx};
 
 /// Branches' awards, oldest first, with the branch's path.
 pub(crate) type Chains = BTreeMap<i64, (String, Vec<Award>)>;
@@ -70,7 +70,7 @@ pub(crate) async fn read(tx: &mut Tx, of: Of) -> StoreResult<Chains> {
         }
     }
     sql.push(ORDER);
-    let rows = sql.query(Backend::of(tx)).fetch_all(&mut **tx).await?;
+    let rows = sql.query(tx.backend()).fetch_all(&mut **tx).await?;
     let mut out: Chains = BTreeMap::new();
     for r in rows {
         let unit: i64 = r.try_get(0)?;

@@ -25,7 +25,7 @@ use super::{
 };
 use crate::load::{LoadError, RowError};
 use crate::rows::{Bind, Sql};
-use crate::{Backend, Store, StoreError, StoreResult, Tx, audit, files, now_ms, rollup, units};
+use crate::{Store, StoreError, StoreResult, Tx, audit, files, now_ms, rollup, units};
 
 /// One indicator of a self-assessment: the score (none to clear it) and the evidence text.
 #[derive(Debug, Clone, Default)]
@@ -272,7 +272,7 @@ async fn review_in(tx: &mut Tx, id: i64, level: u8, r: &Review, verb: &str, roll
 impl Store {
     /// An entry with its campaign, scheme, scores, evidence, vetoes and objections.
     pub async fn entry_detail(&self, id: i64) -> StoreResult<EntryDetail> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let (entry, campaign, _) = context(&mut tx, id).await?;
         let scheme = get_scheme(&mut tx, campaign.scheme_id).await?;
         let scores = scores_of(&mut tx, id).await?;
@@ -310,7 +310,7 @@ impl Store {
     }
 
     pub async fn star_entry(&self, id: i64) -> StoreResult<Entry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let e = get_entry(&mut tx, id).await?;
         tx.commit().await?;
         Ok(e)
@@ -609,7 +609,7 @@ impl Store {
     }
 
     pub async fn objection(&self, id: i64) -> StoreResult<Objection> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let o = get_objection(&mut tx, id).await?;
         tx.commit().await?;
         Ok(o)
@@ -637,7 +637,7 @@ impl Store {
         let mut sql =
             Sql::new(&format!("SELECT {} FROM {} WHERE e.campaign_id = ", super::ENTRY_COLS, super::ENTRY_FROM));
         sql.bind(Bind::Int(c.id));
-        for r in sql.query(Backend::of(&tx)).fetch_all(&mut *tx).await? {
+        for r in sql.query(tx.backend()).fetch_all(&mut *tx).await? {
             let e = super::entry(&r)?;
             by_code.insert(e.unit_code.clone(), e);
         }

@@ -20,7 +20,7 @@ use super::chain::{self, Of};
 use crate::audit::Entry;
 use crate::load::{LoadError, RowError};
 use crate::rows::{Bind, Sql};
-use crate::{Backend, StoreError, Tx, now_ms};
+use crate::{StoreError, Tx, now_ms};
 
 /// Entries per insert statement (14 binds each).
 const ENTRY_CHUNK: usize = 200;
@@ -228,7 +228,7 @@ async fn load_campaign(
             sql.push(")");
         }
         sql.push(" RETURNING id");
-        let rows = sql.query(Backend::of(tx)).fetch_all(&mut **tx).await?;
+        let rows = sql.query(tx.backend()).fetch_all(&mut **tx).await?;
         let mut chunk_ids: Vec<i64> = rows.iter().map(|r| sqlx::Row::try_get(r, 0)).collect::<Result<_, _>>()?;
         // Ids are assigned increasing within one statement.
         chunk_ids.sort_unstable();
@@ -259,7 +259,7 @@ async fn load_campaign(
             sql.push(", ").bind(Bind::Text((*indicator).into())).push(", ").bind(Bind::Int(points.0));
             sql.push(", ").bind(Bind::OptText(note.map(str::to_string))).push(", ").bind(Bind::Int(now)).push(")");
         }
-        sql.query(Backend::of(tx)).execute(&mut **tx).await?;
+        sql.query(tx.backend()).execute(&mut **tx).await?;
     }
     for chunk in vetoes.chunks(SCORE_CHUNK) {
         let mut sql = Sql::new("INSERT INTO star_vetoes (entry_id, code) VALUES ");
@@ -267,7 +267,7 @@ async fn load_campaign(
             sql.push(if i == 0 { "(" } else { ", (" });
             sql.bind(Bind::Int(*entry_id)).push(", ").bind(Bind::Text((*code).into())).push(")");
         }
-        sql.query(Backend::of(tx)).execute(&mut **tx).await?;
+        sql.query(tx.backend()).execute(&mut **tx).await?;
     }
     if let Some(t) = trail.as_mut() {
         t.push(Entry {

@@ -26,7 +26,7 @@ use crate::rows::{self, Bind, PERSON_COLS, Sql, corrupt, opt_date};
 use crate::scope::{Scope, subtree_filter};
 use crate::search::By;
 use crate::tasks::opt_date_of;
-use crate::{Backend, Page, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
+use crate::{Page, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
 
 pub(crate) const COMMITMENT_COLS: &str = "id, person_id, unit_id, year, text, category, due_on, progress_note, status, \
      verified_by, verified_on, verify_comment";
@@ -147,7 +147,7 @@ pub(crate) async fn insert_rows(tx: &mut Tx, rows: &[(&Unit, Commitment)]) -> St
         }
         sql.push(" RETURNING id");
         let mut got: Vec<i64> = sql
-            .query(Backend::of(tx))
+            .query(tx.backend())
             .fetch_all(&mut **tx)
             .await?
             .iter()

@@ -30,7 +30,7 @@ use crate::audit::{Entry, json};
 use crate::load::{LoadError, LoadSummary, RowError};
 use crate::rows::{Bind, Sql, opt_date};
 use crate::tasks::{self as tasks_store, related, values};
-use crate::{Backend, StoreError, Tx, commitments, fortresses, now_ms, teams};
+use crate::{StoreError, Tx, commitments, fortresses, now_ms, teams};
 
 /// A person named by a row: by id (resolved already), or by ID number (the seed).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -630,7 +630,7 @@ async fn resolve_people(tx: &mut Tx, batch: &TaskBatch) -> Result<HashMap<Person
     for chunk in ids.chunks(500) {
         let mut sql = Sql::new("SELECT id, unit_id, category FROM people WHERE id IN (");
         list(&mut sql, chunk.iter().map(|i| Bind::Int(*i)));
-        for r in sql.query(Backend::of(tx)).fetch_all(&mut **tx).await? {
+        for r in sql.query(tx.backend()).fetch_all(&mut **tx).await? {
             let who = who(&r)?;
             out.insert(PersonRef::Id(who.id), who);
         }
@@ -638,7 +638,7 @@ async fn resolve_people(tx: &mut Tx, batch: &TaskBatch) -> Result<HashMap<Person
     for chunk in numbers.chunks(500) {
         let mut sql = Sql::new("SELECT id, unit_id, category, id_number FROM people WHERE id_number IN (");
         list(&mut sql, chunk.iter().map(|n| Bind::Text(n.to_string())));
-        for r in sql.query(Backend::of(tx)).fetch_all(&mut **tx).await? {
+        for r in sql.query(tx.backend()).fetch_all(&mut **tx).await? {
             let n: String = r.try_get("id_number")?;
             out.insert(PersonRef::IdNumber(n), who(&r)?);
         }
@@ -675,7 +675,7 @@ async fn by_codes(tx: &mut Tx, table: &str, codes: &[&str]) -> Result<HashMap<St
             "SELECT x.id, x.code, u.path FROM {table} x JOIN units u ON u.id = x.unit_id WHERE x.code IN ("
         ));
         list(&mut sql, chunk.iter().map(|c| Bind::Text(c.to_string())));
-        for r in sql.query(Backend::of(tx)).fetch_all(&mut **tx).await? {
+        for r in sql.query(tx.backend()).fetch_all(&mut **tx).await? {
             out.insert(r.try_get(1)?, (r.try_get(0)?, r.try_get(2)?));
         }
     }
@@ -690,7 +690,7 @@ async fn by_codes_path(tx: &mut Tx, table: &str, codes: &[&str]) -> Result<HashM
     for chunk in unique.chunks(500) {
         let mut sql = Sql::new(&format!("SELECT id, code, unit_path FROM {table} WHERE code IN ("));
         list(&mut sql, chunk.iter().map(|c| Bind::Text(c.to_string())));
-        for r in sql.query(Backend::of(tx)).fetch_all(&mut **tx).await? {
+        for r in sql.query(tx.backend()).fetch_all(&mut **tx).await? {
             out.insert(r.try_get(1)?, (r.try_get(0)?, r.try_get(2)?));
         }
     }
@@ -703,7 +703,7 @@ async fn existing_tasks(tx: &mut Tx, codes: &[&str]) -> Result<HashMap<String, T
     for chunk in codes.chunks(500) {
         let mut sql = Sql::new("SELECT id, code FROM tasks WHERE code IN (");
         list(&mut sql, chunk.iter().map(|c| Bind::Text(c.to_string())));
-        for r in sql.query(Backend::of(tx)).fetch_all(&mut **tx).await? {
+        for r in sql.query(tx.backend()).fetch_all(&mut **tx).await? {
             out.insert(r.try_get(1)?, TaskId(r.try_get(0)?));
         }
     }
@@ -718,7 +718,7 @@ async fn stored_years(tx: &mut Tx, persons: &[i64]) -> Result<BTreeMap<(PersonId
     for chunk in unique.chunks(500) {
         let mut sql = Sql::new("SELECT person_id, unit_id, year FROM commitments WHERE person_id IN (");
         list(&mut sql, chunk.iter().map(|i| Bind::Int(*i)));
-        for r in sql.query(Backend::of(tx)).fetch_all(&mut **tx).await? {
+        for r in sql.query(tx.backend()).fetch_all(&mut **tx).await? {
             out.entry((PersonId(r.try_get(0)?), UnitId(r.try_get(1)?)))
                 .or_default()
                 .insert(r.try_get::<i64, _>(2)? as i32);
@@ -730,13 +730,8 @@ async fn stored_years(tx: &mut Tx, persons: &[i64]) -> Result<BTreeMap<(PersonId
 /// Ids of a multi-row insert, in the order of its rows.
 async fn returning(tx: &mut Tx, mut sql: Sql) -> Result<Vec<i64>, LoadError> {
     sql.push(" RETURNING id");
-    let mut ids: Vec<i64> = sql
-        .query(Backend::of(tx))
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
+    let mut ids: Vec<i64> =
+        sql.query(tx.backend()).fetch_all(&mut **tx).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
     // Ids are assigned increasing within one statement.
     ids.sort_unstable();
     Ok(ids)
@@ -832,7 +827,7 @@ async fn insert_links(tx: &mut Tx, links: &[(TaskId, PersonId, usize)]) -> Resul
         for (i, (t, p, pos)) in chunk.iter().enumerate() {
             values(&mut sql, i == 0, vec![Bind::Int(t.0), Bind::Int(p.0), Bind::Int(*pos as i64)]);
         }
-        sql.query(Backend::of(tx)).execute(&mut **tx).await?;
+        sql.query(tx.backend()).execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -861,7 +856,7 @@ async fn insert_entries(
                 ],
             );
         }
-        sql.query(Backend::of(tx)).execute(&mut **tx).await?;
+        sql.query(tx.backend()).execute(&mut **tx).await?;
     }
     Ok(())
 }

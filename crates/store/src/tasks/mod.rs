@@ -312,7 +312,7 @@ pub(crate) async fn touch(tx: &mut Tx, id: TaskId) -> StoreResult<Task> {
         .fetch_optional(&mut **tx)
         .await?
         .ok_or_else(|| StoreError::not_found(format!("task {id}")))?;
-    let people = responsible_of(Backend::of(tx), &mut **tx, &[id.0]).await?;
+    let people = responsible_of(tx.backend(), &mut **tx, &[id.0]).await?;
     task(&row, people.get(&id.0).map(|v| v.iter().map(|(p, _)| *p).collect()).unwrap_or_default())
 }
 
@@ -367,7 +367,7 @@ async fn set_people(tx: &mut Tx, task: TaskId, people: &[PersonId]) -> StoreResu
     for (i, p) in people.iter().enumerate() {
         values(&mut sql, i == 0, vec![Bind::Int(task.0), Bind::Int(p.0), Bind::Int(i as i64)]);
     }
-    sql.query(Backend::of(tx)).execute(&mut **tx).await?;
+    sql.query(tx.backend()).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -421,8 +421,7 @@ pub(crate) async fn insert(
     values(&mut sql, true, binds);
     sql.push(" RETURNING id");
     let taken = code_taken(code.unwrap_or(""));
-    let id: i64 =
-        sql.query(Backend::of(tx)).fetch_one(&mut **tx).await.map_err(unique_as("code", taken))?.try_get(0)?;
+    let id: i64 = sql.query(tx.backend()).fetch_one(&mut **tx).await.map_err(unique_as("code", taken))?.try_get(0)?;
     let code = match code {
         Some(c) => c.to_string(),
         None => {
@@ -466,7 +465,7 @@ pub(crate) async fn rewrite(
     sql.push(", last_entry_on = ").bind(Bind::OptText(opt_date(new.last_entry_on)));
     sql.push(", updated_at = ").bind(Bind::Int(now_ms()));
     sql.push(" WHERE id = ").bind(Bind::Int(old.id.0));
-    sql.query(Backend::of(tx)).execute(&mut **tx).await.map_err(unique_as("code", code_taken(&new.code)))?;
+    sql.query(tx.backend()).execute(&mut **tx).await.map_err(unique_as("code", code_taken(&new.code)))?;
     if old.fields.responsible != new.fields.responsible {
         set_people(tx, new.id, &new.fields.responsible).await?;
     }
@@ -576,7 +575,7 @@ pub(crate) async fn move_paths(tx: &mut Tx, old_path: &str, new_path: &str) -> S
         sql.bind(Bind::Text(new_path.to_string())).push(" || substr(unit_path, CAST(");
         sql.bind(Bind::Int(old_path.len() as i64 + 1)).push(" AS INTEGER)) WHERE ");
         subtree_filter(&mut sql, "unit_path", old_path);
-        sql.query(Backend::of(tx)).execute(&mut **tx).await?;
+        sql.query(tx.backend()).execute(&mut **tx).await?;
     }
     Ok(())
 }

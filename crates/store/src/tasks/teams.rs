@@ -15,7 +15,7 @@ use crate::rows::{self, Bind, PERSON_COLS, Sql, corrupt, opt_date};
 use crate::scope::{Scope, subtree_filter};
 use crate::search::By;
 use crate::tasks::{opt_date_of, related, values};
-use crate::{Backend, Page, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
+use crate::{Page, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
 
 pub(crate) const TEAM_COLS: &str = "id, code, unit_id, name, kind, founded_on, disbanded_on, leader_id, description";
 
@@ -132,7 +132,7 @@ pub(crate) async fn set_members(tx: &mut Tx, team: TeamId, people: &[PersonId]) 
         for (i, p) in chunk.iter().enumerate() {
             values(&mut sql, i == 0, vec![Bind::Int(team.0), Bind::Int(p.0)]);
         }
-        sql.query(Backend::of(tx)).execute(&mut **tx).await?;
+        sql.query(tx.backend()).execute(&mut **tx).await?;
     }
     Ok(())
 }
