@@ -174,7 +174,7 @@ fn bearer_token(value: &str) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
-async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>, AppError> {
+pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>, AppError> {
     let lang = lang_of(&parts.headers);
     let bearer = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer_token);
     let (user, grants, csrf, session_hash) = if let Some(token) = bearer {

@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use qizhi_core::{FieldError, Invalid};
 use qizhi_store::StoreError;
 use qizhi_store::load::LoadError;
@@ -126,7 +126,10 @@ impl IntoResponse for AppError {
         if let AppError::Invalid(fields) = &self {
             body["error"]["fields"] = json!(fields);
         }
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        // A page route answering this (an extractor's refusal) shows the message in its error page.
+        response.extensions_mut().insert(Shown(self.public_message()));
+        response
     }
 }
 
@@ -170,26 +173,20 @@ impl<E: Into<AppError>> From<E> for PageError {
     }
 }
 
+/// What a page's error says to the user, carried on the response to
+/// `kit::error_page`, which shows it inside the app's layout.
+#[derive(Debug, Clone)]
+pub struct Shown(pub String);
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.0.status();
         if status == StatusCode::UNAUTHORIZED {
             return axum::response::Redirect::to("/login").into_response();
         }
-        let page = crate::views::ErrorPage {
-            chrome: None,
-            lang: Default::default(),
-            status: status.as_u16(),
-            title: status.canonical_reason().unwrap_or("Error").to_string(),
-            message: self.0.public_message(),
-        };
-        match askama::Template::render(&page) {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(e) => {
-                tracing::error!("rendering the error page: {e}");
-                (status, self.0.public_message()).into_response()
-            }
-        }
+        let mut response = status.into_response();
+        response.extensions_mut().insert(Shown(self.0.public_message()));
+        response
     }
 }
 

@@ -52,6 +52,32 @@ impl Lang {
         }
     }
 
+    /// A message written in both languages the way the domain and the store
+    /// write them, `中文 (English)`, joined by `; ` when there are several: for
+    /// a Chinese reader the Chinese alone, for an English reader the English
+    /// when there is one. Other text is returned as it is.
+    pub fn message(&self, text: &str) -> String {
+        text.split("; ").map(|part| self.one_message(part)).collect::<Vec<_>>().join("; ")
+    }
+
+    fn one_message(&self, text: &str) -> String {
+        let split = text.strip_suffix(')').and_then(|t| t.rfind(" (").map(|at| (&t[..at], &t[at + 2..])));
+        match split {
+            // Only a Latin tail after Chinese text is a translation.
+            Some((zh, en)) if !zh.is_ascii() && en.is_ascii() && !en.is_empty() => {
+                let (label, zh) = match zh.split_once(": ") {
+                    Some((label, rest)) if label.is_ascii() => (format!("{label}: "), rest),
+                    _ => (String::new(), zh),
+                };
+                match self {
+                    Lang::Zh => format!("{label}{zh}"),
+                    Lang::En => format!("{label}{en}"),
+                }
+            }
+            _ => text.to_string(),
+        }
+    }
+
     /// The text for `key` when the key exists.
     pub fn known(&self, key: &str) -> Option<&'static str> {
         INDEX.get(key).map(|&(zh, en)| self.label(zh, en))
@@ -217,6 +243,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("error.403.message", "该内容不在您的管理范围内。", "This is outside your scope."),
     ("error.404.title", "页面不存在", "Page not found"),
     ("error.404.message", "您访问的页面不存在或已被删除。", "The page does not exist or has been removed."),
+    ("error.405.title", "不支持的操作", "Not allowed here"),
+    ("error.405.message", "该页面不支持这种操作，请从页面上的按钮进入。", "This page does not take that request; use the buttons on the page."),
+    ("error.413.title", "内容过大", "Too large"),
+    ("error.413.message", "上传的文件或提交的内容超过了允许的大小。", "The file or form is larger than allowed."),
+    ("error.422.title", "内容有误", "Cannot be accepted"),
     ("error.500.title", "系统错误", "Something went wrong"),
     (
         "error.500.message",
@@ -228,6 +259,17 @@ pub const TEXT: &[(&str, &str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
+
+    #[test]
+    fn a_bilingual_message_is_read_in_the_readers_language() {
+        use super::Lang::{En, Zh};
+        assert_eq!(Zh.message("不能为空 (required)"), "不能为空");
+        assert_eq!(En.message("不能为空 (required)"), "required");
+        assert_eq!(Zh.message("name: 不能为空 (required); code: 已被使用 (taken)"), "name: 不能为空; code: 已被使用");
+        assert_eq!(Zh.message("第 12 行 C 列（人员类别）：未知"), "第 12 行 C 列（人员类别）：未知");
+        assert_eq!(En.message("plain English (with a remark)"), "plain English (with a remark)");
+        assert_eq!(Zh.message("组织编码 “FJ (old)” 不存在"), "组织编码 “FJ (old)” 不存在");
+    }
     use std::path::Path;
 
     use super::*;

@@ -160,7 +160,10 @@ async fn a_reset_password_works_once_and_must_be_changed_before_anything_else() 
             ]))
             .await;
         r.expect(StatusCode::SEE_OTHER);
-        page_ok(&w, &s, "/").await;
+        // A member's home is their own page, no longer the password form.
+        let r = w.send(get("/").session(&s)).await.expect(StatusCode::SEE_OTHER);
+        assert_eq!(r.location(), Some("/my"));
+        page_ok(&w, &s, "/my").await;
     })
     .await;
 }

@@ -1,7 +1,7 @@
 //! The dashboard: the figures of the caller's scope and its units below.
 
 use axum::extract::State;
-use axum::response::Html;
+use axum::response::{IntoResponse, Redirect, Response};
 use qizhi_core::date::this_year;
 use qizhi_core::figures::Span;
 
@@ -11,7 +11,11 @@ use crate::auth::PageCaller;
 use crate::error::PageResult;
 use crate::views::{HomePage, UnitRef, headline_sections};
 
-pub async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller) -> PageResult<Html<String>> {
+pub async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller) -> PageResult<Response> {
+    // A member's home is their own page.
+    if !super::reads_records(&caller) && caller.user.person_id.is_some() {
+        return Ok(Redirect::to("/my").into_response());
+    }
     let root = scope_root(&state, &caller).await?;
     let year = match &root {
         Some(root) => super::default_year(&state, root.id).await?,
@@ -27,11 +31,12 @@ pub async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller)
         }
         None => (vec![], vec![]),
     };
-    render(&HomePage {
+    Ok(render(&HomePage {
         chrome: chrome(&caller, "home", "/"),
         root: root.as_ref().map(UnitRef::from),
         sections: figures,
         year,
         children,
-    })
+    })?
+    .into_response())
 }

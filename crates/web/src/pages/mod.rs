@@ -74,11 +74,32 @@ pub(crate) fn render(page: &impl Template) -> PageResult<Html<String>> {
 
 pub(crate) fn chrome(caller: &Caller, nav: &'static str, path: &str) -> Chrome {
     let mut hidden = vec![];
-    if !caller.is_system_admin() && !caller.grants.iter().any(|g| g.role == qizhi_core::access::Role::UnitAdmin) {
+    let holds = |may: fn(qizhi_core::access::Role) -> bool| {
+        caller.is_system_admin() || caller.grants.iter().any(|g| may(g.role))
+    };
+    if !holds(|r| r == qizhi_core::access::Role::UnitAdmin) {
         hidden.push("accounts");
     }
-    if !caller.is_system_admin() && !caller.grants.iter().any(|g| g.role.may_read_audit()) {
+    if !holds(|r| r.may_read_audit()) {
         hidden.push("audit");
+    }
+    // Who reads no unit's records (a member) has only their own page.
+    if !reads_records(caller) {
+        hidden.extend([
+            "home",
+            "org",
+            "people",
+            "brands",
+            "stars",
+            "tasks",
+            "fortresses",
+            "teams",
+            "commitments",
+            "imports",
+        ]);
+    }
+    if caller.user.person_id.is_none() {
+        hidden.push("my");
     }
     Chrome {
         lang: caller.lang,
@@ -89,6 +110,12 @@ pub(crate) fn chrome(caller: &Caller, nav: &'static str, path: &str) -> Chrome {
         path: path.to_string(),
         hidden,
     }
+}
+
+/// Whether the caller reads the records of some unit's subtree (every role
+/// but a member's): the sections of the navigation are theirs.
+pub(crate) fn reads_records(caller: &Caller) -> bool {
+    caller.is_system_admin() || caller.grants.iter().any(|g| g.role.may_read_scope())
 }
 
 /// The chrome of a page reached after a form (`kit::flash`).

@@ -397,7 +397,12 @@ impl World {
             .cookie(qizhi_web::auth::SESSION_COOKIE)
             .unwrap_or_else(|| panic!("{}: no session cookie set", resp.what));
         let mut session = Session { cookie, csrf: String::new() };
-        let home = self.send(get("/").session(&session)).await.expect(StatusCode::OK);
+        // A member's home is their own page, `/`'s redirect.
+        let mut home = self.send(get("/").session(&session)).await;
+        if let Some(to) = home.location().filter(|_| home.status == StatusCode::SEE_OTHER).map(str::to_string) {
+            home = self.send(get(&to).session(&session)).await;
+        }
+        let home = home.expect(StatusCode::OK);
         session.csrf = csrf_of(&home.text()).unwrap_or_else(|| panic!("{}: no csrf input on the dashboard", home.what));
         session
     }

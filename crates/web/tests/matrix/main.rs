@@ -497,7 +497,7 @@ async fn every_write_route_refuses_a_session_without_its_csrf_token() {
             let r = w.send(request_for(&w, &row, role, Some(&forged)).await.session(&forged)).await;
             checked += 1;
             let got = r.status.as_u16().to_string();
-            if got != row.csrf || !r.snippet().contains("CSRF") {
+            if got != row.csrf || !r.text().contains("CSRF") {
                 problems.push(format!(
                     "{} {} [{}] as {role} without the CSRF token: expected {}, got {got}: {}",
                     row.method,
