@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use qizhi_core::date::iso;
-use qizhi_core::tasks::{TaskFields, TaskInput, parse_progress};
+use qizhi_core::tasks::{TaskFields, TaskInput, check_entry_on, parse_progress};
 use qizhi_core::{FieldError, Invalid};
 use time::Date;
 
@@ -139,8 +139,13 @@ pub fn task_row(row: &Row) -> Result<TaskLedgerRow, Invalid> {
         }
         (Some(p), on, note) => {
             let p = parse_progress(p).map_err(|m| errors.push(FieldError::new("progress", m))).ok();
-            let on =
-                qizhi_core::date::parse_optional(on).map_err(|m| errors.push(FieldError::new("progress_on", m))).ok();
+            let on = qizhi_core::date::parse_optional(on)
+                .and_then(|d| match d {
+                    Some(d) => check_entry_on(d, qizhi_core::date::today()).map(|()| Some(d)),
+                    None => Ok(None),
+                })
+                .map_err(|m| errors.push(FieldError::new("progress_on", m)))
+                .ok();
             let note = qizhi_core::error::optional_text(note, 1000)
                 .map_err(|m| errors.push(FieldError::new("progress_note", m)))
                 .ok();
@@ -311,6 +316,20 @@ mod tests {
         let found: Vec<(usize, &str)> = e.errors.iter().map(|e| (e.line, e.column.as_str())).collect();
         // Rows built in code take the sheet's letters: code is A, progress P.
         assert_eq!(found, [(3, "A"), (4, "P")], "{e}");
+    }
+
+    #[test]
+    fn a_progress_dated_after_today_is_refused_as_the_api_refuses_it() {
+        let today = qizhi_core::date::today();
+        let with_date = |on: time::Date| {
+            let mut cells: BTreeMap<_, _> = good(2, "F").cells().map(|(k, v)| (k, v.to_string())).collect();
+            cells.insert("progress_on", qizhi_core::date::iso(on));
+            Row::new(2, cells)
+        };
+        let e = task_row(&with_date(today.next_day().unwrap())).unwrap_err();
+        assert_eq!(e.errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["progress_on"]);
+        assert!(e.errors[0].message.contains("不能晚于今天"), "{e}");
+        assert_eq!(task_row(&with_date(today)).unwrap().progress.map(|p| p.1), Some(Some(today)));
     }
 
     #[test]

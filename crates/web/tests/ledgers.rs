@@ -289,7 +289,7 @@ async fn a_branch_admin_cannot_import_into_another_branch() {
         let html = r.text();
         assert!(html.contains("导入未完成"), "{}", r.snippet());
         assert!(html.contains("第 4 行 A 列"), "the row and column of FJ01-002:\n{}", r.snippet());
-        assert!(html.contains("FJ01-002") && html.contains("outside your scope"), "{}", r.snippet());
+        assert!(html.contains("FJ01-002") && html.contains("无权修改组织"), "{}", r.snippet());
         assert_eq!(snapshot(&w, &units).await, before, "an out-of-scope file wrote something");
 
         // Units: a new unit under another branch is refused the same way.
@@ -297,7 +297,7 @@ async fn a_branch_admin_cannot_import_into_another_branch() {
         let r = upload(&w, &s, "units", "units.csv", units_csv.as_bytes(), Some(&s.csrf))
             .await
             .expect(StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.text().contains("outside your scope"), "{}", r.snippet());
+        assert!(r.text().contains("无权修改组织"), "{}", r.snippet());
         assert!(w.store.unit_by_code("FJ01-002-01").await.unwrap().is_none());
     })
     .await;

@@ -654,14 +654,20 @@ impl EntryInput {
             None | Some("") => Some(today),
             Some(v) => c.take("entry_on", crate::date::parse(v)),
         };
-        if entry_on.is_some_and(|d| d > today) {
-            c.push("entry_on", "进展日期不能晚于今天 (the entry is dated in the future)");
+        if let Some(Err(m)) = entry_on.map(|d| check_entry_on(d, today)) {
+            c.push("entry_on", m);
         }
         let progress = c.take("progress", parse_progress(&self.progress));
         let note = c.take("note", optional_text(self.note.as_deref(), 1000));
         c.finish()?;
         Ok(EntryFields { entry_on: entry_on.unwrap(), progress: progress.unwrap(), note: note.unwrap() })
     }
+}
+
+/// A progress entry is dated on or before `today`: the latest entry by date
+/// is the task's progress, so one dated ahead would hide every real one.
+pub fn check_entry_on(on: Date, today: Date) -> Result<(), String> {
+    if on > today { Err("进展日期不能晚于今天 (the entry is dated in the future)".into()) } else { Ok(()) }
 }
 
 /// 完成进度: a whole percent from 0 to 100 (`60`, `60%`).
