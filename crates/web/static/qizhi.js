@@ -26,6 +26,17 @@
     }
   });
 
+  // A header checkbox selects every row's: <input data-select-all="NAME">
+  // ticks or clears the checkboxes named NAME in the same table.
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest && event.target.closest("input[data-select-all]");
+    if (!all) return;
+    var table = all.closest("table") || document;
+    table.querySelectorAll('input[type="checkbox"][name="' + all.dataset.selectAll + '"]').forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
+
   // Destructive forms ask first: <form data-confirm="…"> (brands, honors).
   document.addEventListener("submit", function (event) {
     var form = event.target.closest && event.target.closest("form[data-confirm]");

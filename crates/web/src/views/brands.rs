@@ -1056,6 +1056,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("brands.tree.brands", "本组织及下级的品牌", "Brands in this subtree"),
     ("brands.tree.limited", "品牌较多，仅列出“{n}”及以上等级的品牌。", "Many brands: only those at {n} or above are listed."),
     ("brands.tree.mature", "成熟及以上", "Mature or better"),
+    ("brands.tree.all", "品牌总数", "All brands"),
     ("brands.reviews.title", "申报审核", "Brand reviews"),
     ("brands.reviews.to_decide", "待我审核", "Waiting for my decision"),
     ("brands.reviews.none", "暂无待审核的申报", "Nothing to decide"),

@@ -3,6 +3,7 @@
 #[rustfmt::skip]
 pub const TEXT: &[(&str, &str, &str)] = &[
     ("stars.title", "星级评定", "Star ratings"),
+    ("stars.not_assessed", "尚未评分", "Not assessed yet"),
     ("stars.overview_sub", "星级党支部“创建、评选、应用”：星级分布按年度对比，点击数字查看对应党支部。", "Star-rated branches (create, evaluate, apply): the distribution year over year; click a number for its branches."),
     ("stars.year", "年度", "Year"),
     ("stars.year_over_year", "逐年对比", "Year over year"),
