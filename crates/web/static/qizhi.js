@@ -43,6 +43,17 @@
     if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
   });
 
+  // A progress entry below the task's current progress is confirmed first:
+  // <form data-progress-was="32" data-progress-down="…"> with a `progress` field.
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-progress-was]");
+    if (!form || !form.elements.progress) return;
+    var was = Number(form.dataset.progressWas), now = Number(form.elements.progress.value);
+    if (now < was && !window.confirm(form.dataset.progressDown.replace("{was}", was).replace("{now}", now))) {
+      event.preventDefault();
+    }
+  });
+
   // htmx: send the CSRF token with every non-GET request it makes.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');

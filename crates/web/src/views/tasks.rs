@@ -793,6 +793,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("tasks.chart_done", "已完成", "Done"),
     ("tasks.select", "选择", "Select"),
     ("tasks.select_all", "全选", "Select all"),
+    ("tasks.progress_down", "完成进度将从 {was}% 降为 {now}%，确定要登记吗？", "Progress goes down from {was}% to {now}%. Record it?"),
     ("tasks.bulk", "批量修改选中的任务", "Change the selected tasks"),
     ("tasks.bulk_apply", "应用到选中任务", "Apply to selected"),
     ("tasks.bulk_hint", "只修改填写了的项；任何一项不符合要求，都不会修改。", "Only the fields filled in change; if any task does not fit, none changes."),

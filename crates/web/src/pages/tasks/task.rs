@@ -232,11 +232,13 @@ async fn task_page(
                 files: e.files.iter().map(|f| (f.id, f.name.clone(), f.kind.is_image())).collect(),
             })
             .collect(),
-        can_post: mine || can_edit,
+        // A finished or cancelled task takes no more progress.
+        can_post: (mine || can_edit) && !matches!(f.status, TaskStatus::Done | TaskStatus::Cancelled),
         can_edit,
         mine,
         today: qizhi_core::date::iso(today()),
-        form,
+        // The form starts from the progress as it stands.
+        form: if form.progress.is_empty() { EntryForm { progress: task.progress.to_string(), ..form } } else { form },
         errors,
     })
 }
