@@ -9,8 +9,24 @@ use sqlx::Row;
 use crate::audit::{self, Entry, json};
 use crate::error::unique_as;
 use crate::rows::{self, GRID_COLS, SCENARIO_COLS, Sql};
-use crate::scope::subtree_filter;
-use crate::{Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
+use crate::scope::{Scope, subtree_filter};
+use crate::search::By;
+use crate::{Page, Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
+
+/// A grid as lists show it, with its unit's and its contact unit's codes.
+#[derive(Debug, Clone)]
+pub struct GridListed {
+    pub grid: Grid,
+    pub unit_code: String,
+    pub contact_code: Option<String>,
+}
+
+/// A production scenario as lists show it, with its unit's code.
+#[derive(Debug, Clone)]
+pub struct ScenarioListed {
+    pub scenario: Scenario,
+    pub unit_code: String,
+}
 
 /// Inserts a grid or, when its code exists, updates it; returns the grid.
 pub(crate) async fn upsert_grid(
@@ -195,6 +211,56 @@ impl Store {
             .iter()
             .map(|r| Ok((rows::grid(r)?, r.try_get("unit_code")?, r.try_get("contact_code")?)))
             .collect()
+    }
+
+    /// Grids of the subtree of `root` in `scope` whose code or name matches
+    /// `q`, one page in tree order.
+    pub async fn grids(
+        &self,
+        root: &Unit,
+        scope: &Scope,
+        q: &str,
+        page: i64,
+        per_page: i64,
+    ) -> StoreResult<Page<GridListed>> {
+        let mut from = Sql::new(
+            " FROM grids g JOIN units u ON u.id = g.unit_id LEFT JOIN units c ON c.id = g.contact_unit_id WHERE ",
+        );
+        subtree_filter(&mut from, "u.path", &root.path);
+        scope.filter(&mut from, "u.path");
+        from.search(q, &[By::Equal("g.code"), By::Contains("g.name")]);
+        let cols = GRID_COLS.split(", ").map(|c| format!("g.{c}")).collect::<Vec<_>>().join(", ");
+        let select = format!("SELECT {cols}, u.code AS unit_code, c.code AS contact_code");
+        self.page(&from, &select, "u.path, g.code", page, per_page, |r| {
+            Ok(GridListed {
+                grid: rows::grid(r)?,
+                unit_code: r.try_get("unit_code")?,
+                contact_code: r.try_get("contact_code")?,
+            })
+        })
+        .await
+    }
+
+    /// Production scenarios of the subtree of `root` in `scope` whose code or
+    /// name matches `q`, one page in tree order.
+    pub async fn scenarios(
+        &self,
+        root: &Unit,
+        scope: &Scope,
+        q: &str,
+        page: i64,
+        per_page: i64,
+    ) -> StoreResult<Page<ScenarioListed>> {
+        let mut from = Sql::new(" FROM scenarios s JOIN units u ON u.id = s.unit_id WHERE ");
+        subtree_filter(&mut from, "u.path", &root.path);
+        scope.filter(&mut from, "u.path");
+        from.search(q, &[By::Equal("s.code"), By::Contains("s.name")]);
+        let cols = SCENARIO_COLS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ");
+        let select = format!("SELECT {cols}, u.code AS unit_code");
+        self.page(&from, &select, "u.path, s.code", page, per_page, |r| {
+            Ok(ScenarioListed { scenario: rows::scenario(r)?, unit_code: r.try_get("unit_code")? })
+        })
+        .await
     }
 
     pub async fn scenarios_in(&self, root: &Unit) -> StoreResult<Vec<(Scenario, String)>> {

@@ -142,6 +142,34 @@ async fn people_count_page_and_transfer() {
 }
 
 #[tokio::test]
+async fn grids_list_a_page_of_a_subtree_in_scope_and_search_any_case() {
+    each_backend(|store| async move {
+        let t = small_tree(&store).await;
+        let (g, fj, nm, fz) = (&t[0], &t[1], &t[2], &t[3]);
+        for (unit, code, name) in [(fz, "FJG1", "鼓楼 Grid"), (fz, "FJG2", "台江网格"), (nm, "NMG1", "呼和 grid")]
+        {
+            let f = GridInput { code: code.into(), name: name.into() }.validate().unwrap();
+            store.save_grid(unit.id, &f, None).await.unwrap();
+        }
+        let codes = |p: qizhi_store::Page<qizhi_store::grids::GridListed>| {
+            (p.total, p.items.into_iter().map(|l| l.grid.code).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            codes(store.grids(g, &Scope::All, "", 1, 50).await.unwrap()),
+            (3, vec!["FJG1".into(), "FJG2".into(), "NMG1".into()])
+        );
+        assert_eq!(codes(store.grids(g, &Scope::All, "", 2, 2).await.unwrap()), (3, vec!["NMG1".into()]));
+        let fj_only = Scope::subtrees(vec![fj.path.clone()]);
+        assert_eq!(codes(store.grids(g, &fj_only, "", 1, 50).await.unwrap()).0, 2, "scope applies");
+        assert_eq!(codes(store.grids(g, &Scope::All, "GRID", 1, 50).await.unwrap()).1, ["FJG1", "NMG1"]);
+        assert_eq!(codes(store.grids(g, &Scope::All, "fjg2", 1, 50).await.unwrap()).1, ["FJG2"], "a code in any case");
+        let listed = store.grids(fz, &Scope::All, "", 1, 50).await.unwrap();
+        assert_eq!(listed.items[0].unit_code, "FJ01");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn grid_coverage_follows_contact_units() {
     each_backend(|store| async move {
         let t = small_tree(&store).await;

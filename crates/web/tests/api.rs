@@ -25,6 +25,8 @@ const API_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/units/{id}/children", &["get"]),
     ("/api/v1/units/{id}/move", &["post"]),
     ("/api/v1/units/{id}/people", &["get"]),
+    ("/api/v1/units/{id}/grids", &["get"]),
+    ("/api/v1/units/{id}/scenarios", &["get"]),
     ("/api/v1/people", &["post"]),
     ("/api/v1/people/{id}", &["get", "put"]),
     ("/api/v1/figures", &["get"]),
@@ -901,4 +903,45 @@ async fn issue6_ids(w: &World) -> std::collections::HashMap<&'static str, String
     };
     out.insert("commitments", commitment.id.to_string());
     out
+}
+
+#[tokio::test]
+async fn grids_and_scenarios_of_a_subtree_are_listed_a_page_at_a_time() {
+    each_backend(|w| async move {
+        let rows =
+            [("FJ01-001", "FJG1", "测试 Grid 甲"), ("FJ01-002", "FJG2", "测试网格乙"), ("NM", "NMG1", "测试 grid 丙")];
+        for (unit, code, name) in rows {
+            let f = qizhi_core::grid::GridInput { code: code.into(), name: name.into() }.validate().unwrap();
+            w.store.save_grid(w.unit(unit).id, &f, None).await.unwrap();
+            let s = qizhi_core::grid::ScenarioInput {
+                code: format!("S{code}"),
+                name: format!("{name}场景"),
+                description: None,
+            }
+            .validate()
+            .unwrap();
+            w.store.save_scenario(w.unit(unit).id, &s).await.unwrap();
+        }
+        let fj = w.id("FJ");
+        let codes = |page: &Value| -> Vec<String> {
+            page["items"].as_array().unwrap().iter().map(|g| g["code"].as_str().unwrap().to_string()).collect()
+        };
+        let page =
+            w.api_get("fjadmin", &format!("/api/v1/units/{fj}/grids?q=测试")).await.expect(StatusCode::OK).json();
+        assert_eq!(
+            (page["total"].as_i64(), codes(&page)),
+            (Some(2), vec!["FJG1".into(), "FJG2".into()]),
+            "[{}] {page}",
+            w.backend
+        );
+        assert_eq!(page["items"][0]["unit_code"], "FJ01-001");
+        let page =
+            w.api_get("fjadmin", &format!("/api/v1/units/{fj}/grids?q=GRID")).await.expect(StatusCode::OK).json();
+        assert_eq!(codes(&page), ["FJG1"], "Latin letters in any case");
+        let uri = format!("/api/v1/units/{fj}/scenarios?q=测试&page=2&per_page=1");
+        let page = w.api_get("fjadmin", &uri).await.expect(StatusCode::OK).json();
+        assert_eq!((page["total"].as_i64(), codes(&page)), (Some(2), vec!["SFJG2".into()]));
+        w.api_get("fjadmin", &format!("/api/v1/units/{}/grids", w.id("NM"))).await.expect(StatusCode::NOT_FOUND);
+    })
+    .await;
 }

@@ -11,6 +11,7 @@
 mod answers;
 mod audit;
 mod figures;
+mod grids;
 mod people;
 mod units;
 
@@ -49,6 +50,8 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/api/v1/people", people::create),
         route(M::GET, "/api/v1/people/{id}", people::get),
         route(M::PUT, "/api/v1/people/{id}", people::update),
+        route(M::GET, "/api/v1/units/{id}/grids", grids::grids),
+        route(M::GET, "/api/v1/units/{id}/scenarios", grids::scenarios),
         route(M::GET, "/api/v1/figures", figures::figures),
         route(M::GET, "/api/v1/audit", audit::list),
     ]
@@ -65,12 +68,14 @@ pub fn routes() -> Vec<Route> {
     paths(
         units::me, units::search, units::create, units::get, units::update, units::children, units::move_unit,
         people::list, people::create, people::get, people::update,
+        grids::grids, grids::scenarios,
         figures::figures,
         audit::list,
     ),
     components(schemas(
         units::UnitView, units::UnitBody, units::MoveBody, units::MeView, units::GrantView,
         people::PersonView, people::PersonBody, people::PeoplePage,
+        grids::GridView, grids::GridsPage, grids::ScenarioView, grids::ScenariosPage,
         figures::FiguresView, audit::AuditPageView, audit::AuditEntryView, ErrorBody, ErrorDetail, FieldErrorView,
     )),
     // The error answers last: they refer every operation, the capabilities'

@@ -126,6 +126,10 @@ POST   /api/v1/units/{id}/move                   in     ok     ok     403    404
 POST   /api/v1/units/{id}/move                   out    ok     404    404    404    404    401  403
 GET    /api/v1/units/{id}/people                 in     ok     ok     ok     404    ok     401  -
 GET    /api/v1/units/{id}/people                 out    ok     404    404    404    404    401  -
+GET    /api/v1/units/{id}/grids                  in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/units/{id}/grids                  out    ok     404    404    404    404    401  -
+GET    /api/v1/units/{id}/scenarios              in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/units/{id}/scenarios              out    ok     404    404    404    404    401  -
 POST   /api/v1/people                            in     ok     ok     403    404    403    401  403
 POST   /api/v1/people                            out    ok     404    404    404    404    401  403
 GET    /api/v1/people/{id}                       in     ok     ok     ok     404    ok     401  -
@@ -380,6 +384,8 @@ async fn request_for(w: &World, row: &Row, role: &str, session: Option<&Session>
             post(&format!("/api/v1/units/{}/move", child.id)).json(&json!({ "parent_id": to }))
         }
         ("GET", "/api/v1/units/{id}/people") => get(&format!("/api/v1/units/{unit}/people")),
+        ("GET", "/api/v1/units/{id}/grids") => get(&format!("/api/v1/units/{unit}/grids")),
+        ("GET", "/api/v1/units/{id}/scenarios") => get(&format!("/api/v1/units/{unit}/scenarios")),
         ("POST", "/api/v1/people") => {
             let idn = id_number_with_check(&format!("35010219850101{:03}", seq() % 1000));
             post(path).json(&person_body(unit, "矩阵新人", &idn))
