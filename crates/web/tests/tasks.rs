@@ -556,3 +556,39 @@ async fn the_task_api_lists_writes_and_takes_progress_as_json_or_multipart() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_board_verifies_the_ticked_commitments_all_or_none() {
+    each_backend(|w| async move {
+        let members = |code: &str| -> Vec<i64> {
+            w.people_under(code).iter().filter(|p| p.category.is_member()).map(|p| p.id).collect()
+        };
+        let (fj, nm) = (members("FJ01-001"), members("NM-001"));
+        let mut ids = vec![];
+        for person in [fj[0], fj[1], nm[0]] {
+            let body = json!({"person_id": person, "year": year(), "text": "按期完成网格走访"});
+            let r = w.send(post("/api/v1/commitments").bearer(w.token("admin")).json(&body)).await;
+            ids.push(r.expect(StatusCode::CREATED).json()["id"].as_i64().unwrap());
+        }
+        let s = w.login("b1admin").await;
+        let bulk = |ids: &[i64]| {
+            let mut pairs: Vec<(&str, String)> = vec![("csrf", s.csrf.clone()), ("result", "fulfilled".into())];
+            pairs.extend(ids.iter().map(|id| ("ids", id.to_string())));
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post("/commitments/verify").session(&s).form(&pairs)
+        };
+        // One of another province among them: refused, and nothing is written.
+        w.send(bulk(&ids)).await.expect(StatusCode::NOT_FOUND);
+        assert_eq!(w.count("CU", "commitments.fulfilled").await, 0, "[{}] nothing half-written", w.backend);
+        w.send(bulk(&[])).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+        // The branch's own: every ticked one takes the verdict.
+        let r = w.send(bulk(&ids[..2])).await.expect(StatusCode::SEE_OTHER);
+        assert!(r.location().unwrap().starts_with("/commitments?unit="), "{:?}", r.location());
+        assert_eq!(w.count("FJ", "commitments.fulfilled").await, 2);
+        assert_eq!(w.store.stored_rollup().await.unwrap(), w.store.recompute().await.unwrap());
+        // The board offers the bulk bar to whoever may verify.
+        let html = page(&w, &s, &format!("/commitments?unit={}&year={}", w.id("FJ01-001"), year())).await;
+        assert!(html.contains("action=\"/commitments/verify\"") && html.contains("data-select-all=\"ids\""));
+    })
+    .await;
+}

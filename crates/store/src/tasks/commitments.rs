@@ -321,12 +321,44 @@ impl Store {
         by: &str,
         on: Date,
     ) -> StoreResult<(Commitment, Commitment)> {
+        let mut tx = self.write().await?;
+        let changed = self.verify_in(&mut tx, id, status, comment, by, on).await?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// One verdict on several commitments, all or none.
+    pub async fn verify_commitments(
+        &self,
+        ids: &[CommitmentId],
+        status: Status,
+        comment: Option<&str>,
+        by: &str,
+        on: Date,
+    ) -> StoreResult<Vec<(Commitment, Commitment)>> {
+        let mut tx = self.write().await?;
+        let mut changed = Vec::with_capacity(ids.len());
+        for &id in ids {
+            changed.push(self.verify_in(&mut tx, id, status, comment, by, on).await?);
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    async fn verify_in(
+        &self,
+        tx: &mut Tx,
+        id: CommitmentId,
+        status: Status,
+        comment: Option<&str>,
+        by: &str,
+        on: Date,
+    ) -> StoreResult<(Commitment, Commitment)> {
         if status == Status::Pending {
             return Err(StoreError::conflict("result", "核实结果应为 已兑现 或 未兑现 (fulfilled or unfulfilled)"));
         }
-        let mut tx = self.write().await?;
-        let old = get(&mut tx, id).await?;
-        let unit = units::get(&mut tx, old.unit_id).await?;
+        let old = get(tx, id).await?;
+        let unit = units::get(tx, old.unit_id).await?;
         sqlx::query(
             "UPDATE commitments SET status = $1, verified_by = $2, verified_on = $3, verify_comment = $4, updated_at = $5 WHERE id = $6",
         )
@@ -336,7 +368,7 @@ impl Store {
         .bind(comment)
         .bind(now_ms())
         .bind(id.0)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let new = Commitment {
             status,
@@ -346,10 +378,9 @@ impl Store {
         let mut delta = RollupDelta::default();
         delta.add(&unit.lineage(), &commitment_contributions(&old), -1);
         delta.add(&unit.lineage(), &commitment_contributions(&new), 1);
-        rollup::apply(&mut tx, &delta).await?;
+        rollup::apply(tx, &delta).await?;
         let summary = format!("核实承诺（{}）：{}", status.zh(), old.fields.text);
-        audit::append(&mut tx, self.actor.as_ref(), &[entry("verify", &new, &unit, summary, Some(&old))]).await?;
-        tx.commit().await?;
+        audit::append(tx, self.actor.as_ref(), &[entry("verify", &new, &unit, summary, Some(&old))]).await?;
         Ok((old, new))
     }
 

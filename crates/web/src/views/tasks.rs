@@ -652,6 +652,11 @@ impl CommitmentBoardPage {
     pub fn here(&self) -> String {
         format!("{}&page={}&mpage={}", self.base(), self.page, self.missing_page)
     }
+
+    /// Whether the caller may verify any commitment of the page (the bulk bar).
+    pub fn any_verifiable(&self) -> bool {
+        self.rows.iter().any(|r| r.can_verify)
+    }
 }
 
 /// What the commitment form holds.
@@ -893,6 +898,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("commitments.verdict", "核实", "Verification"),
     ("commitments.verify", "核实", "Verify"),
     ("commitments.fulfilled", "已兑现", "Fulfilled"),
+    ("commitments.bulk_fulfilled", "勾选的均已兑现", "Ticked ones fulfilled"),
+    ("commitments.bulk_unfulfilled", "勾选的均未兑现", "Ticked ones unfulfilled"),
     ("commitments.unfulfilled", "未兑现", "Not fulfilled"),
     ("commitments.comment", "核实意见", "Comment"),
     ("commitments.verified_by", "核实人", "Verified by"),

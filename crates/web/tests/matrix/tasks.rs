@@ -81,6 +81,9 @@ POST   /teams/{id}/members                       out    ok     404    404    404
 GET    /commitments                              -      ok     ok     ok     404    ok     login -
 GET    /commitments                              in     ok     ok     ok     404    ok     login -
 GET    /commitments                              out    ok     404    404    404    404    login -
+POST   /commitments/verify                       in     ok     ok     ok     404    403    login 403
+POST   /commitments/verify                       out    ok     404    404    404    404    login 403
+POST   /commitments/verify                       own    403    403    403    403    403    login 403
 POST   /commitments/{id}/verify                  in     ok     ok     ok     404    403    login 403
 POST   /commitments/{id}/verify                  out    ok     404    404    404    404    login 403
 POST   /commitments/{id}/verify                  own    403    403    403    403    403    login 403
@@ -372,6 +375,10 @@ pub async fn request(w: &World, row: &Row, role: &str, session: Option<&Session>
         }
         // -- commitments
         ("GET", "/commitments") => get(&of_unit("/commitments")),
+        ("POST", "/commitments/verify") => {
+            let id = commitment(w, t, role).await;
+            form("/commitments/verify", csrf, &pairs(&[("ids", id.to_string()), ("result", "fulfilled".into())]))
+        }
         ("POST", "/commitments/{id}/verify") => {
             let id = commitment(w, t, role).await;
             form(&format!("/commitments/{id}/verify"), csrf, &pairs(&[("result", "fulfilled".into())]))

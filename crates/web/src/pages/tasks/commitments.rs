@@ -155,6 +155,41 @@ pub async fn verify(
     Ok(see_other(&with_param(&back, "verified=1")))
 }
 
+/// `POST /commitments/verify` (form: `csrf`, `ids` (repeated), `result`,
+/// `comment`, `back`) — one verdict on the commitments ticked on the board.
+///
+/// Every commitment must be one the caller may verify (as for one alone);
+/// the first that is not refuses the whole request, recorded, and nothing
+/// is written. None ticked: 422.
+pub async fn verify_many(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    form: Fields,
+) -> PageResult<Response> {
+    let ids = form.ids("ids")?;
+    if ids.is_empty() {
+        return Err(AppError::Invalid(vec![qizhi_core::FieldError::new(
+            "ids",
+            "请先勾选要核实的承诺 (tick the commitments to verify)",
+        )])
+        .into());
+    }
+    let mut checked = Vec::with_capacity(ids.len());
+    let mut back_unit = None;
+    for id in ids {
+        let (c, path) = access::commitment(&state, &caller, id, Need::Read).await?;
+        access::require(&state, &caller, may_verify(&caller, &c, &path), "commitment", id, &path).await?;
+        back_unit.get_or_insert(c.unit_id);
+        checked.push(c.id);
+    }
+    let (status, comment) = VerifyInput { result: form.text("result"), comment: form.opt("comment") }.validate()?;
+    let by = caller.user.display_name.clone();
+    caller.store(&state).verify_commitments(&checked, status, comment.as_deref(), &by, today()).await?;
+    let fallback = back_unit.map_or_else(|| "/commitments".to_string(), |u| format!("/commitments?unit={}", u.0));
+    let back = back_to(&form.text("back"), &fallback);
+    Ok(see_other(&with_param(&back, "verified=1")))
+}
+
 // ---------------------------------------------------------------------------
 // A member's own page
 

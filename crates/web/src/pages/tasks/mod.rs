@@ -53,6 +53,7 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/teams/{id}", teams::update),
         route(M::POST, "/teams/{id}/members", teams::members),
         route(M::GET, "/commitments", commitments::board),
+        route(M::POST, "/commitments/verify", commitments::verify_many),
         route(M::POST, "/commitments/{id}/verify", commitments::verify),
         route(M::GET, "/my", commitments::my),
         route(M::POST, "/my/commitments", commitments::my_create),
