@@ -145,7 +145,8 @@ impl Store {
     }
 
     /// Every entry `audit_entries` would page through, newest first, handed
-    /// to `each` as it is read (an export of any length holds one row at a time).
+    /// to `each` as it is read, so the store holds one row at a time; `each`
+    /// stops the read by answering an error.
     pub async fn each_audit_entry<E: From<StoreError>>(
         &self,
         scope: &Scope,

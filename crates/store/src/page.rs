@@ -21,9 +21,14 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// How many pages of `per_page` rows the whole list fills.
     pub fn pages(&self, per_page: i64) -> i64 {
-        let per_page = per_page.clamp(1, MAX_PER_PAGE);
-        (self.total + per_page - 1) / per_page
+        pages(self.total, per_page)
     }
+}
+
+/// How many pages of `per_page` rows (under the one size rule) `total` rows fill.
+pub fn pages(total: i64, per_page: i64) -> i64 {
+    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    (total.max(0) + per_page - 1) / per_page
 }
 
 /// The rows to skip before a 1-based page: pages before the first are the

@@ -1,6 +1,7 @@
-//! Text search in lists, one rule for every list and both backends: Latin
+//! Text search in lists, one rule for every list and both backends: ASCII
 //! letters match whatever their case. SQLite's `LIKE` ignores their case and
-//! PostgreSQL's does not, so both sides of every comparison are lower-cased.
+//! PostgreSQL's does not, so both sides of every comparison are lower-cased
+//! (SQLite's `lower` folds ASCII letters only; Chinese has no case).
 
 use crate::rows::{Bind, Sql};
 

@@ -196,7 +196,7 @@ impl Store {
         let mut sql = Sql::new(&format!("SELECT {UNIT_COLS} FROM units WHERE 1 = 1"));
         sql.search(q, &[By::Prefix("code"), By::Contains("name"), By::Contains("short_name")]);
         scope.filter(&mut sql, "path");
-        sql.push(" ORDER BY CASE WHEN code = ").bind(Bind::Text(q.to_string()));
+        sql.push(" ORDER BY CASE WHEN lower(code) = lower(").bind(Bind::Text(q.to_string())).push(")");
         sql.push(" THEN 0 ELSE 1 END, depth, sort_order, code LIMIT ").bind(Bind::Int(limit));
         sql.query(self.backend).fetch_all(&self.pool).await?.iter().map(rows::unit).collect()
     }

@@ -122,13 +122,14 @@ impl From<LoadError> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let mut body = json!({ "error": { "code": self.code(), "message": self.public_message() } });
+        let message = self.public_message();
+        let mut body = json!({ "error": { "code": self.code(), "message": message } });
         if let AppError::Invalid(fields) = &self {
             body["error"]["fields"] = json!(fields);
         }
         let mut response = (status, Json(body)).into_response();
         // A page route answering this (an extractor's refusal) shows the message in its error page.
-        response.extensions_mut().insert(Shown(self.public_message()));
+        response.extensions_mut().insert(Shown(message));
         response
     }
 }

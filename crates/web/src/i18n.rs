@@ -61,12 +61,17 @@ impl Lang {
     }
 
     fn one_message(&self, text: &str) -> String {
-        let split = text.strip_suffix(')').and_then(|t| t.rfind(" (").map(|at| (&t[..at], &t[at + 2..])));
+        let split = translation_at(text).map(|at| (&text[..at], &text[at + 2..text.len() - 1]));
         match split {
             // Only a Latin tail after Chinese text is a translation.
             Some((zh, en)) if !zh.is_ascii() && en.is_ascii() && !en.is_empty() => {
-                let (label, zh) = match zh.split_once(": ") {
-                    Some((label, rest)) if label.is_ascii() => (format!("{label}: "), rest),
+                // A leading label stays for either reader: a field's key
+                // (`name: `) or a cell's place (`第 4 行 A 列（组织编码）：`).
+                let (label, zh) = match (zh.split_once(": "), zh.rfind('：')) {
+                    (Some((label, rest)), _) if label.is_ascii() => (format!("{label}: "), rest),
+                    (_, Some(at)) if zh.starts_with("第 ") => {
+                        (zh[..at + '：'.len_utf8()].to_string(), &zh[at + '：'.len_utf8()..])
+                    }
                     _ => (String::new(), zh),
                 };
                 match self {
@@ -95,6 +100,28 @@ impl Lang {
             Lang::En => en,
         }
     }
+}
+
+/// Where ` (English)` begins in `中文 (English)`: the ` (` whose parenthesis
+/// the text's last `)` closes (the English may hold parentheses of its own).
+fn translation_at(text: &str) -> Option<usize> {
+    if !text.ends_with(')') {
+        return None;
+    }
+    let mut depth = 0;
+    for (at, c) in text.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    return text[..at].ends_with(' ').then(|| at - 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Every table of UI text: the shared one below, and one per capability
@@ -248,6 +275,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("error.413.title", "内容过大", "Too large"),
     ("error.413.message", "上传的文件或提交的内容超过了允许的大小。", "The file or form is larger than allowed."),
     ("error.422.title", "内容有误", "Cannot be accepted"),
+    ("error.422.message", "提交的内容无法处理，请检查后重试。", "What was sent cannot be processed; check it and try again."),
+    ("error.401.title", "请先登录", "Sign in first"),
+    ("error.401.message", "登录已过期或尚未登录，请重新登录。", "Your session has ended or you are not signed in; sign in again."),
+    ("error.429.title", "请求过于频繁", "Too many requests"),
+    ("error.429.message", "请稍后再试。", "Wait a moment and try again."),
     ("error.500.title", "系统错误", "Something went wrong"),
     (
         "error.500.message",
@@ -267,7 +299,13 @@ mod tests {
         assert_eq!(En.message("不能为空 (required)"), "required");
         assert_eq!(Zh.message("name: 不能为空 (required); code: 已被使用 (taken)"), "name: 不能为空; code: 已被使用");
         assert_eq!(Zh.message("第 12 行 C 列（人员类别）：未知"), "第 12 行 C 列（人员类别）：未知");
+        assert_eq!(En.message("第 4 行 A 列（组织编码）：不能为空 (required)"), "第 4 行 A 列（组织编码）：required");
+        assert_eq!(Zh.message("第 4 行 A 列（组织编码）：不能为空 (required)"), "第 4 行 A 列（组织编码）：不能为空");
         assert_eq!(En.message("plain English (with a remark)"), "plain English (with a remark)");
+        let quota =
+            "超出名额限制：六星及以上不超过 2%（3 个）：现有 5 个 (quota exceeded: 6 stars at most 2% (3): now 5)";
+        assert_eq!(Zh.message(quota), "超出名额限制：六星及以上不超过 2%（3 个）：现有 5 个");
+        assert_eq!(En.message(quota), "quota exceeded: 6 stars at most 2% (3): now 5");
         assert_eq!(Zh.message("组织编码 “FJ (old)” 不存在"), "组织编码 “FJ (old)” 不存在");
     }
     use std::path::Path;

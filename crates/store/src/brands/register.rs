@@ -295,8 +295,6 @@ impl Store {
         Ok(b)
     }
 
-    // -- structure ---------------------------------------------------------------
-
     /// Brands with an open application, in the subtree of `root` and in `scope`.
     pub async fn pending_brands(&self, root: &Unit, scope: &Scope) -> StoreResult<Vec<BrandListed>> {
         let q = BrandQuery { pending: true, sort: BrandSort::Unit, per_page: 1000, ..Default::default() };

@@ -218,6 +218,4 @@ impl Store {
         tx.commit().await?;
         Ok(b)
     }
-
-    // -- the standard: evidence and confirmations ------------------------------------------
 }

@@ -180,7 +180,7 @@ impl Store {
         subtree_filter(&mut sql, "u.path", &root.path);
         scope.filter(&mut sql, "u.path");
         sql.push(" ORDER BY u.path");
-        let rows = sql.query(Backend::of(&conn)).fetch_all(&mut *conn).await?;
+        let rows = sql.query(self.backend).fetch_all(&mut *conn).await?;
         let mut out = vec![];
         for r in &rows {
             out.push(IssuedStandard {

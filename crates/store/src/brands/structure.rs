@@ -204,8 +204,6 @@ impl Store {
         tx.commit().await?;
         Ok(n)
     }
-
-    // -- history and versions -------------------------------------------------------
 }
 
 /// Deletes a brand's structure and writes `tree` in its place.

@@ -202,10 +202,16 @@ pub(crate) async fn award(tx: &mut Tx, c: &Campaign, awarded_at: i64) -> StoreRe
     let stars: Vec<u8> = done.iter().map(|(_, s)| *s).collect();
     let broken: Vec<QuotaUse> = quota_use(&scheme.body.quotas, &stars).into_iter().filter(QuotaUse::exceeded).collect();
     if !broken.is_empty() {
-        let text: Vec<String> = broken.iter().map(|q| format!("{} ({})", q.zh(), q.en())).collect();
+        // Written `中文 (English)` as a whole, so that each reader gets one language.
+        let zh: Vec<String> = broken.iter().map(|q| q.zh()).collect();
+        let en: Vec<String> = broken.iter().map(|q| q.en()).collect();
         return Err(StoreError::conflict(
             "quota",
-            format!("超出名额限制，未命名：{}；请复核评分后再命名 (quota exceeded, nothing awarded)", text.join("；")),
+            format!(
+                "超出名额限制，未命名：{}；请复核评分后再命名 (quota exceeded, nothing awarded: {})",
+                zh.join("；"),
+                en.join(", ")
+            ),
         ));
     }
     let before = chain::read(tx, Of::Campaign(c.id)).await?;

@@ -97,7 +97,7 @@ pub struct ListQuery {
     category: Option<String>,
     /// 1-based.
     page: Option<i64>,
-    /// Default 50, max 500.
+    /// Default 50, max 1000.
     per_page: Option<i64>,
 }
 
@@ -118,7 +118,7 @@ pub async fn list(
         q: lq.q.unwrap_or_default(),
         category,
         page: lq.page.unwrap_or(1).max(1),
-        per_page: lq.per_page.unwrap_or(50).clamp(1, 500),
+        per_page: lq.per_page.unwrap_or(50).clamp(1, qizhi_store::MAX_PER_PAGE),
     };
     let Page { total, items: people } = state.store.people(&unit, &caller.scope, &query).await?;
     let personal = caller.can_see_personal(&unit.path);

@@ -31,7 +31,8 @@ pub async fn in_layout(State(state): State<AppState>, req: Request, next: Next) 
     if !(status.is_client_error() || status.is_server_error()) || (html && shown.is_none()) {
         return response;
     }
-    let caller = caller_of(&state, headers.clone(), &path).await;
+    // A server fault may be the database: the page is then shown without asking it again.
+    let caller = if status.is_server_error() { None } else { caller_of(&state, headers.clone(), &path).await };
     let lang = caller.as_ref().map_or_else(|| auth::lang_of(&headers), |c| c.lang);
     let message = match shown {
         Some(Shown(message)) => lang.message(&message),
@@ -74,7 +75,7 @@ async fn caller_of(state: &AppState, headers: axum::http::HeaderMap, path: &str)
 /// The status whose title and message a status shows.
 fn family(status: StatusCode) -> u16 {
     match status.as_u16() {
-        s @ (400 | 403 | 404 | 405 | 413 | 422) => s,
+        s @ (400 | 401 | 403 | 404 | 405 | 413 | 422 | 429) => s,
         415 => 400,
         s if s >= 500 => 500,
         _ => 400,

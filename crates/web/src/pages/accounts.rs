@@ -74,7 +74,7 @@ pub async fn list(
         q: lq.q,
         rows: users.iter().map(|u| AccountRow::new(&u.user, &u.grants)).collect(),
         page,
-        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        pages: qizhi_store::page::pages(total, PER_PAGE),
         total,
     })
 }

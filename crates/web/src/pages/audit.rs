@@ -17,6 +17,9 @@ use crate::error::{AppError, PageResult};
 use crate::views::accounts::{AUDIT_ACTIONS, AuditPage, AuditRow, datetime};
 
 pub const PER_PAGE: i64 = 50;
+/// The most entries one export writes (an .xlsx worksheet's rows, its header
+/// aside); a longer trail is exported a period at a time.
+pub const EXPORT_MAX: usize = 1_048_575;
 
 /// `GET /audit` — system admins, unit admins and viewers, for their scope.
 pub async fn list(
@@ -37,7 +40,7 @@ pub async fn list(
         to: f.to,
         rows: records.into_iter().map(|r| AuditRow::from(&visible(&caller, r))).collect(),
         page,
-        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        pages: qizhi_store::page::pages(total, PER_PAGE),
         total,
         actions: AUDIT_ACTIONS.to_vec(),
     })
@@ -61,6 +64,12 @@ pub async fn export(
     state
         .store
         .each_audit_entry(&caller.audit_scope(), &query(&f, 1, 1)?, |r| {
+            if w.rows_written() >= EXPORT_MAX {
+                return Err(AppError::Invalid(vec![qizhi_core::FieldError::new(
+                    "to",
+                    format!("超过 {EXPORT_MAX} 条，请缩小日期范围或筛选条件后分次导出 (more than {EXPORT_MAX} entries: narrow the dates or filters)"),
+                )]));
+            }
             let r = visible(&caller, r);
             let cells = [
                 datetime(r.at),
@@ -73,10 +82,9 @@ pub async fn export(
                 r.before.clone().unwrap_or_default(),
                 r.after.clone().unwrap_or_default(),
             ];
-            w.row(&cells).map_err(anyhow::Error::from)
+            w.row(&cells).map_err(|e| AppError::from(anyhow::Error::from(e)))
         })
-        .await
-        .map_err(AppError::from)?;
+        .await?;
     let bytes = w.finish().map_err(anyhow::Error::from)?;
     let disposition = crate::kit::download::attachment(&format!("audit.{ext}"), &format!("审计日志.{ext}"));
     Ok(([(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)

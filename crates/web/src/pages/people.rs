@@ -51,7 +51,7 @@ pub async fn list(
         category: category.map(|c| c.code().to_string()).unwrap_or_default(),
         rows,
         page: query.page.max(1),
-        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        pages: qizhi_store::page::pages(total, PER_PAGE),
         total,
         show_personal,
         categories: Category::ALL.iter().map(|c| (c.code(), c.zh(), c.en())).collect(),

@@ -112,7 +112,7 @@ pub async fn list(
     Query(q): Query<BrandsQuery>,
 ) -> AppResult<Json<BrandsView>> {
     let unit = scope_unit(&state, &caller, q.org.as_deref()).await?;
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let per_page = q.per_page.unwrap_or(50).clamp(1, qizhi_store::MAX_PER_PAGE);
     let query = BrandQuery {
         q: q.q.unwrap_or_default(),
         category: opt_parse(q.category.as_deref(), BrandCategory::parse)?,

@@ -92,7 +92,7 @@ pub async fn list(
     Query(q): Query<HonorsQuery>,
 ) -> AppResult<Json<HonorsView>> {
     let unit = scope_unit(&state, &caller, q.org.as_deref()).await?;
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let per_page = q.per_page.unwrap_or(50).clamp(1, qizhi_store::MAX_PER_PAGE);
     let level = q
         .level
         .as_deref()

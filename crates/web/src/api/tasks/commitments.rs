@@ -152,7 +152,7 @@ pub async fn list(
         year: Some(lq.year.unwrap_or_else(qizhi_core::date::this_year)),
         status: lq.status.as_deref().map(Status::parse).transpose().map_err(AppError::BadRequest)?,
         page: lq.page.unwrap_or(1).max(1),
-        per_page: lq.per_page.unwrap_or(50).clamp(1, 500),
+        per_page: lq.per_page.unwrap_or(50).clamp(1, qizhi_store::MAX_PER_PAGE),
     };
     let Page { total, items } = state.store.commitments(&unit, &caller.scope, &q).await?;
     Ok(Json(CommitmentPage {
@@ -173,7 +173,7 @@ pub async fn missing(
 ) -> AppResult<Json<MissingPage>> {
     let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let year = lq.year.unwrap_or_else(qizhi_core::date::this_year);
-    let (page, per_page) = (lq.page.unwrap_or(1).max(1), lq.per_page.unwrap_or(50).clamp(1, 500));
+    let (page, per_page) = (lq.page.unwrap_or(1).max(1), lq.per_page.unwrap_or(50).clamp(1, qizhi_store::MAX_PER_PAGE));
     let Page { total, items: people } =
         state.store.members_without_commitment(&unit, &caller.scope, year, page, per_page).await?;
     Ok(Json(MissingPage {

@@ -159,7 +159,7 @@ pub async fn list(
         scenario: None,
         standing: lq.current,
         page: lq.page.unwrap_or(1).max(1),
-        per_page: lq.per_page.unwrap_or(50).clamp(1, 500),
+        per_page: lq.per_page.unwrap_or(50).clamp(1, qizhi_store::MAX_PER_PAGE),
     };
     let Page { total, items } = state.store.fortresses(&unit, &caller.scope, &q).await?;
     Ok(Json(FortressPage {

@@ -181,7 +181,7 @@ pub struct ListQuery {
     team_id: Option<i64>,
     /// 1-based.
     page: Option<i64>,
-    /// Default 50, max 500.
+    /// Default 50, max 1000.
     per_page: Option<i64>,
 }
 
@@ -211,7 +211,7 @@ pub async fn list(
     q.fortress = lq.fortress_id.map(FortressId);
     q.team = lq.team_id.map(TeamId);
     q.page = lq.page.unwrap_or(1).max(1);
-    q.per_page = lq.per_page.unwrap_or(50).clamp(1, 500);
+    q.per_page = lq.per_page.unwrap_or(50).clamp(1, qizhi_store::MAX_PER_PAGE);
     let Page { total, items } = state.store.tasks(&unit, &caller.scope, &q).await?;
     Ok(Json(TaskPage { total, page: q.page, per_page: q.per_page, items: items.iter().map(TaskView::new).collect() }))
 }

@@ -132,7 +132,7 @@ pub async fn list(
         kind: lq.kind.as_deref().map(TeamKind::parse).transpose().map_err(AppError::BadRequest)?,
         active: lq.current,
         page: lq.page.unwrap_or(1).max(1),
-        per_page: lq.per_page.unwrap_or(50).clamp(1, 500),
+        per_page: lq.per_page.unwrap_or(50).clamp(1, qizhi_store::MAX_PER_PAGE),
     };
     let Page { total, items } = state.store.teams(&unit, &caller.scope, &q).await?;
     Ok(Json(TeamPage { total, page: q.page, per_page: q.per_page, items: items.iter().map(TeamView::new).collect() }))

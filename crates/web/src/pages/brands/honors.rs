@@ -80,7 +80,7 @@ pub async fn list(
         rows: rows.iter().map(|h| HonorView::new(h, caller.can_edit(&h.unit_path))).collect(),
         total,
         page: query.page,
-        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        pages: qizhi_store::page::pages(total, PER_PAGE),
         tiles: brand_tiles(&figures, &keys),
     })
 }

@@ -120,7 +120,7 @@ pub async fn list(
         cards: list.iter().map(BrandCard::from_listed).collect(),
         total,
         page: query.page,
-        pages: (total + per_page - 1) / per_page,
+        pages: qizhi_store::page::pages(total, per_page),
         tiles: brand_tiles(&figures, &TILES),
         year_from: span.from,
         year_to: span.to,

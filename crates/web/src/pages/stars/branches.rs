@@ -72,6 +72,6 @@ pub async fn page(
         rows,
         total,
         page,
-        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        pages: qizhi_store::page::pages(total, PER_PAGE),
     })
 }

@@ -190,7 +190,7 @@ pub(crate) async fn campaign_page(
         quotas,
         rows: list.iter().map(|l| entry_row(&l.entry, l.parent_name.clone(), l.self_scored)).collect(),
         page,
-        pages: (filtered + PER_PAGE - 1) / PER_PAGE,
+        pages: qizhi_store::page::pages(filtered, PER_PAGE),
         filtered,
         q: q.q.clone(),
         status: q.status.clone(),

@@ -114,7 +114,7 @@ pub async fn board(
         statuses: commitment_status_choices(),
         rows,
         page: query.page,
-        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        pages: qizhi_store::page::pages(total, PER_PAGE),
         total,
         missing: missing
             .iter()
@@ -126,7 +126,7 @@ pub async fn board(
             .collect(),
         missing_total,
         missing_page: mpage,
-        missing_pages: (missing_total + PER_PAGE - 1) / PER_PAGE,
+        missing_pages: qizhi_store::page::pages(missing_total, PER_PAGE),
         tiles: tiles_of(&figures, &["commitments."]),
     })
 }

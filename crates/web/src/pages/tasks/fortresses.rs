@@ -92,7 +92,7 @@ pub async fn list(
         standing: query.standing,
         rows: items.iter().map(row).collect(),
         page: query.page,
-        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        pages: qizhi_store::page::pages(total, PER_PAGE),
         total,
         can_edit: caller.can_edit(&unit.path),
         year,

@@ -124,7 +124,7 @@ pub async fn list(
         },
         rows: tasks.iter().map(task_row).collect(),
         page: query.page,
-        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        pages: qizhi_store::page::pages(total, PER_PAGE),
         total,
         can_edit: caller.can_edit(&unit.path),
         kinds: kind_choices(),

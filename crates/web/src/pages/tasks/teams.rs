@@ -94,7 +94,7 @@ pub async fn list(
         kinds: team_kind_choices(),
         rows: items.iter().map(row).collect(),
         page: query.page,
-        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        pages: qizhi_store::page::pages(total, PER_PAGE),
         total,
         can_edit: caller.can_edit(&unit.path),
         year,
