@@ -407,6 +407,11 @@ async fn the_pages_take_a_branch_from_self_assessment_to_an_awarded_star() {
 
         // The branch's secretary: declare, save a draft with evidence, submit.
         let s = w.login("b1admin").await;
+        // The province's campaign: its breadcrumb does not link to the province's overview, which is not theirs.
+        let html = page(&w, &s, &format!("/stars/campaigns/{cid}")).await;
+        assert!(!html.contains(&format!("href=\"/stars?unit={}\"", w.id("FJ"))), "a link the branch cannot open");
+        let html = page(&w, &w.login("fjadmin").await, &format!("/stars/campaigns/{cid}")).await;
+        assert!(html.contains(&format!("href=\"/stars?unit={}\"", w.id("FJ"))), "the province's admin can");
         let html = page(&w, &s, &format!("/stars/entries/{b1}")).await;
         assert!(
             html.contains(r#"action="/stars/entries/"#) && html.contains("/self\" enctype=\"multipart/form-data\"")

@@ -166,6 +166,8 @@ pub(crate) async fn campaign_page(
     let mut chrome = chrome(caller, "stars", &format!("/stars/campaigns/{}", c.id));
     chrome.flash = flash::message(lang, q.flash.as_deref());
     Ok(CampaignPage {
+        // A campaign run above the caller's scope is read, but its unit's overview is not theirs.
+        unit_readable: caller.can_read(&c.unit_path),
         chrome,
         id: c.id,
         name: c.name.clone(),

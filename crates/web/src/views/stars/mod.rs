@@ -496,6 +496,8 @@ pub struct CampaignPage {
     pub id: i64,
     pub name: String,
     pub unit: UnitRef,
+    /// Whether the caller may open the overview of the campaign's unit (the breadcrumb links there).
+    pub unit_readable: bool,
     pub year: i32,
     pub scheme_id: i64,
     pub scheme_name: String,
