@@ -592,3 +592,41 @@ async fn the_board_verifies_the_ticked_commitments_all_or_none() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_task_list_shows_the_open_tasks_unless_asked_for_others() {
+    each_backend(|w| async move {
+        let unit = w.id("FJ01-002");
+        for (name, status) in [("仍在推进的网格走访", "in_progress"), ("早已完成的装维回访", "done")]
+        {
+            let body = json!({"unit_id": unit, "kind": "堵点", "name": name, "due_on": format!("{}-11-30", year())});
+            let r = w.send(post("/api/v1/tasks").bearer(w.token("fjadmin")).json(&body)).await;
+            let id = r.expect(StatusCode::CREATED).json()["id"].as_i64().unwrap();
+            if status == "done" {
+                let entry = json!({"progress": 100});
+                let r =
+                    w.send(post(&format!("/api/v1/tasks/{id}/entries")).bearer(w.token("fjadmin")).json(&entry)).await;
+                assert!(r.status.is_success(), "{}", r.snippet());
+                let done = json!({"unit_id": unit, "kind": "堵点", "name": name, "due_on": format!("{}-11-30", year()), "status": "done"});
+                w.send(put(&format!("/api/v1/tasks/{id}")).bearer(w.token("fjadmin")).json(&done))
+                    .await
+                    .expect(StatusCode::OK);
+            }
+        }
+        let s = w.login("fjadmin").await;
+        let list = |status: &str| {
+            let uri = format!("/tasks?unit={unit}{status}");
+            let w = &w;
+            let s = &s;
+            async move { w.send(get(&uri).session(s)).await.expect(StatusCode::OK).text() }
+        };
+        let html = list("").await;
+        assert!(html.contains("仍在推进的网格走访") && !html.contains("早已完成的装维回访"), "open ones by default");
+        assert!(html.contains(r#"<option value="open" selected>"#), "the filter says so");
+        let html = list("&status=all").await;
+        assert!(html.contains("仍在推进的网格走访") && html.contains("早已完成的装维回访"), "every one when asked");
+        let html = list("&status=done").await;
+        assert!(!html.contains("仍在推进的网格走访") && html.contains("早已完成的装维回访"));
+    })
+    .await;
+}

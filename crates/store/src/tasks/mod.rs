@@ -158,6 +158,8 @@ pub struct TaskQuery {
     /// Due on or after / on or before.
     pub due_from: Option<Date>,
     pub due_to: Option<Date>,
+    /// Not finished and not cancelled.
+    pub open: bool,
     /// Open and past due on `today`.
     pub overdue: bool,
     /// Open and without progress for more than [`STALLED_DAYS`] days on `today`.
@@ -180,6 +182,7 @@ impl TaskQuery {
             year: None,
             due_from: None,
             due_to: None,
+            open: false,
             overdue: false,
             stalled: false,
             fortress: None,
@@ -209,7 +212,7 @@ impl TaskQuery {
         if let Some(d) = self.due_to {
             sql.push(" AND t.due_on <= ").bind(Bind::Text(qizhi_core::date::iso(d)));
         }
-        if self.overdue || self.stalled {
+        if self.open || self.overdue || self.stalled {
             sql.push(" AND t.status IN ('not_started', 'in_progress')");
         }
         if self.overdue {

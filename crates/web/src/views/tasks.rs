@@ -798,6 +798,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("tasks.chart_done", "已完成", "Done"),
     ("tasks.select", "选择", "Select"),
     ("tasks.select_all", "全选", "Select all"),
+    ("tasks.open", "未完成", "Open"),
     ("tasks.progress_down", "完成进度将从 {was}% 降为 {now}%，确定要登记吗？", "Progress goes down from {was}% to {now}%. Record it?"),
     ("tasks.bulk", "批量修改选中的任务", "Change the selected tasks"),
     ("tasks.bulk_apply", "应用到选中任务", "Apply to selected"),

@@ -62,6 +62,9 @@ pub struct ListQuery {
     bulk: Option<i64>,
 }
 
+/// The task list's status filter for "not finished, not cancelled" (its default).
+const OPEN: &str = "open";
+
 /// `GET /tasks?unit=&q=&kind=&status=&year=&due_from=&due_to=&overdue=1&stalled=1&fortress=&team=&page=`
 ///
 /// Anyone who may read the unit (admins, reviewers, viewers in scope): the
@@ -76,7 +79,14 @@ pub async fn list(
     let mut query = TaskQuery::new(today());
     query.q = lq.q.clone();
     query.kind = parse_opt(&lq.kind, TaskKind::parse)?;
-    query.status = parse_opt(&lq.status, TaskStatus::parse)?;
+    // Unless a status is asked for, the list is of the tasks still open
+    // (by due date, so the overdue come first); `status=all` lists every one.
+    let status = lq.status.trim();
+    query.open = status.is_empty() || status == OPEN;
+    query.status = match status {
+        "" | "all" | OPEN => None,
+        _ => parse_opt(&lq.status, TaskStatus::parse)?,
+    };
     query.year = parse_opt(&lq.year, qizhi_core::tasks::parse_year)?;
     query.due_from = parse_opt(&lq.due_from, qizhi_core::date::parse)?;
     query.due_to = parse_opt(&lq.due_to, qizhi_core::date::parse)?;
@@ -113,7 +123,11 @@ pub async fn list(
         filter: TaskFilter {
             q: lq.q,
             kind: query.kind.map(|k| k.code().to_string()).unwrap_or_default(),
-            status: query.status.map(|s| s.code().to_string()).unwrap_or_default(),
+            status: match (query.open, query.status) {
+                (true, _) => OPEN.to_string(),
+                (false, Some(s)) => s.code().to_string(),
+                (false, None) => "all".to_string(),
+            },
             year: query.year.map(|y| y.to_string()).unwrap_or_default(),
             due_from: lq.due_from,
             due_to: lq.due_to,
