@@ -62,6 +62,8 @@ pub fn batch(
     for (i, c) in commitments.into_iter().enumerate() {
         b.commitments.push(CommitmentRow {
             line: i + 1,
+            id: None,
+            unit_code: None,
             person: by_idn(c.person),
             fields: c.fields,
             status: c.status,

@@ -29,6 +29,7 @@ const fn opt(key: &'static str, zh: &'static str, hint: &'static str, choices: &
 pub const BRANDS: Sheet = Sheet {
     kind: "brands",
     zh: "品牌",
+    en: "Brands",
     columns: &[
         req("code", "品牌编码", "唯一，字母、数字或 - _ .，如 ZJ04-B01", &[]),
         req("unit_code", "所属组织编码", "打造该品牌的组织，如 ZJ04", &[]),
@@ -58,6 +59,7 @@ pub const BRANDS: Sheet = Sheet {
 pub const BRAND_ELEMENTS: Sheet = Sheet {
     kind: "brand_elements",
     zh: "品牌结构",
+    en: "Brand structures",
     columns: &[
         req("brand_code", "品牌编码", "如 ZJ04-B01；文件中出现的品牌，其结构整体替换为文件中的行", &[]),
         req("outline", "编号", "表示层级和顺序：1、1.1、1.2、2 …", &[]),
@@ -90,6 +92,7 @@ pub const BRAND_ELEMENTS: Sheet = Sheet {
 pub const HONORS: Sheet = Sheet {
     kind: "honors",
     zh: "荣誉",
+    en: "Honors",
     columns: &[
         req("unit_code", "所属组织编码", "登记该荣誉的组织", &[]),
         req("title", "荣誉名称", "如 中央企业青年文明号", &[]),

@@ -29,6 +29,8 @@ pub struct Sheet {
     pub kind: &'static str,
     /// Chinese name (`组织`), also the name of the exported worksheet.
     pub zh: &'static str,
+    /// English name, as pages in English show it.
+    pub en: &'static str,
     pub columns: &'static [Column],
 }
 
@@ -80,16 +82,16 @@ fn strip_markers(header: &str) -> &str {
     }
 }
 
-const fn req(key: &'static str, zh: &'static str, hint: &'static str) -> Column {
+pub(crate) const fn req(key: &'static str, zh: &'static str, hint: &'static str) -> Column {
     Column { key, zh, required: true, hint, choices: &[] }
 }
 
-const fn opt(key: &'static str, zh: &'static str, hint: &'static str) -> Column {
+pub(crate) const fn opt(key: &'static str, zh: &'static str, hint: &'static str) -> Column {
     Column { key, zh, required: false, hint, choices: &[] }
 }
 
 impl Column {
-    const fn one_of(self, choices: &'static [&'static str]) -> Column {
+    pub(crate) const fn one_of(self, choices: &'static [&'static str]) -> Column {
         Column { choices, ..self }
     }
 }
@@ -98,6 +100,7 @@ impl Column {
 pub const UNITS: Sheet = Sheet {
     kind: "units",
     zh: "组织",
+    en: "Units",
     columns: &[
         req("code", "组织编码", "字母、数字或 - _ .，如 FJ01"),
         req("name", "组织名称", "如 中共福建省分公司委员会"),
@@ -120,6 +123,7 @@ pub const UNITS: Sheet = Sheet {
 pub const PEOPLE: Sheet = Sheet {
     kind: "people",
     zh: "人员",
+    en: "People",
     columns: &[
         req("unit_code", "所在组织编码", "如 FJ0101"),
         req("name", "姓名", "如 张三"),
@@ -137,6 +141,7 @@ pub const PEOPLE: Sheet = Sheet {
 pub const GRIDS: Sheet = Sheet {
     kind: "grids",
     zh: "网格",
+    en: "Grids",
     columns: &[
         req("unit_code", "所属组织编码", "如 NM0101"),
         req("code", "网格编码", "如 NM-G0001"),
@@ -149,6 +154,7 @@ pub const GRIDS: Sheet = Sheet {
 pub const SCENARIOS: Sheet = Sheet {
     kind: "scenarios",
     zh: "生产场景",
+    en: "Production scenarios",
     columns: &[
         req("unit_code", "所属组织编码", "如 GZ0101"),
         req("code", "场景编码", "如 GZ-S01"),
@@ -167,6 +173,9 @@ pub const SHEETS: &[Sheet] = &[
     crate::brands::BRAND_ELEMENTS,
     crate::brands::HONORS,
     crate::tasks::TASKS,
+    crate::fortresses::FORTRESSES,
+    crate::teams::TEAMS,
+    crate::commitments::COMMITMENTS,
 ];
 
 /// The audit trail as exported (never imported: the trail is only appended
@@ -174,6 +183,7 @@ pub const SHEETS: &[Sheet] = &[
 pub const AUDIT: Sheet = Sheet {
     kind: "audit",
     zh: "审计日志",
+    en: "Audit log",
     columns: &[
         opt("at", "时间", ""),
         opt("username", "用户", ""),
@@ -222,6 +232,9 @@ mod tests {
         assert_eq!(sheet("网格").map(|s| s.kind), Some("grids"));
         assert_eq!(sheet("品牌结构").map(|s| s.kind), Some("brand_elements"));
         assert_eq!(sheet("任务台账").map(|s| s.kind), Some("tasks"));
+        assert_eq!(sheet("堡垒插旗").map(|s| s.kind), Some("fortresses"));
+        assert_eq!(sheet("TEAMS").map(|s| s.zh), Some("队伍"));
+        assert_eq!(sheet("党员承诺").map(|s| s.kind), Some("commitments"));
         assert!(sheet("nonesuch").is_none());
     }
 

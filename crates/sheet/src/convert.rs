@@ -8,6 +8,7 @@ use qizhi_core::org::{UnitFields, UnitInput, parse_code};
 use qizhi_core::person::{PersonFields, PersonInput};
 use qizhi_core::{FieldError, Invalid};
 
+use crate::columns::Sheet;
 use crate::row::Row;
 
 /// A unit row: the unit's fields (`sort_order` parsed) and its parent's code.
@@ -130,7 +131,7 @@ pub fn scenario_row(row: &Row) -> Result<ScenarioRow, Invalid> {
 
 /// Joins the core's verdict on the fields with the problems found in the
 /// other cells of the row.
-fn finish<F, T>(
+pub(crate) fn finish<F, T>(
     fields: Result<F, Invalid>,
     mut errors: Vec<FieldError>,
     make: impl FnOnce(F) -> T,
@@ -156,7 +157,7 @@ fn sort_order(row: &Row) -> Result<Option<i32>, FieldError> {
 }
 
 /// A unit code in column `key`, checked like the code of a unit.
-fn code(row: &Row, key: &str, required: bool, errors: &mut Vec<FieldError>) -> Option<String> {
+pub(crate) fn code(row: &Row, key: &str, required: bool, errors: &mut Vec<FieldError>) -> Option<String> {
     match row.get(key) {
         None if !required => None,
         value => match parse_code(value.unwrap_or("")) {
@@ -167,6 +168,28 @@ fn code(row: &Row, key: &str, required: bool, errors: &mut Vec<FieldError>) -> O
             }
         },
     }
+}
+
+/// A status column beside the date that ends a record (a fortress's
+/// 撤销日期, a team's 解散日期): `words` are the open status and the ended
+/// one. The date decides; an empty status agrees with any date, a stated
+/// one must agree with the row's date.
+pub(crate) fn ended_status(
+    row: &Row,
+    sheet: &Sheet,
+    end_key: &str,
+    [open, ended]: [&str; 2],
+    errors: &mut Vec<FieldError>,
+) {
+    let Some(status) = row.get("status") else { return };
+    let end = sheet.column(end_key).map_or(end_key, |c| c.zh);
+    let message = match (status, row.get(end_key).is_some()) {
+        (s, true) if s == open => format!("填写了{end}即为“{ended}” (an end date means it has ended)"),
+        (s, false) if s == ended => format!("“{ended}”须填写{end} (say when it ended)"),
+        (s, _) if s == open || s == ended => return,
+        (s, _) => format!("未知的状态 “{s}”，应为 {open}/{ended} (unknown status)"),
+    };
+    errors.push(FieldError::new("status", message));
 }
 
 #[cfg(test)]

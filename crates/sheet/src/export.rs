@@ -11,7 +11,7 @@ use qizhi_core::person::PersonFields;
 use crate::columns::{GRIDS, PEOPLE, SCENARIOS, Sheet, UNITS};
 
 /// The cells of `sheet`'s columns, each from `value(key)`.
-fn cells(sheet: &Sheet, value: impl Fn(&str) -> Option<String>) -> Vec<String> {
+pub(crate) fn cells(sheet: &Sheet, value: impl Fn(&str) -> Option<String>) -> Vec<String> {
     sheet.columns.iter().map(|c| value(c.key).unwrap_or_default()).collect()
 }
 

@@ -51,7 +51,7 @@ pub fn scenarios(rows: &[Row]) -> Result<Vec<(usize, ScenarioRow)>, FileErrors> 
     errors.into_result(valid)
 }
 
-fn error_at(rows: &[Row], sheet: &Sheet, line: usize, key: &str, message: String) -> CellError {
+pub(crate) fn error_at(rows: &[Row], sheet: &Sheet, line: usize, key: &str, message: String) -> CellError {
     match row_at(rows, line) {
         Some(row) => row.error(sheet, key, message),
         None => CellError { line, ..CellError::file(message) },
@@ -59,7 +59,7 @@ fn error_at(rows: &[Row], sheet: &Sheet, line: usize, key: &str, message: String
 }
 
 /// Reports the rows whose `value` repeats an earlier row's.
-fn unique<T>(
+pub(crate) fn unique<T>(
     rows: &[Row],
     sheet: &Sheet,
     valid: &[(usize, T)],

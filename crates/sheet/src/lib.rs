@@ -1,5 +1,6 @@
 //! Ledgers (台账) as spreadsheets: templates, imports and exports of units,
-//! people, grids and scenarios as .xlsx or .csv.
+//! people, grids and scenarios, brands, tasks, fortresses, teams and member
+//! commitments as .xlsx or .csv.
 //!
 //! A kind of ledger is data (a [`Sheet`] of [`Column`]s), so reading,
 //! writing and error reporting work the same for every kind. Errors name the
@@ -9,16 +10,19 @@
 pub mod brands;
 mod cell;
 pub mod columns;
+pub mod commitments;
 pub mod convert;
 pub mod error;
 pub mod export;
 pub mod format;
+pub mod fortresses;
 pub mod import;
 pub mod limits;
 pub mod read;
 pub mod row;
 pub mod scores;
 pub mod tasks;
+pub mod teams;
 pub mod validate;
 pub mod write;
 

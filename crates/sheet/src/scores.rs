@@ -38,7 +38,7 @@ fn leak(s: &str) -> &'static str {
 }
 
 /// The sheet of `spec` (key, Chinese header, required, hint), built once.
-fn interned(kind: &'static str, zh: &'static str, spec: Spec) -> &'static Sheet {
+fn interned(kind: &'static str, zh: &'static str, en: &'static str, spec: Spec) -> &'static Sheet {
     static SHEETS: OnceLock<Mutex<HashMap<(&'static str, Spec), &'static Sheet>>> = OnceLock::new();
     let mut sheets = SHEETS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
     if let Some(s) = sheets.get(&(kind, spec.clone())) {
@@ -54,7 +54,8 @@ fn interned(kind: &'static str, zh: &'static str, spec: Spec) -> &'static Sheet 
             choices: &[],
         })
         .collect();
-    let sheet: &'static Sheet = Box::leak(Box::new(Sheet { kind, zh, columns: Box::leak(columns.into_boxed_slice()) }));
+    let sheet: &'static Sheet =
+        Box::leak(Box::new(Sheet { kind, zh, en, columns: Box::leak(columns.into_boxed_slice()) }));
     sheets.insert((kind, spec), sheet);
     sheet
 }
@@ -90,7 +91,7 @@ pub fn scores_sheet(body: &SchemeBody) -> &'static Sheet {
             format!("填写否决项编码，多个用、分隔：{}", codes.join("；")),
         ));
     }
-    interned("scores", "评分", spec)
+    interned("scores", "评分", "Scores", spec)
 }
 
 /// The results sheet of a scheme: branch, parent, target, per dimension
@@ -109,7 +110,7 @@ pub fn results_sheet(body: &SchemeBody) -> &'static Sheet {
     spec.push(("star".into(), "评定星级".into(), false, String::new()));
     spec.push(("status".into(), "状态".into(), false, String::new()));
     spec.push(("note".into(), "说明".into(), false, String::new()));
-    interned("star_results", "星级评定结果", spec)
+    interned("star_results", "星级评定结果", "Star results", spec)
 }
 
 /// Checks every row of a score sheet against the scheme.

@@ -12,6 +12,7 @@ use qizhi_core::{FieldError, Invalid};
 use time::Date;
 
 use crate::columns::{Column, Sheet};
+use crate::convert::code;
 use crate::error::FileErrors;
 use crate::row::Row;
 use crate::validate::{check, row_at};
@@ -32,6 +33,7 @@ const fn choice(key: &'static str, zh: &'static str, hint: &'static str, choices
 pub const TASKS: Sheet = Sheet {
     kind: "tasks",
     zh: "任务台账",
+    en: "Task ledger",
     columns: &[
         req("code", "任务编号", "唯一，如 NM01-001-T01；新任务自拟一个未用过的编号"),
         req("unit_code", "责任单位编码", "如 NM01-001"),
@@ -88,19 +90,6 @@ pub fn split_names(cell: &str) -> Vec<String> {
         }
     }
     out
-}
-
-fn code(row: &Row, key: &str, required: bool, errors: &mut Vec<FieldError>) -> Option<String> {
-    match row.get(key) {
-        None if !required => None,
-        value => match qizhi_core::org::parse_code(value.unwrap_or("")) {
-            Ok(c) => Some(c),
-            Err(m) => {
-                errors.push(FieldError::new(key, m));
-                None
-            }
-        },
-    }
 }
 
 /// Converts and validates one row, reporting every bad cell.

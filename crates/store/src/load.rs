@@ -272,7 +272,16 @@ impl Store {
         )
         .await?;
         // Fortresses, teams, tasks and commitments.
-        crate::tasks_load::load(&mut tx, &batch.tasks, &by_code, &mut delta, &mut summary, &mut trail).await?;
+        crate::tasks_load::load(
+            &mut tx,
+            &batch.tasks,
+            &by_code,
+            self.actor.as_deref(),
+            &mut delta,
+            &mut summary,
+            &mut trail,
+        )
+        .await?;
         // stars: schemes and campaigns, after the units they name
         crate::stars::load::apply(&mut tx, &batch.stars, &by_code, &mut delta, &mut errors, &mut trail).await?;
         if !errors.is_empty() {

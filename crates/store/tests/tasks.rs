@@ -493,6 +493,8 @@ async fn a_bulk_load_writes_every_row_or_none_and_a_reload_applies_only_changes(
         rows.push(ledger_row(5, "L4", "GZ01-001", TaskKind::Target, "15010219800101005"));
         let commitment = CommitmentRow {
             line: 6,
+            id: None,
+            unit_code: None,
             person: PersonRef::IdNumber(qizhi_core::person::id_number_with_check("52010119990101003")),
             fields: CommitmentInput { year: "2024".into(), text: "x".into(), ..Default::default() }.validate().unwrap(),
             status: Status::Pending,

@@ -4,11 +4,16 @@
 //! sheet's own. Exports stream records into a sheet writer. The CLI and the
 //! pages both go through here. A kind is named in English or Chinese, in
 //! any case (`units`, `UNITS`, `组织`); each capability's ledgers live in
-//! their own module.
+//! their own module (`fortresses`, `teams`, `commitments` beside `tasks`),
+//! the people they name are found by `names`.
 
 mod brands;
+mod commitments;
+mod fortresses;
+mod names;
 pub mod scores;
 mod tasks;
+mod teams;
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
@@ -19,7 +24,44 @@ use qizhi_store::Store;
 use qizhi_store::load::{self, Batch, LoadError, LoadSummary};
 
 /// The ledgers that can be imported and exported.
-pub const KINDS: [&str; 8] = ["units", "people", "grids", "scenarios", "brands", "brand_elements", "honors", "tasks"];
+pub const KINDS: [&str; 11] = [
+    "units",
+    "people",
+    "grids",
+    "scenarios",
+    "brands",
+    "brand_elements",
+    "honors",
+    "tasks",
+    "fortresses",
+    "teams",
+    "commitments",
+];
+
+/// A problem with a cell: (row, column key, message).
+pub(crate) type Problem = (usize, &'static str, String);
+
+/// (row, column key, code) of every unit a file touches, for the scope check.
+pub(crate) type Refs = Vec<(usize, &'static str, String)>;
+
+/// Adds to `refs` the units named in columns `keys` of the rows that failed
+/// their own checks (those not `parsed`), so a refusal of scope is reported
+/// with every other problem.
+pub(crate) fn unparsed_units(
+    rows: &[Row],
+    parsed: impl Iterator<Item = usize>,
+    keys: &[&'static str],
+    refs: &mut Refs,
+) {
+    let parsed: BTreeSet<usize> = parsed.collect();
+    for row in rows.iter().filter(|r| !parsed.contains(&r.line)) {
+        for &key in keys {
+            if let Some(code) = row.get(key).map(str::trim).filter(|c| !c.is_empty()) {
+                refs.push((row.line, key, code.to_string()));
+            }
+        }
+    }
+}
 
 /// Why an import wrote nothing.
 #[derive(Debug, thiserror::Error)]
@@ -59,9 +101,9 @@ pub async fn prepare(
     let rows = qizhi_sheet::read_bytes(bytes, format, sheet).map_err(ImportError::File)?;
     let mut batch = Batch::default();
     // (line, column key, code) of every reference to a unit.
-    let mut refs: Vec<(usize, &'static str, String)> = vec![];
-    // Problems found while resolving a row's references (the task ledger's people).
-    let mut extra: Vec<tasks::Problem> = vec![];
+    let mut refs: Refs = vec![];
+    // Problems found while resolving a row's references (the people a ledger names).
+    let mut extra: Vec<Problem> = vec![];
     // Every problem of the file is reported at once: rows that fail their own
     // checks still have their unit references checked from the raw cells.
     let mut errors = FileErrors::new();
@@ -120,6 +162,15 @@ pub async fn prepare(
         }
         "tasks" => {
             extra = tasks::prepare(store, &rows, &mut batch, &mut refs).await.map_err(ImportError::File)?;
+        }
+        "fortresses" | "teams" | "commitments" => {
+            let (e, problems) = match kind {
+                "fortresses" => fortresses::prepare(store, &rows, &mut batch, &mut refs).await?,
+                "teams" => teams::prepare(store, &rows, &mut batch, &mut refs).await?,
+                _ => commitments::prepare(store, &rows, &mut batch, &mut refs).await?,
+            };
+            errors.merge(e);
+            extra = problems;
         }
         "scenarios" => match qizhi_sheet::import::scenarios(&rows) {
             Err(e) => unconverted(e, &["unit_code"], &mut refs),
@@ -244,7 +295,8 @@ pub async fn apply(
 }
 
 /// Writes the `kind` ledger of `root`'s subtree into `target`. Personal
-/// fields of people are written only when `personal`.
+/// fields of people (and the ID numbers of members beside their
+/// commitments) are written only when `personal`.
 pub async fn export<W: Write + Send>(
     store: &Store,
     kind: &str,
@@ -286,6 +338,9 @@ pub async fn export<W: Write + Send>(
         }
         k if brands::KINDS.contains(&k) => brands::export(store, k, root, &mut w, personal).await?,
         "tasks" => tasks::export(store, root, &mut w).await?,
+        "fortresses" => fortresses::export(store, root, &mut w).await?,
+        "teams" => teams::export(store, root, &mut w).await?,
+        "commitments" => commitments::export(store, root, &mut w, personal).await?,
         "scenarios" => {
             for (s, unit) in store.scenarios_in(root).await? {
                 w.row(&qizhi_sheet::scenario_cells(&unit, &s))?;

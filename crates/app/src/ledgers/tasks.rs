@@ -4,7 +4,7 @@
 //! it), responsible people matched by name on the task unit's line — and
 //! asks here for an export's rows.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use qizhi_core::ids::PersonId;
 use qizhi_sheet::{Row, TaskCells, Writer};
@@ -12,8 +12,8 @@ use qizhi_store::Store;
 use qizhi_store::load::Batch;
 use qizhi_store::tasks_load::{PersonRef, ProgressReport, TaskRow};
 
-/// A problem with a cell: (row, column key, message).
-pub type Problem = (usize, &'static str, String);
+use super::Problem;
+use super::names::{Named, Wanted, want};
 
 /// Turns the rows of a task ledger into the batch's task rows. Adds to
 /// `refs` the unit codes the importer must be allowed to change; returns the
@@ -39,26 +39,13 @@ pub async fn prepare(
         }
     }
     let mut unit_of_task: HashMap<qizhi_core::ids::UnitId, String> = HashMap::new();
-    // The names asked for per unit code, to look up once per unit.
-    let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut wanted = Wanted::new();
     for (_, t) in &parsed {
-        names.entry(t.unit_code.clone()).or_default().extend(t.responsible.iter().cloned());
-    }
-    let mut found: HashMap<String, BTreeMap<String, Vec<PersonId>>> = HashMap::new();
-    for (code, list) in &names {
-        let unit = match store.unit_by_code(code).await {
-            Ok(Some(u)) => u,
-            Ok(None) => continue, // named by the store as an unknown unit code
-            Err(e) => return Err(qizhi_sheet::FileErrors::file(e.to_string())),
-        };
-        let wanted: Vec<&str> = list.iter().map(String::as_str).collect();
-        match store.people_named(&unit, &wanted).await {
-            Ok(m) => {
-                found.insert(code.clone(), m);
-            }
-            Err(e) => return Err(qizhi_sheet::FileErrors::file(e.to_string())),
+        for name in &t.responsible {
+            want(&mut wanted, &t.unit_code, name);
         }
     }
+    let named = Named::on_lines(store, &wanted).await.map_err(|e| qizhi_sheet::FileErrors::file(e.to_string()))?;
     for (line, t) in parsed {
         refs.push((line, "unit_code", t.unit_code.clone()));
         let existing = current.get(&t.code);
@@ -74,37 +61,15 @@ pub async fn prepare(
             };
             refs.push((line, "code", unit_code));
         }
-        let mut responsible = vec![];
-        for name in &t.responsible {
-            let candidates = found.get(&t.unit_code).and_then(|m| m.get(name)).cloned().unwrap_or_default();
-            let chosen = match candidates.as_slice() {
-                [] => {
-                    let msg = format!("责任人 “{name}” 不在该单位及其上下级组织中 (no such person on the unit's line)");
-                    problems.push((line, "responsible", msg));
-                    None
-                }
-                [one] => Some(*one),
-                many => {
-                    // Of several people with the name, the one the task already has stands.
-                    let kept: Vec<PersonId> = many
-                        .iter()
-                        .copied()
-                        .filter(|p| existing.is_some_and(|x| x.fields.responsible.contains(p)))
-                        .collect();
-                    if kept.len() == 1 {
-                        Some(kept[0])
-                    } else {
-                        let msg = format!(
-                            "责任人 “{name}” 有 {} 位同名人员，请在系统中为该任务指定 (several people have this name)",
-                            many.len()
-                        );
-                        problems.push((line, "responsible", msg));
-                        None
-                    }
-                }
-            };
-            responsible.extend(chosen.map(PersonRef::Id));
-        }
+        let now: &[PersonId] = existing.map_or(&[], |x| &x.fields.responsible);
+        let responsible = t
+            .responsible
+            .iter()
+            .filter_map(|name| {
+                named.on_line(&t.unit_code, name, now, (line, "responsible"), ("责任人", "任务"), &mut problems)
+            })
+            .map(PersonRef::Id)
+            .collect();
         batch.tasks.tasks.push(TaskRow {
             line,
             code: t.code,

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use qizhi_core::commitments::{
     Category, Commitment, CommitmentFields, Status, Verification, commitment_contributions, member_contributions,
 };
-use qizhi_core::figures::RollupDelta;
+use qizhi_core::figures::{RollupDelta, Span};
 use qizhi_core::ids::{CommitmentId, PersonId, UnitId, UserId};
 use qizhi_core::org::Unit;
 use qizhi_core::person::Person;
@@ -71,7 +71,10 @@ pub struct CommitmentListed {
 pub struct CommitmentQuery {
     /// Part of the member's name or of the text.
     pub q: String,
-    pub year: Option<i32>,
+    /// Commitments for a year in this span.
+    pub years: Option<Span>,
+    /// A branch's exact code or part of its name.
+    pub branch: String,
     pub status: Option<Status>,
     pub page: i64,
     pub per_page: i64,
@@ -415,13 +418,15 @@ impl Store {
             Sql::new(" FROM commitments c JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id WHERE ");
         subtree_filter(&mut filter, "c.unit_path", &root.path);
         scope.filter(&mut filter, "c.unit_path");
-        if let Some(y) = query.year {
-            filter.push(" AND c.year = ").bind(Bind::Int(y.into()));
+        if let Some(y) = query.years {
+            filter.push(" AND c.year >= ").bind(Bind::Int(y.from.into()));
+            filter.push(" AND c.year <= ").bind(Bind::Int(y.to.into()));
         }
         if let Some(s) = query.status {
             filter.push(" AND c.status = ").bind(Bind::Text(s.code().into()));
         }
         filter.search(&query.q, &[By::Contains("p.name"), By::Contains("c.text")]);
+        filter.search(&query.branch, &[By::Equal("u.code"), By::Contains("u.name")]);
         let cols = COMMITMENT_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
         let select = format!("SELECT {cols}, p.name AS person_name, u.name AS unit_name");
         self.page(&filter, &select, "c.unit_path, p.id, c.year DESC, c.id", query.page, query.per_page, |r| {

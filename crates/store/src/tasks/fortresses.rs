@@ -205,7 +205,13 @@ pub(crate) async fn insert(
 }
 
 /// Rewrites a fortress (its fields and flag; not its unit).
-async fn rewrite(tx: &mut Tx, unit: &Unit, old: &Fortress, new: &Fortress, delta: &mut RollupDelta) -> StoreResult<()> {
+pub(crate) async fn rewrite(
+    tx: &mut Tx,
+    unit: &Unit,
+    old: &Fortress,
+    new: &Fortress,
+    delta: &mut RollupDelta,
+) -> StoreResult<()> {
     let (f, flag) = (&new.fields, new.flag.as_ref());
     sqlx::query(
         "UPDATE fortresses SET code = $1, name = $2, scenario_id = $3, grid_id = $4, set_up_on = $5, closed_on = $6, \

@@ -1,36 +1,42 @@
 //! Bulk loading of fortresses, teams, tasks (with their ledgers) and
 //! commitments, as part of a [`crate::load::Batch`]: the seed world and the
-//! task ledger (台账) import. Everything is checked first and every problem
-//! named by row; otherwise rows are written with multi-row inserts in chunks
-//! and the counters of the whole batch are added to the batch's one rollup
-//! delta.
+//! ledger (台账) imports. Everything is checked first and every problem
+//! named by row; otherwise rows are written — new ones with multi-row
+//! inserts in chunks — and the counters of the whole batch are added to the
+//! batch's one rollup delta.
 //!
-//! Fortresses, teams and commitments are always new. Tasks are matched by
+//! Every record is matched to the stored one, so a ledger exported, edited
+//! and imported again applies exactly the edits and an unedited one changes
+//! nothing. Fortresses and teams are matched by code (`fortresses`,
+//! `teams`), commitments by their id (`commitments`). Tasks are matched by
 //! code: a new code adds the task (with the entries the row brings, or a
 //! first entry from its reported progress); an existing code updates it —
 //! only what differs — and adds an entry when the reported progress (进度,
-//! 进展日期, 进展情况) differs from the latest entry's, so a ledger exported,
-//! edited and imported again applies exactly the edits.
+//! 进展日期, 进展情况) differs from the latest entry's.
+//!
+//! Problems are named by the ledger column they belong to (`leader`,
+//! `grid_code`, `members` …), which is also how the seed's rows would be told.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+mod commitments;
+mod fortresses;
+mod teams;
 
-use qizhi_core::commitments::{Commitment, CommitmentFields, Status, Verification, commitment_contributions};
+use std::collections::{BTreeSet, HashMap};
+
+use qizhi_core::commitments::{CommitmentFields, Status, Verification};
 use qizhi_core::figures::RollupDelta;
-use qizhi_core::ids::{CommitmentId, FortressId, GridId, PersonId, ScenarioId, TaskId, TeamId, UnitId};
+use qizhi_core::ids::{CommitmentId, FortressId, PersonId, TaskId, TeamId, UnitId};
 use qizhi_core::org::Unit;
-use qizhi_core::tasks::{
-    EntryFields, Flag, Fortress, FortressFields, Task, TaskFields, check_status, fortress_contributions,
-    task_contributions,
-};
-use qizhi_core::teams::{Team, TeamFields};
+use qizhi_core::tasks::{EntryFields, FortressFields, Task, TaskFields, check_status, task_contributions};
+use qizhi_core::teams::TeamFields;
 use sqlx::Row;
 use time::Date;
 
-use crate::audit::{Entry, json};
+use crate::audit::{Actor, Entry, json};
 use crate::load::{LoadError, LoadSummary, RowError};
 use crate::rows::{Bind, Sql, opt_date};
 use crate::tasks::{self as tasks_store, related, values};
-use crate::{StoreError, Tx, commitments, fortresses, now_ms, teams};
+use crate::{StoreError, Tx, now_ms};
 
 /// A person named by a row: by id (resolved already), or by ID number (the seed).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,6 +45,8 @@ pub enum PersonRef {
     IdNumber(String),
 }
 
+/// A fortress as a row states it; an existing code updates that fortress
+/// (which stays with its unit).
 pub struct FortressRow {
     pub line: usize,
     pub unit_code: String,
@@ -47,10 +55,12 @@ pub struct FortressRow {
     pub scenario_code: Option<String>,
     pub grid_code: Option<String>,
     pub leader: Option<PersonRef>,
-    /// The flag: name, date planted, its leader.
+    /// The flag: name, date planted, its leader. `None` keeps a planted flag.
     pub flag: Option<(String, Date, Option<PersonRef>)>,
 }
 
+/// A team as a row states it, with all its members; an existing code
+/// updates that team (which stays with its unit) and replaces its members.
 pub struct TeamRow {
     pub line: usize,
     pub unit_code: String,
@@ -95,8 +105,17 @@ pub struct TaskRow {
     pub report: Option<ProgressReport>,
 }
 
+/// A commitment as a row states it. `status` and `verification` are the
+/// verdict the commitment should carry: when they differ from the stored
+/// one (or are given for a new commitment) and the batch is loaded by
+/// someone, the verdict is theirs, made on `verification.on`.
 pub struct CommitmentRow {
     pub line: usize,
+    /// The stored commitment the row changes; `None` adds one.
+    pub id: Option<CommitmentId>,
+    /// The unit the row names: the member's (a new commitment), or the one
+    /// that keeps the commitment (an existing one). `None`: not checked.
+    pub unit_code: Option<String>,
     pub person: PersonRef,
     pub fields: CommitmentFields,
     pub status: Status,
@@ -136,24 +155,21 @@ fn err(errors: &mut Vec<RowError>, line: usize, field: &'static str, message: im
     errors.push(RowError { line, field, message: message.into() });
 }
 
-/// Loads `batch` inside the batch's transaction; `by_code` holds every unit
-/// (those of the batch too). Row problems come back as [`LoadError::Rows`].
-pub(crate) async fn load(
-    tx: &mut Tx,
-    batch: &TaskBatch,
-    by_code: &HashMap<String, Unit>,
-    delta: &mut RollupDelta,
-    summary: &mut LoadSummary,
-    trail: &mut Option<Vec<Entry>>,
-) -> Result<(), LoadError> {
-    if batch.is_empty() {
-        return Ok(());
-    }
-    let by_id: HashMap<UnitId, &Unit> = by_code.values().map(|u| (u.id, u)).collect();
-    let people = resolve_people(tx, batch).await?;
-    let mut errors = vec![];
-    let person = |r: &PersonRef, line: usize, field: &'static str, errors: &mut Vec<RowError>| -> Option<Who> {
-        let found = people.get(r).cloned();
+/// What the rows of a batch are checked against: every unit (those of the
+/// batch too) and the people the batch names.
+struct Refs<'a> {
+    by_code: &'a HashMap<String, Unit>,
+    by_id: HashMap<UnitId, &'a Unit>,
+    people: HashMap<PersonRef, Who>,
+}
+
+/// The end of a message about something not on a unit's line.
+const OUTSIDE: &str = "不属于本组织或其上级、下级组织 (outside this unit's line)";
+
+impl<'a> Refs<'a> {
+    /// The person `r` names, or a problem in column `field`.
+    fn person(&self, r: &PersonRef, line: usize, field: &'static str, errors: &mut Vec<RowError>) -> Option<Who> {
+        let found = self.people.get(r).cloned();
         if found.is_none() {
             let what = match r {
                 PersonRef::Id(id) => format!("人员 {id}"),
@@ -162,89 +178,60 @@ pub(crate) async fn load(
             err(errors, line, field, format!("{what} 不存在 (no such person)"));
         }
         found
-    };
-    let unit = |code: &str, line: usize, errors: &mut Vec<RowError>| -> Option<&Unit> {
-        let u = by_code.get(code.trim());
+    }
+
+    /// The person `r` names, who must stand on the line of `unit`; `what` names their role.
+    fn person_on_line(
+        &self,
+        r: &PersonRef,
+        unit: &Unit,
+        (line, field, what): (usize, &'static str, &str),
+        errors: &mut Vec<RowError>,
+    ) -> Option<PersonId> {
+        let w = self.person(r, line, field, errors)?;
+        if !self.on_line(&w, unit) {
+            err(errors, line, field, format!("{what}{OUTSIDE}"));
+        }
+        Some(w.id)
+    }
+
+    /// The unit of `code`, or a problem in column `unit_code`.
+    fn unit(&self, code: &str, line: usize, errors: &mut Vec<RowError>) -> Option<&'a Unit> {
+        let u = self.by_code.get(code.trim());
         if u.is_none() {
             err(errors, line, "unit_code", format!("组织编码 “{code}” 不存在 (no unit with this code)"));
         }
         u
+    }
+
+    fn on_line(&self, who: &Who, unit: &Unit) -> bool {
+        self.by_id.get(&who.unit).is_some_and(|u| related(&u.path, &unit.path))
+    }
+}
+
+/// Loads `batch` inside the batch's transaction; `by_code` holds every unit
+/// (those of the batch too). A verdict on a commitment the batch makes is
+/// recorded as `actor`'s. Row problems come back as [`LoadError::Rows`].
+pub(crate) async fn load(
+    tx: &mut Tx,
+    batch: &TaskBatch,
+    by_code: &HashMap<String, Unit>,
+    actor: Option<&Actor>,
+    delta: &mut RollupDelta,
+    summary: &mut LoadSummary,
+    trail: &mut Option<Vec<Entry>>,
+) -> Result<(), LoadError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let refs = Refs {
+        by_code,
+        by_id: by_code.values().map(|u| (u.id, u)).collect(),
+        people: resolve_people(tx, batch).await?,
     };
-    let on_line = |who: &Who, unit: &Unit| by_id.get(&who.unit).is_some_and(|u| related(&u.path, &unit.path));
-    let outside = "不属于本组织或其上级、下级组织 (outside this unit's line)";
-
-    // Fortresses.
-    let scenario_codes: Vec<&str> = batch.fortresses.iter().filter_map(|f| f.scenario_code.as_deref()).collect();
-    let grid_codes: Vec<&str> = batch.fortresses.iter().filter_map(|f| f.grid_code.as_deref()).collect();
-    let scenarios = by_codes(tx, "scenarios", &scenario_codes).await?;
-    let grids = by_codes(tx, "grids", &grid_codes).await?;
-    let mut fortress_rows: Vec<(&Unit, Fortress)> = vec![];
-    let mut new_codes: HashSet<&str> = HashSet::new();
-    for row in &batch.fortresses {
-        let Some(u) = unit(&row.unit_code, row.line, &mut errors) else { continue };
-        if !new_codes.insert(row.fields.code.as_str()) {
-            err(&mut errors, row.line, "code", format!("堡垒编码 {} 重复 (duplicate code)", row.fields.code));
-        }
-        let mut f = row.fields.clone();
-        for (code, map, field, target) in
-            [(&row.scenario_code, &scenarios, "scenario_id", 0), (&row.grid_code, &grids, "grid_id", 1)]
-        {
-            let Some(code) = code else { continue };
-            match map.get(code.as_str()) {
-                Some((id, path)) if related(path, &u.path) => {
-                    if target == 0 {
-                        f.scenario_id = Some(ScenarioId(*id));
-                    } else {
-                        f.grid_id = Some(GridId(*id));
-                    }
-                }
-                Some(_) => err(&mut errors, row.line, field, format!("“{code}” {outside}")),
-                None => err(&mut errors, row.line, field, format!("编码 “{code}” 不存在 (no such code)")),
-            }
-        }
-        if let Some(r) = &row.leader
-            && let Some(w) = person(r, row.line, "leader_id", &mut errors)
-        {
-            if !on_line(&w, u) {
-                err(&mut errors, row.line, "leader_id", format!("负责人{outside}"));
-            }
-            f.leader_id = Some(w.id);
-        }
-        let flag = match &row.flag {
-            Some((name, planted_on, leader)) => {
-                let leader = leader.as_ref().and_then(|r| person(r, row.line, "flag_leader_id", &mut errors));
-                Some(Flag { name: name.clone(), planted_on: *planted_on, leader_id: leader.map(|w| w.id) })
-            }
-            None => None,
-        };
-        fortress_rows.push((u, Fortress { id: FortressId(0), unit_id: u.id, fields: f, flag }));
-    }
-
-    // Teams.
-    let mut team_rows: Vec<(&Unit, Team, Vec<PersonId>)> = vec![];
-    let mut team_codes: HashSet<&str> = HashSet::new();
-    for row in &batch.teams {
-        let Some(u) = unit(&row.unit_code, row.line, &mut errors) else { continue };
-        if !team_codes.insert(row.fields.code.as_str()) {
-            err(&mut errors, row.line, "code", format!("队伍编码 {} 重复 (duplicate code)", row.fields.code));
-        }
-        let mut f = row.fields.clone();
-        if let Some(r) = &row.leader
-            && let Some(w) = person(r, row.line, "leader_id", &mut errors)
-        {
-            f.leader_id = Some(w.id);
-        }
-        let mut members = vec![];
-        for r in &row.members {
-            if let Some(w) = person(r, row.line, "members", &mut errors) {
-                if !on_line(&w, u) {
-                    err(&mut errors, row.line, "members", format!("成员{outside}"));
-                }
-                members.push(w.id);
-            }
-        }
-        team_rows.push((u, Team { id: TeamId(0), unit_id: u.id, fields: f }, members));
-    }
+    let mut errors = vec![];
+    let fortress_plan = fortresses::plan(tx, &batch.fortresses, &refs, &mut errors).await?;
+    let team_plan = teams::plan(tx, &batch.teams, &refs, &mut errors).await?;
 
     // Tasks: references resolved against the stored rows and this batch.
     let task_codes: Vec<&str> = batch.tasks.iter().map(|t| t.code.as_str()).collect();
@@ -254,9 +241,9 @@ pub(crate) async fn load(
     let stored_fortresses = by_codes_path(tx, "fortresses", &f_codes).await?;
     let stored_teams = by_codes_path(tx, "teams", &t_codes).await?;
     let batch_fortress_paths: HashMap<&str, &str> =
-        fortress_rows.iter().map(|(u, f)| (f.fields.code.as_str(), u.path.as_str())).collect();
+        fortress_plan.iter().map(|p| (p.fortress.fields.code.as_str(), p.unit.path.as_str())).collect();
     let batch_team_paths: HashMap<&str, &str> =
-        team_rows.iter().map(|(u, t, _)| (t.fields.code.as_str(), u.path.as_str())).collect();
+        team_plan.iter().map(|p| (p.team.fields.code.as_str(), p.unit.path.as_str())).collect();
     struct Planned<'a> {
         row: &'a TaskRow,
         unit: &'a Unit,
@@ -270,17 +257,14 @@ pub(crate) async fn load(
         if let Some(first) = seen_codes.insert(row.code.as_str(), row.line) {
             err(&mut errors, row.line, "code", format!("任务编号与第 {first} 行重复 (duplicate of row {first})"));
         }
-        let Some(u) = unit(&row.unit_code, row.line, &mut errors) else { continue };
+        let Some(u) = refs.unit(&row.unit_code, row.line, &mut errors) else { continue };
         let mut f = row.fields.clone();
         f.responsible.clear();
         for r in &row.responsible {
-            if let Some(w) = person(r, row.line, "responsible", &mut errors) {
-                if !on_line(&w, u) {
-                    err(&mut errors, row.line, "responsible", format!("责任人{outside}"));
-                }
-                if !f.responsible.contains(&w.id) {
-                    f.responsible.push(w.id);
-                }
+            if let Some(p) = refs.person_on_line(r, u, (row.line, "responsible", "责任人"), &mut errors)
+                && !f.responsible.contains(&p)
+            {
+                f.responsible.push(p);
             }
         }
         let mut reference = |code: &Option<String>,
@@ -299,7 +283,7 @@ pub(crate) async fn load(
                 }
             };
             if !related(path, &u.path) {
-                err(&mut errors, row.line, field, format!("{what} “{code}” {outside}"));
+                err(&mut errors, row.line, field, format!("{what} “{code}” {OUTSIDE}"));
                 return None;
             }
             Some(id)
@@ -320,65 +304,14 @@ pub(crate) async fn load(
         }
     }
 
-    // Commitments.
-    let mut commitment_rows: Vec<(&Unit, Commitment)> = vec![];
-    for row in &batch.commitments {
-        let Some(w) = person(&row.person, row.line, "person", &mut errors) else { continue };
-        if !w.member {
-            err(
-                &mut errors,
-                row.line,
-                "person",
-                "只有党员（含预备党员）作出承诺 (only party members make commitments)",
-            );
-            continue;
-        }
-        let Some(u) = by_id.get(&w.unit) else { continue };
-        commitment_rows.push((
-            u,
-            Commitment {
-                id: CommitmentId(0),
-                person_id: w.id,
-                unit_id: u.id,
-                fields: row.fields.clone(),
-                status: row.status,
-                verification: row.verification.clone(),
-            },
-        ));
-    }
+    let commitment_plan = commitments::plan(tx, &batch.commitments, &refs, actor, &mut errors).await?;
     if !errors.is_empty() {
         return Err(LoadError::Rows(errors));
     }
 
     // Write fortresses, then teams (tasks cite both).
-    let mut fortress_ids: HashMap<String, FortressId> = HashMap::new();
-    let mut touched_grids: BTreeSet<GridId> = BTreeSet::new();
-    for chunk in fortress_rows.chunks(CHUNK) {
-        let ids = insert_fortresses(tx, chunk).await?;
-        for ((u, f), id) in chunk.iter().zip(ids) {
-            let f = Fortress { id, ..f.clone() };
-            delta.add(&u.lineage(), &fortress_contributions(&f), 1);
-            touched_grids.extend(f.fields.grid_id);
-            if let Some(t) = trail.as_mut() {
-                t.push(audit_entry("fortress", id.0, u, format!("导入：建立堡垒 {}", f.fields.name), json(&f)));
-            }
-            fortress_ids.insert(f.fields.code.clone(), id);
-            summary.created += 1;
-        }
-    }
-    for g in touched_grids {
-        fortresses::sync_grid_cover(tx, g, delta).await?;
-    }
-    let mut team_ids: HashMap<String, TeamId> = HashMap::new();
-    for (u, t, members) in &team_rows {
-        let team = teams::insert(tx, u, &t.fields, delta).await?;
-        teams::set_members(tx, team.id, members).await?;
-        if let Some(tr) = trail.as_mut() {
-            tr.push(audit_entry("team", team.id.0, u, format!("导入：组建队伍 {}", team.fields.name), json(&team)));
-        }
-        team_ids.insert(team.fields.code.clone(), team.id);
-        summary.created += 1;
-    }
+    let fortress_ids = fortresses::write(tx, &fortress_plan, delta, summary, trail).await?;
+    let team_ids = teams::write(tx, &team_plan, delta, summary, trail).await?;
 
     // Tasks: updates one by one, new ones in chunks.
     let today = qizhi_core::date::today();
@@ -399,7 +332,7 @@ pub(crate) async fn load(
         }
         match existing.get(row.code.as_str()) {
             Some(id) => {
-                if update_task(tx, row, p.unit, fields, *id, &by_id, &people, today, delta, trail).await? {
+                if update_task(tx, row, p.unit, fields, *id, &refs, today, delta, trail).await? {
                     summary.updated += 1;
                 }
             }
@@ -444,7 +377,7 @@ pub(crate) async fn load(
                 }
             } else {
                 for e in &row.entries {
-                    let who = e.person.as_ref().and_then(|r| people.get(r)).map(|w| w.id);
+                    let who = e.person.as_ref().and_then(|r| refs.people.get(r)).map(|w| w.id);
                     entries.push((id, e.fields.clone(), who, e.created_by.clone()));
                 }
             }
@@ -463,28 +396,7 @@ pub(crate) async fn load(
         insert_entries(tx, &entries).await?;
     }
 
-    // Commitments, with each member's chain of years.
-    let persons: Vec<i64> = commitment_rows.iter().map(|(_, c)| c.person_id.0).collect();
-    let mut years = stored_years(tx, &persons).await?;
-    let before = years.clone();
-    for chunk in commitment_rows.chunks(CHUNK) {
-        let ids = commitments::insert_rows(tx, chunk).await?;
-        for ((u, c), id) in chunk.iter().zip(ids) {
-            let c = Commitment { id, ..c.clone() };
-            delta.add(&u.lineage(), &commitment_contributions(&c), 1);
-            years.entry((c.person_id, c.unit_id)).or_default().insert(c.fields.year);
-            if let Some(tr) = trail.as_mut() {
-                tr.push(audit_entry("commitment", id.0, u, format!("导入：承诺 {}", c.fields.text), json(&c)));
-            }
-            summary.created += 1;
-        }
-    }
-    let empty = BTreeSet::new();
-    for (key, after) in &years {
-        let prior = before.get(key).unwrap_or(&empty);
-        commitments::rechain(delta, by_id[&key.1], prior, after);
-    }
-    Ok(())
+    commitments::write(tx, &commitment_plan, &refs, delta, summary, trail).await
 }
 
 /// The entries a new task's row brings: its whole ledger, or one entry from
@@ -525,14 +437,13 @@ async fn update_task(
     unit: &Unit,
     mut fields: TaskFields,
     id: TaskId,
-    by_id: &HashMap<UnitId, &Unit>,
-    people: &HashMap<PersonRef, Who>,
+    refs: &Refs<'_>,
     today: Date,
     delta: &mut RollupDelta,
     trail: &mut Option<Vec<Entry>>,
 ) -> Result<bool, LoadError> {
     let old = tasks_store::touch(tx, id).await?;
-    let old_unit = by_id.get(&old.unit_id).copied().ok_or_else(|| StoreError::not_found("unit"))?;
+    let old_unit = refs.by_id.get(&old.unit_id).copied().ok_or_else(|| StoreError::not_found("unit"))?;
     if !row.status_given {
         fields.status = old.fields.status;
     } else if let Some(r) = &row.report {
@@ -557,7 +468,7 @@ async fn update_task(
         None => None,
     };
     for e in &row.entries {
-        let who = e.person.as_ref().and_then(|r| people.get(r)).map(|w| w.id);
+        let who = e.person.as_ref().and_then(|r| refs.people.get(r)).map(|w| w.id);
         tasks_store::insert_entry(tx, old_unit, id, &e.fields, who, &e.created_by, &[]).await?;
         new = Task { fields: new.fields.clone(), ..tasks_store::after_entry(&new, &e.fields) };
         changed = true;
@@ -665,23 +576,6 @@ fn list(sql: &mut Sql, binds: impl Iterator<Item = Bind>) {
     sql.push(")");
 }
 
-/// Scenario or grid ids and their unit paths, by code.
-async fn by_codes(tx: &mut Tx, table: &str, codes: &[&str]) -> Result<HashMap<String, (i64, String)>, LoadError> {
-    let mut out = HashMap::new();
-    let unique: BTreeSet<&str> = codes.iter().copied().collect();
-    let unique: Vec<&str> = unique.into_iter().collect();
-    for chunk in unique.chunks(500) {
-        let mut sql = Sql::new(&format!(
-            "SELECT x.id, x.code, u.path FROM {table} x JOIN units u ON u.id = x.unit_id WHERE x.code IN ("
-        ));
-        list(&mut sql, chunk.iter().map(|c| Bind::Text(c.to_string())));
-        for r in sql.query(tx.backend()).fetch_all(&mut **tx).await? {
-            out.insert(r.try_get(1)?, (r.try_get(0)?, r.try_get(2)?));
-        }
-    }
-    Ok(out)
-}
-
 /// Fortress or team ids and their unit paths, by code.
 async fn by_codes_path(tx: &mut Tx, table: &str, codes: &[&str]) -> Result<HashMap<String, (i64, String)>, LoadError> {
     let mut out = HashMap::new();
@@ -710,23 +604,6 @@ async fn existing_tasks(tx: &mut Tx, codes: &[&str]) -> Result<HashMap<String, T
     Ok(out)
 }
 
-/// The stored commitment years of these people, by (person, unit).
-async fn stored_years(tx: &mut Tx, persons: &[i64]) -> Result<BTreeMap<(PersonId, UnitId), BTreeSet<i32>>, LoadError> {
-    let mut out: BTreeMap<(PersonId, UnitId), BTreeSet<i32>> = BTreeMap::new();
-    let unique: BTreeSet<i64> = persons.iter().copied().collect();
-    let unique: Vec<i64> = unique.into_iter().collect();
-    for chunk in unique.chunks(500) {
-        let mut sql = Sql::new("SELECT person_id, unit_id, year FROM commitments WHERE person_id IN (");
-        list(&mut sql, chunk.iter().map(|i| Bind::Int(*i)));
-        for r in sql.query(tx.backend()).fetch_all(&mut **tx).await? {
-            out.entry((PersonId(r.try_get(0)?), UnitId(r.try_get(1)?)))
-                .or_default()
-                .insert(r.try_get::<i64, _>(2)? as i32);
-        }
-    }
-    Ok(out)
-}
-
 /// Ids of a multi-row insert, in the order of its rows.
 async fn returning(tx: &mut Tx, mut sql: Sql) -> Result<Vec<i64>, LoadError> {
     sql.push(" RETURNING id");
@@ -735,45 +612,6 @@ async fn returning(tx: &mut Tx, mut sql: Sql) -> Result<Vec<i64>, LoadError> {
     // Ids are assigned increasing within one statement.
     ids.sort_unstable();
     Ok(ids)
-}
-
-async fn insert_fortresses(tx: &mut Tx, chunk: &[(&Unit, Fortress)]) -> Result<Vec<FortressId>, LoadError> {
-    let now = now_ms();
-    let mut sql = Sql::new(
-        "INSERT INTO fortresses (code, unit_id, unit_path, name, scenario_id, grid_id, set_up_on, closed_on, leader_id, \
-         description, flag_name, flag_planted_on, flag_leader_id, created_at, updated_at) VALUES ",
-    );
-    for (i, (u, f)) in chunk.iter().enumerate() {
-        let (x, flag) = (&f.fields, f.flag.as_ref());
-        values(
-            &mut sql,
-            i == 0,
-            vec![
-                Bind::Text(x.code.clone()),
-                Bind::Int(u.id.0),
-                Bind::Text(u.path.clone()),
-                Bind::Text(x.name.clone()),
-                Bind::OptInt(x.scenario_id.map(|s| s.0)),
-                Bind::OptInt(x.grid_id.map(|g| g.0)),
-                Bind::Text(qizhi_core::date::iso(x.set_up_on)),
-                Bind::OptText(opt_date(x.closed_on)),
-                Bind::OptInt(x.leader_id.map(|p| p.0)),
-                Bind::OptText(x.description.clone()),
-                Bind::OptText(flag.map(|g| g.name.clone())),
-                Bind::OptText(opt_date(flag.map(|g| g.planted_on))),
-                Bind::OptInt(flag.and_then(|g| g.leader_id).map(|p| p.0)),
-                Bind::Int(now),
-                Bind::Int(now),
-            ],
-        );
-    }
-    let ids = returning(tx, sql).await.map_err(|e| match e {
-        LoadError::Store(StoreError::Db(sqlx::Error::Database(d))) if d.is_unique_violation() => {
-            LoadError::Store(StoreError::conflict("code", "堡垒编码已存在 (fortress code already exists)"))
-        }
-        e => e,
-    })?;
-    Ok(ids.into_iter().map(FortressId).collect())
 }
 
 async fn insert_tasks(tx: &mut Tx, chunk: &[(&Unit, Task, &TaskRow)]) -> Result<Vec<TaskId>, LoadError> {

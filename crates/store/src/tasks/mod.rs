@@ -9,12 +9,13 @@
 
 pub mod commitments;
 pub mod fortresses;
+pub mod ledgers;
 pub mod load;
 pub mod teams;
 
 use std::collections::{BTreeMap, HashMap};
 
-use qizhi_core::figures::RollupDelta;
+use qizhi_core::figures::{RollupDelta, Span};
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::{EntryId, FortressId, PersonId, TaskId, TeamId, UnitId};
 use qizhi_core::org::{Unit, lineage};
@@ -154,7 +155,8 @@ pub struct TaskQuery {
     pub q: String,
     pub kind: Option<TaskKind>,
     pub status: Option<TaskStatus>,
-    pub year: Option<i32>,
+    /// Tasks whose year is in this span.
+    pub years: Option<Span>,
     /// Due on or after / on or before.
     pub due_from: Option<Date>,
     pub due_to: Option<Date>,
@@ -179,7 +181,7 @@ impl TaskQuery {
             q: String::new(),
             kind: None,
             status: None,
-            year: None,
+            years: None,
             due_from: None,
             due_to: None,
             open: false,
@@ -203,8 +205,9 @@ impl TaskQuery {
         if let Some(s) = self.status {
             sql.push(" AND t.status = ").bind(Bind::Text(s.code().into()));
         }
-        if let Some(y) = self.year {
-            sql.push(" AND t.year = ").bind(Bind::Int(y.into()));
+        if let Some(y) = self.years {
+            sql.push(" AND t.year >= ").bind(Bind::Int(y.from.into()));
+            sql.push(" AND t.year <= ").bind(Bind::Int(y.to.into()));
         }
         if let Some(d) = self.due_from {
             sql.push(" AND t.due_on >= ").bind(Bind::Text(qizhi_core::date::iso(d)));
@@ -913,18 +916,6 @@ impl Store {
             }
             after = last;
         }
-    }
-
-    /// The latest year the rollup of `unit` has a non-zero counter whose key
-    /// starts with `prefix` in (one unit's rows: the year pages show figures for).
-    pub async fn latest_year(&self, unit: UnitId, prefix: &str) -> StoreResult<Option<i32>> {
-        let row =
-            sqlx::query("SELECT MAX(year) FROM rollup WHERE unit_id = $1 AND key LIKE $2 AND value <> 0 AND year > 0")
-                .bind(unit.0)
-                .bind(format!("{prefix}%"))
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(row.try_get::<Option<i64>, _>(0)?.map(|y| y as i32))
     }
 
     /// People named `names` on the line of `unit` (its subtree and

@@ -122,6 +122,36 @@ pub(crate) async fn insert(tx: &mut Tx, unit: &Unit, f: &TeamFields, delta: &mut
     Ok(team)
 }
 
+/// Rewrites a team's fields (not its unit) and records the change of its contributions.
+pub(crate) async fn rewrite(
+    tx: &mut Tx,
+    unit: &Unit,
+    old: &Team,
+    new: &Team,
+    delta: &mut RollupDelta,
+) -> StoreResult<()> {
+    let f = &new.fields;
+    sqlx::query(
+        "UPDATE teams SET code = $1, name = $2, kind = $3, founded_on = $4, disbanded_on = $5, leader_id = $6, \
+         description = $7, updated_at = $8 WHERE id = $9",
+    )
+    .bind(f.code.as_str())
+    .bind(f.name.as_str())
+    .bind(f.kind.code())
+    .bind(opt_date(f.founded_on))
+    .bind(opt_date(f.disbanded_on))
+    .bind(f.leader_id.map(|p| p.0))
+    .bind(f.description.as_deref())
+    .bind(now_ms())
+    .bind(old.id.0)
+    .execute(&mut **tx)
+    .await
+    .map_err(unique_as("code", taken(&f.code)))?;
+    delta.add(&unit.lineage(), &team_contributions(old), -1);
+    delta.add(&unit.lineage(), &team_contributions(new), 1);
+    Ok(())
+}
+
 /// Replaces a team's members.
 pub(crate) async fn set_members(tx: &mut Tx, team: TeamId, people: &[PersonId]) -> StoreResult<()> {
     sqlx::query("DELETE FROM team_members WHERE team_id = $1").bind(team.0).execute(&mut **tx).await?;
@@ -172,26 +202,9 @@ impl Store {
         let old = get(&mut tx, id).await?;
         let unit = units::get(&mut tx, old.unit_id).await?;
         check_people(&mut tx, &unit, &f.leader_id.into_iter().collect::<Vec<_>>(), "leader_id").await?;
-        sqlx::query(
-            "UPDATE teams SET code = $1, name = $2, kind = $3, founded_on = $4, disbanded_on = $5, leader_id = $6, \
-             description = $7, updated_at = $8 WHERE id = $9",
-        )
-        .bind(f.code.as_str())
-        .bind(f.name.as_str())
-        .bind(f.kind.code())
-        .bind(opt_date(f.founded_on))
-        .bind(opt_date(f.disbanded_on))
-        .bind(f.leader_id.map(|p| p.0))
-        .bind(f.description.as_deref())
-        .bind(now_ms())
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(unique_as("code", taken(&f.code)))?;
         let new = Team { fields: f.clone(), ..old.clone() };
         let mut delta = RollupDelta::default();
-        delta.add(&unit.lineage(), &team_contributions(&old), -1);
-        delta.add(&unit.lineage(), &team_contributions(&new), 1);
+        rewrite(&mut tx, &unit, &old, &new, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
         let summary = format!("修改队伍 {}（{}）", f.name, f.code);
         audit::append(&mut tx, self.actor.as_ref(), &[entry("update", &new, &unit, summary, Some(&old))]).await?;

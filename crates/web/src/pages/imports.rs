@@ -16,23 +16,7 @@ use crate::kit::form::Fields;
 use crate::views::{ImportReport, ImportsPage};
 
 fn kinds() -> Vec<(&'static str, &'static str, &'static str)> {
-    KINDS
-        .iter()
-        .filter_map(|k| qizhi_sheet::sheet(k))
-        .map(|s| {
-            let en = match s.kind {
-                "units" => "Units",
-                "people" => "People",
-                "grids" => "Grids",
-                "brands" => "Brands",
-                "brand_elements" => "Brand structures",
-                "honors" => "Honors",
-                "tasks" => "Task ledger",
-                _ => "Production scenarios",
-            };
-            (s.kind, s.zh, en)
-        })
-        .collect()
+    KINDS.iter().filter_map(|k| qizhi_sheet::sheet(k)).map(|s| (s.kind, s.zh, s.en)).collect()
 }
 
 pub async fn page(PageCaller(caller): PageCaller) -> PageResult<Html<String>> {
