@@ -104,6 +104,8 @@ pub async fn create(data: &Path) -> anyhow::Result<Store> {
     }
     let store = Store::open(&format!("sqlite://{}", db.display())).await?;
     load(&store, Scale::Demo).await?;
+    // The demo world is the organization on the article's day: its year is the one reported.
+    store.pin_reporting_year(Some(qizhi_seed::AS_OF.year())).await?;
     let hash = qizhi_app::password::hash(DEMO_PASSWORD.to_string()).await?;
     for (username, name, role, org) in DEMO_USERS {
         store.create_user(username, name, &hash).await?;

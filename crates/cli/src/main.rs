@@ -128,6 +128,13 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Show the current reporting year (报告年度), pin it to YEAR, or with `--rule` go back to the
+    /// rule: the year in China, the year before during January and February.
+    ReportingYear {
+        year: Option<i32>,
+        #[arg(long, conflicts_with = "year")]
+        rule: bool,
+    },
     /// Check the maintained figure counters against a recount of the records, or rebuild them.
     Rollup {
         /// Rebuild the counters from the records.
@@ -224,6 +231,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Figures { org, from, to, json } => figures(&open(&config.db).await?, &org, from, to, json).await,
+        Command::ReportingYear { year, rule } => {
+            let store = open(&config.db).await?;
+            if let Some(y) = year {
+                anyhow::ensure!((1900..=2200).contains(&y), "年度应在 1900–2200 之间 (year out of range): {y}");
+            }
+            if year.is_some() || rule {
+                store.pin_reporting_year(year).await?;
+            }
+            let (current, pinned) = (store.reporting_year().await?, store.pinned_reporting_year().await?.is_some());
+            let how = if pinned { "已固定 (pinned)" } else { "按规则 (by the rule)" };
+            println!("当前报告年度 (reporting year): {current}，{how}");
+            Ok(())
+        }
         Command::Backup { file } => backup::backup(&config.db, &file).await,
         Command::Restore { file, force } => backup::restore(&config.db, &file, force).await,
         Command::Rollup { rebuild } => {

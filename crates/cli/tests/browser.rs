@@ -7,7 +7,8 @@
 //! page and checks that its name and its branch tile (党支部数, 179 in the seed
 //! world) equal what `GET /api/v1/figures?org=FJ` answers for the same session.
 //! Then it checks the phone layout (390×844): the menu toggle shows, and opens
-//! the side navigation. Last (`browser_steps/tasks.rs`), the demo's member
+//! the side navigation. Then each role's home shows its work list and charts
+//! (`browser/home.rs`), and last (`browser_steps/tasks.rs`) the demo's member
 //! reports progress on a task from the phone and the task's unit and every
 //! ancestor show the new figures.
 //!
@@ -34,7 +35,10 @@ use serde_json::{Value, json};
 // the distribution chart shows the result (tests/browser/stars.rs).
 #[path = "browser/stars.rs"]
 mod stars;
-// Issue 6: a member reports task progress from a phone.
+// each role's home: the work list and charts, each item opening its list.
+#[path = "browser/home.rs"]
+mod home;
+// a member reports task progress from a phone.
 #[path = "browser_steps/tasks.rs"]
 mod tasks_steps;
 
@@ -198,6 +202,7 @@ async fn walk(c: &Client, base: &str, out: &Path) -> anyhow::Result<()> {
     shot(c, out, "06-phone-nav-open").await?;
     c.set_window_size(1280, 900).await?;
     stars::walk(c, base, out).await?;
+    home::walk(c, base, out).await?;
     tasks_steps::member_reports_progress(c, base, out).await?;
     Ok(())
 }

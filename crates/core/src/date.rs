@@ -58,6 +58,14 @@ pub fn this_year() -> i32 {
     today().year()
 }
 
+/// The current reporting year (报告年度) on `day`: the year in China, except
+/// in January and February, when the year just ended is still the one being
+/// reported (annual summaries, assessments and star awards are made then).
+/// An installation may pin another year (`Store::reporting_year`).
+pub fn reporting_year(day: Date) -> i32 {
+    if day.month() <= Month::February { day.year() - 1 } else { day.year() }
+}
+
 /// Parses `2024-07-01`, `2024/7/1`, `2024.7.1` or `2024年7月1日`.
 pub fn parse(value: &str) -> Result<Date, String> {
     let v = value.trim();
@@ -137,6 +145,15 @@ mod tests {
         assert!(read >= moment && read - moment < time::Duration::minutes(1), "{read}");
         assert_eq!(day_of(read), time::macros::date!(2026 - 01 - 01));
         assert!(now() - moment > time::Duration::days(1));
+    }
+
+    #[test]
+    fn the_year_just_ended_is_reported_until_the_end_of_february() {
+        use time::macros::date;
+        assert_eq!(reporting_year(date!(2026 - 01 - 01)), 2025);
+        assert_eq!(reporting_year(date!(2026 - 02 - 28)), 2025);
+        assert_eq!(reporting_year(date!(2026 - 03 - 01)), 2026);
+        assert_eq!(reporting_year(date!(2026 - 12 - 31)), 2026);
     }
 
     #[test]

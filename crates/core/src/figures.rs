@@ -269,6 +269,11 @@ pub struct Span {
 }
 
 impl Span {
+    /// One year.
+    pub fn year(year: i32) -> Span {
+        Span { from: year, to: year }
+    }
+
     /// 31 December of the span's last year.
     pub fn last_day(self) -> time::Date {
         time::Date::from_calendar_date(self.to, time::Month::December, 31).expect("years are within range")

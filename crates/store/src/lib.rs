@@ -20,6 +20,7 @@ pub mod rollup;
 mod rows;
 pub mod scope;
 mod search;
+mod settings;
 pub mod stars;
 pub mod tasks;
 mod throttle;

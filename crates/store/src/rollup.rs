@@ -59,18 +59,6 @@ impl Store {
         Ok(figures::compute_as_of(&rows, span, today))
     }
 
-    /// The latest year, up to `until`, in which something was recorded in
-    /// the subtree of `unit` (a non-zero counter cell of that year).
-    pub async fn latest_year_with_records(&self, unit: UnitId, until: i32) -> StoreResult<Option<i32>> {
-        let row =
-            sqlx::query("SELECT MAX(year) FROM rollup WHERE unit_id = $1 AND value <> 0 AND year > 0 AND year <= $2")
-                .bind(unit.0)
-                .bind(i64::from(until))
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(row.try_get::<Option<i64>, _>(0)?.map(|y| y as i32))
-    }
-
     /// Every counter recomputed from the records, as the rollup should hold it:
     /// `unit → (year, key) → value`, zeros left out.
     pub async fn recompute(&self) -> StoreResult<BTreeMap<i64, BTreeMap<(i32, String), i64>>> {

@@ -475,7 +475,11 @@ async fn honors_count_in_the_year_awarded_wherever_they_are_filed() {
             .unwrap();
         assert_eq!(count(&store, fj.id, 2022, "honors.total").await, 0);
         assert_eq!(count(&store, nm.id, 2022, "honors.level.central_soe").await, 1);
-        let q = qizhi_store::honors::HonorQuery { year: Some(2023), per_page: 10, ..Default::default() };
+        let q = qizhi_store::honors::HonorQuery {
+            years: Some(qizhi_core::figures::Span::year(2023)),
+            per_page: 10,
+            ..Default::default()
+        };
         assert_eq!(store.honors(g, &Scope::All, &q).await.unwrap().total, 2);
         store.delete_honor(by_brand.id).await.unwrap();
         assert_eq!(count(&store, g.id, 2023, "honors.level.group").await, 0);

@@ -104,6 +104,64 @@ impl Lang {
 
 /// Where ` (English)` begins in `中文 (English)`: the ` (` whose parenthesis
 /// the text's last `)` closes (the English may hold parentheses of its own).
+/// A field's problem as a form's list of problems shows it, the field named:
+/// `名称：不能为空 (Name: required)`. A field without a known name keeps the
+/// message as it is.
+pub fn labelled(field: &str, message: &str) -> String {
+    let key = field.split(['[', '.']).next().unwrap_or(field);
+    let Some(&(_, zh, en)) = FIELDS.iter().find(|(k, _, _)| *k == key) else { return message.to_string() };
+    match translation_at(message) {
+        Some(at) => format!("{zh}：{} ({en}: {})", &message[..at], &message[at + 2..message.len() - 1]),
+        None => format!("{zh}：{message}"),
+    }
+}
+
+/// The names of the fields records are checked by (`qizhi_core` validation).
+const FIELDS: &[(&str, &str, &str)] = &[
+    ("awarded_on", "获评日期", "Awarded on"),
+    ("birth_date", "出生日期", "Birth date"),
+    ("category", "类别", "Category"),
+    ("closed_on", "关闭日期", "Closed on"),
+    ("code", "编码", "Code"),
+    ("comment", "意见", "Comment"),
+    ("concept", "品牌理念", "Concept"),
+    ("description", "说明", "Description"),
+    ("disbanded_on", "撤销日期", "Disbanded on"),
+    ("due_on", "截止日期", "Due on"),
+    ("entry_on", "填报日期", "Entered on"),
+    ("founded", "成立日期", "Founded"),
+    ("founded_on", "成立日期", "Founded on"),
+    ("founded_year", "创建年份", "Founded in"),
+    ("heritage", "文化传承", "Heritage"),
+    ("holder_kind", "获奖对象类型", "Holder kind"),
+    ("holder_name", "获奖对象", "Holder"),
+    ("id_number", "身份证号", "ID number"),
+    ("issuer", "授予单位", "Issued by"),
+    ("join_date", "入党日期", "Joined on"),
+    ("kind", "类型", "Kind"),
+    ("level", "级别", "Level"),
+    ("name", "名称", "Name"),
+    ("note", "备注", "Note"),
+    ("phone", "手机号", "Phone"),
+    ("plan", "计划", "Plan"),
+    ("planted_on", "插旗日期", "Flag planted on"),
+    ("post", "职务", "Post"),
+    ("priority", "优先级", "Priority"),
+    ("progress", "进度", "Progress"),
+    ("progress_note", "进展说明", "Progress note"),
+    ("responsible", "责任人", "Responsible"),
+    ("set_up_on", "成立日期", "Set up on"),
+    ("short_name", "简称", "Short name"),
+    ("slogan", "品牌口号", "Slogan"),
+    ("start_on", "开始日期", "Starts on"),
+    ("status", "状态", "Status"),
+    ("target", "目标", "Target"),
+    ("target_unit", "目标单位", "Target unit"),
+    ("text", "内容", "Text"),
+    ("title", "标题", "Title"),
+    ("year", "年度", "Year"),
+];
+
 fn translation_at(text: &str) -> Option<usize> {
     if !text.ends_with(')') {
         return None;
@@ -173,7 +231,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("auth.expired", "页面已过期，请刷新后重试", "This page has expired. Reload it and try again"),
     ("auth.throttled", "登录失败次数过多，请 {n} 分钟后再试", "Too many failed sign-ins. Try again in {n} minutes"),
     // dashboard
-    ("home.title", "工作台", "Dashboard"),
+    ("home.title", "工作台", "Home"),
     ("home.year", "{n} 年度", "Year {n}"),
     ("home.more", "详情", "More"),
     ("home.children_title", "下级组织概况", "Units below"),
@@ -181,9 +239,31 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("home.no_children", "暂无下级组织", "No units below"),
     ("home.branches", "党支部数", "Branches"),
     ("home.members", "党员数", "Party members"),
-    ("home.shortcut_org", "浏览组织树，查找组织", "Browse and search the tree"),
-    ("home.shortcut_people", "党员与人员名册", "Members and staff"),
-    ("home.shortcut_imports", "下载模板、批量导入与导出台账", "Templates, bulk import and exports"),
+    ("home.brands", "品牌数", "Brands"),
+    ("home.three_stars", "三星及以上", "3★ or more"),
+    ("home.overdue", "逾期任务", "Overdue tasks"),
+    ("home.year_short", "{n}年", "{n}"),
+    ("home.stars_n", "{n}星", "{n}★"),
+    ("home.todo", "待办事项", "Waiting for you"),
+    ("home.todo_none", "当前没有待办事项。", "Nothing is waiting for you."),
+    ("home.todo.overdue", "逾期未完成的任务", "Overdue tasks"),
+    ("home.todo.verify", "待核实的党员承诺", "Commitments to verify"),
+    ("home.todo.brand_reviews", "待审核的品牌申请", "Brand applications to decide"),
+    ("home.todo.star_reviews", "待审核的星级自评", "Star self-assessments to review"),
+    ("home.todo.self_assess", "“{n}”中尚未提交自评的党支部", "Branches yet to self-assess in “{n}”"),
+    ("home.todo.closing", "“{name}”{stage}阶段 {date} 截止，剩余天数", "“{name}”: {stage} closes on {date}, days left"),
+    ("home.chart.stars", "星级分布", "Star distribution"),
+    ("home.chart.stars_note", "已评定党支部 {n} 个，取每个支部最近一次命名的星级", "{n} branches evaluated, each by its latest award"),
+    ("home.chart.brands", "品牌建设阶段", "Brands by status"),
+    ("home.chart.brands_note", "品牌共 {n} 个，按报告期末的阶段统计", "{n} brands, by status at the end of the period"),
+    ("home.chart.tasks", "任务完成情况（按年度）", "Tasks by year"),
+    ("home.chart.tasks_note", "{n} 年度任务总数与已完成数", "Tasks and those finished, {n}"),
+    ("home.chart.tasks_total", "任务数", "Tasks"),
+    ("home.chart.tasks_done", "已完成", "Finished"),
+    ("home.chart.commitments", "党员承诺兑现", "Commitments fulfilled"),
+    ("home.chart.commitments_note", "兑现率 {n}", "Fulfilled: {n}"),
+    ("home.chart.fulfilled", "已兑现", "Fulfilled"),
+    ("home.chart.not_yet", "未兑现或待核实", "Not fulfilled or not yet verified"),
     ("home.no_scope", "尚未分配管理范围", "No scope assigned"),
     (
         "home.no_scope_hint",
@@ -197,6 +277,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("figures.apply", "查询", "Apply"),
     ("figures.span", "统计区间", "Period"),
     ("figures.span_one", "{n} 年度", "Year {n}"),
+    ("period.label", "报告期", "Reporting period"),
+    ("period.current", "回到当前报告年度 {n}", "Back to the current year {n}"),
     // organization
     ("org.title", "组织架构", "Organization"),
     ("org.sub", "点击 ▸ 展开下级组织，点击名称查看详情。", "Click ▸ to expand a unit, click its name to open it."),

@@ -67,6 +67,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     routes::router(routes::all())
         .layer(axum::middleware::from_fn(error::api_error_envelope))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), kit::period::remember))
         .layer(axum::middleware::from_fn(kit::input::refuse_control_characters))
         .layer(axum::middleware::from_fn_with_state(state.clone(), kit::error_page::in_layout))
         .layer(axum::middleware::from_fn(kit::headers::security_headers))

@@ -246,7 +246,7 @@ pub async fn run(db: &str, args: &BenchArgs) -> anyhow::Result<()> {
         let mut f = TaskQuery::new(today);
         f.kind = Some(TaskKind::Tackling);
         f.status = Some(TaskStatus::InProgress);
-        f.year = Some(2024);
+        f.years = Some(qizhi_core::figures::Span::year(2024));
         f.per_page = 50;
         let filtered =
             times(100, |_| async { store.tasks(&province, &Scope::All, &f).await.map(|_| ()).map_err(Into::into) })

@@ -31,13 +31,13 @@ const SELF: &[(&str, &str)] = &[
     ("BP5", "10"),
 ];
 
-async fn sign_out(c: &Client) -> anyhow::Result<()> {
+pub(crate) async fn sign_out(c: &Client) -> anyhow::Result<()> {
     c.find(Locator::Css("form.logout button[type=\"submit\"]")).await?.click().await?;
     wait_css(c, "input#username").await?;
     Ok(())
 }
 
-async fn sign_in(c: &Client, base: &str, user: &str) -> anyhow::Result<()> {
+pub(crate) async fn sign_in(c: &Client, base: &str, user: &str) -> anyhow::Result<()> {
     c.goto(&format!("{base}/login")).await?;
     wait_css(c, "input#username").await?.send_keys(user).await?;
     c.find(Locator::Css("input#password")).await?.send_keys(PASSWORD).await?;

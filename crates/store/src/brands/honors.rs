@@ -71,7 +71,8 @@ pub struct HonorQuery {
     /// Part of the title, issuer or holder.
     pub q: String,
     pub level: Option<HonorLevel>,
-    pub year: Option<i32>,
+    /// Awarded in a year of this span.
+    pub years: Option<qizhi_core::figures::Span>,
     pub brand: Option<BrandId>,
     pub page: i64,
     pub per_page: i64,
@@ -238,9 +239,9 @@ impl Store {
         if let Some(l) = q.level {
             filter.push(" AND h.level = ").bind(Bind::Text(l.code().into()));
         }
-        if let Some(y) = q.year {
-            filter.push(" AND h.awarded_on >= ").bind(Bind::Text(format!("{y:04}-01-01")));
-            filter.push(" AND h.awarded_on <= ").bind(Bind::Text(format!("{y:04}-12-31")));
+        if let Some(y) = q.years {
+            filter.push(" AND h.awarded_on >= ").bind(Bind::Text(format!("{:04}-01-01", y.from)));
+            filter.push(" AND h.awarded_on <= ").bind(Bind::Text(format!("{:04}-12-31", y.to)));
         }
         if let Some(b) = q.brand {
             filter.push(" AND h.brand_id = ").bind(Bind::Int(b.0));

@@ -7,13 +7,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::{AppError, PageResult};
+use crate::i18n::labelled;
 use crate::pages::render;
 
 /// The messages of a refused input (validation, or a rule the store
-/// checks), for the form sent back; any other error passes through.
+/// checks), each naming its field, for the form sent back; any other error
+/// passes through.
 pub fn messages(e: AppError) -> Result<Vec<String>, AppError> {
     match e {
-        AppError::Invalid(fields) => Ok(fields.into_iter().map(|f| f.message).collect()),
+        AppError::Invalid(fields) => Ok(fields.iter().map(|f| labelled(&f.field, &f.message)).collect()),
         e => Err(e),
     }
 }

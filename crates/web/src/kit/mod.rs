@@ -8,3 +8,4 @@ pub mod flash;
 pub mod form;
 pub mod headers;
 pub mod input;
+pub mod period;

@@ -125,14 +125,6 @@ pub(crate) fn chrome_with_flash(caller: &Caller, nav: &'static str, path: &str, 
     c
 }
 
-/// The year pages show figures for unless asked: the latest year up to this
-/// one with records in the unit's subtree (the demo world describes 2024),
-/// or this year when there are none.
-pub(crate) async fn default_year(state: &AppState, unit: qizhi_core::ids::UnitId) -> Result<i32, AppError> {
-    let now = qizhi_core::date::this_year();
-    Ok(state.store.latest_year_with_records(unit, now).await?.unwrap_or(now))
-}
-
 /// The unit a caller lands on: the first root of their scope.
 pub(crate) async fn scope_root(state: &AppState, caller: &Caller) -> PageResult<Option<Unit>> {
     Ok(state.store.scope_roots(&caller.scope).await?.into_iter().next().map(|n| n.unit))

@@ -2,7 +2,6 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use qizhi_core::figures::Span;
 use serde::Deserialize;
 
 use super::{children_counts, chrome, render};
@@ -10,6 +9,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::PageCaller;
 use crate::error::PageResult;
+use crate::kit::period::Period;
 use crate::views::{
     OrgTreePage, TreeChildren, TreeNode, UnitHit, UnitPage, UnitRef, children_chart_json, figure_sections,
 };
@@ -58,21 +58,14 @@ pub async fn children(
     render(&TreeChildren { lang: caller.lang, nodes })
 }
 
-#[derive(Deserialize)]
-pub struct SpanQuery {
-    from: Option<i32>,
-    to: Option<i32>,
-}
-
 pub async fn unit(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
-    Query(sq): Query<SpanQuery>,
+    period: Period,
 ) -> PageResult<Html<String>> {
     let unit = access::unit(&state, &caller, id, Need::Read).await?;
-    let span = Span::new(sq.from, sq.to, super::default_year(&state, unit.id).await?)
-        .map_err(crate::error::AppError::BadRequest)?;
+    let span = period.span;
     let figures = state.store.figures(unit.id, span).await?;
     let people_count = figures["org.people"].count().unwrap_or(0);
     let lineage = state.store.lineage_units(&unit).await?;
@@ -95,8 +88,7 @@ pub async fn unit(
         children: kids.iter().map(node).collect(),
         people_count,
         sections: figure_sections(&figures),
-        year_from: span.from,
-        year_to: span.to,
+        period: period.view(caller.lang, &format!("/units/{id}")),
         chart_json,
     };
     render(&page)

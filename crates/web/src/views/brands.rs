@@ -381,8 +381,7 @@ pub struct BrandsPage {
     pub pages: i64,
     pub tiles: Vec<FigureTile>,
     /// The span of the tiles (statuses at its end, honors within it).
-    pub year_from: i32,
-    pub year_to: i32,
+    pub period: crate::kit::period::PeriodView,
 }
 
 impl BrandsPage {
@@ -441,10 +440,10 @@ impl BrandsPage {
 
     /// "2024" or "2020–2024".
     pub fn span_label(&self) -> String {
-        if self.year_from == self.year_to {
-            self.year_to.to_string()
+        if self.period.single() {
+            self.period.to.to_string()
         } else {
-            format!("{}–{}", self.year_from, self.year_to)
+            format!("{}–{}", self.period.from, self.period.to)
         }
     }
 
@@ -491,7 +490,7 @@ pub struct BrandTreePage {
     /// Only brands from this status up are listed (a large subtree).
     pub min_status: Option<Label>,
     pub total_brands: i64,
-    pub year: i32,
+    pub period: crate::kit::period::PeriodView,
 }
 
 impl BrandTreePage {
@@ -791,7 +790,7 @@ pub struct HonorsPage {
     pub can_create: bool,
     pub q: String,
     pub level: String,
-    pub year: String,
+    pub period: crate::kit::period::PeriodView,
     pub rows: Vec<HonorView>,
     pub total: i64,
     pub page: i64,
@@ -804,8 +803,8 @@ impl HonorsPage {
         options(HonorLevel::ALL, Label::of_level)
     }
     pub fn page_href(&self, page: i64) -> String {
-        let mut href = format!("/honors?unit={}", self.unit.id);
-        for (k, v) in [("q", &self.q), ("level", &self.level), ("year", &self.year)] {
+        let mut href = format!("/honors?unit={}&from={}&to={}", self.unit.id, self.period.from, self.period.to);
+        for (k, v) in [("q", &self.q), ("level", &self.level)] {
             if !v.is_empty() {
                 href.push_str(&format!("&{k}={}", encode(v)));
             }

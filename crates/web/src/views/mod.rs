@@ -27,6 +27,7 @@ macro_rules! layout_with_chrome {
 pub mod accounts;
 pub mod brands;
 mod charts;
+mod home;
 mod imports;
 mod layout;
 mod login;
@@ -37,6 +38,7 @@ pub mod tasks;
 mod tiles;
 
 pub use charts::*;
+pub use home::*;
 pub use imports::*;
 pub use layout::*;
 pub use login::*;

@@ -1,4 +1,4 @@
-//! The organization's pages: the dashboard, the tree, a unit, its people;
+//! The organization's pages: the tree, a unit, its people;
 //! and [`UnitRef`], a unit as every page mentions it.
 
 use askama::Template;
@@ -6,7 +6,7 @@ use qizhi_core::date;
 use qizhi_core::org::{Unit, UnitKind};
 use qizhi_core::person::Person;
 
-use super::{Chrome, FigureSection, Layout, Pager, chart_height, children_chart_json, encode, pager};
+use super::{Chrome, FigureSection, Layout, Pager, encode, pager};
 use crate::i18n::Lang;
 
 /// A unit as pages mention it: enough to link to it and show its kind.
@@ -32,29 +32,7 @@ impl From<&Unit> for UnitRef {
     }
 }
 
-/// `GET /`: the dashboard of the user's scope root.
-#[derive(Template)]
-#[template(path = "home.html")]
-pub struct HomePage {
-    pub chrome: Chrome,
-    /// None when the user has no scope (an account not yet assigned a unit).
-    pub root: Option<UnitRef>,
-    /// Each area's headline figures.
-    pub sections: Vec<FigureSection>,
-    pub year: i32,
-    pub children: Vec<HomeChild>,
-}
-
-impl HomePage {
-    pub fn chart_json(&self) -> String {
-        children_chart_json(self.chrome.lang, &self.children)
-    }
-    pub fn chart_height(&self) -> usize {
-        chart_height(self.children.len())
-    }
-}
-
-/// A child of the scope root with its subtree's counts, for the chart.
+/// A child unit with its subtree's branches and members, for the unit page's chart.
 #[derive(Debug, Clone)]
 pub struct HomeChild {
     pub unit: UnitRef,
@@ -115,8 +93,7 @@ pub struct UnitPage {
     /// People in the unit's subtree.
     pub people_count: i64,
     pub sections: Vec<FigureSection>,
-    pub year_from: i32,
-    pub year_to: i32,
+    pub period: crate::kit::period::PeriodView,
     /// ECharts option JSON (see [`children_chart_json`]); empty for no chart.
     pub chart_json: String,
 }

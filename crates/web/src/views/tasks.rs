@@ -150,7 +150,6 @@ pub struct TaskFilter {
     pub q: String,
     pub kind: String,
     pub status: String,
-    pub year: String,
     pub due_from: String,
     pub due_to: String,
     pub overdue: bool,
@@ -167,7 +166,6 @@ impl TaskFilter {
             ("q", &self.q),
             ("kind", &self.kind),
             ("status", &self.status),
-            ("year", &self.year),
             ("due_from", &self.due_from),
             ("due_to", &self.due_to),
             ("fortress", &self.fortress),
@@ -210,8 +208,8 @@ pub struct TaskListPage {
     pub priorities: Vec<Choice>,
     pub fortresses: Vec<Choice>,
     pub teams: Vec<Choice>,
-    /// The year the figures and charts are of.
-    pub year: i32,
+    /// The span the list, figures and charts are of.
+    pub period: crate::kit::period::PeriodView,
     pub tiles: Vec<FigureTile>,
     /// ECharts options; empty for none.
     pub kind_chart: String,
@@ -221,7 +219,13 @@ pub struct TaskListPage {
 
 impl TaskListPage {
     pub fn page_href(&self, page: i64) -> String {
-        format!("/tasks?unit={}{}&page={page}", self.unit.id, self.filter.query())
+        format!(
+            "/tasks?unit={}{}&from={}&to={}&page={page}",
+            self.unit.id,
+            self.filter.query(),
+            self.period.from,
+            self.period.to
+        )
     }
 
     pub fn pager(&self) -> Pager {
@@ -611,9 +615,12 @@ pub struct CommitmentBoardPage {
     pub chrome: Chrome,
     pub unit: UnitRef,
     pub unit_nav: UnitNav,
+    /// The year "who has none yet" is of: the period's last.
     pub year: i32,
+    pub period: crate::kit::period::PeriodView,
     pub status: String,
     pub q: String,
+    pub branch: String,
     pub statuses: Vec<Choice>,
     pub rows: Vec<CommitmentRow>,
     pub page: i64,
@@ -628,12 +635,11 @@ pub struct CommitmentBoardPage {
 
 impl CommitmentBoardPage {
     fn base(&self) -> String {
-        let mut href = format!("/commitments?unit={}&year={}", self.unit.id, self.year);
-        if !self.status.is_empty() {
-            href.push_str(&format!("&status={}", encode(&self.status)));
-        }
-        if !self.q.is_empty() {
-            href.push_str(&format!("&q={}", encode(&self.q)));
+        let mut href = format!("/commitments?unit={}&from={}&to={}", self.unit.id, self.period.from, self.period.to);
+        for (k, v) in [("status", &self.status), ("q", &self.q), ("branch", &self.branch)] {
+            if !v.is_empty() {
+                href.push_str(&format!("&{k}={}", encode(v)));
+            }
         }
         href
     }
@@ -890,6 +896,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("commitments.title", "党员承诺", "Member commitments"),
     ("commitments.sub", "党员亮身份、亮承诺；支部逐项核实兑现情况。", "Members make their commitments public; the branch verifies each."),
     ("commitments.search_placeholder", "按党员姓名或承诺内容搜索", "Search by member or text"),
+    ("commitments.branch_placeholder", "支部编码或名称", "Branch code or name"),
     ("commitments.person", "党员", "Member"),
     ("commitments.text", "承诺内容", "Commitment"),
     ("commitments.category", "类别", "Category"),

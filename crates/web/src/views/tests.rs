@@ -24,6 +24,12 @@ pub(crate) fn chrome(lang: Lang, nav: &'static str) -> Chrome {
     }
 }
 
+/// The period control of a page at `path` showing `from`–`to`, the reporting year being `to`.
+pub(crate) fn period(lang: Lang, path: &str, from: i32, to: i32) -> crate::kit::period::PeriodView {
+    let span = qizhi_core::figures::Span { from, to };
+    crate::kit::period::Period { span, reporting_year: to, problem: None }.view(lang, path)
+}
+
 fn unit(id: i64, code: &str, name: &str, kind: UnitKind) -> UnitRef {
     UnitRef::new(id, code, name, kind)
 }
@@ -50,24 +56,41 @@ pub(crate) fn home(lang: Lang) -> HomePage {
         ("BJ", "北京市分公司党委", 210, 5230),
         ("TJ", "天津市分公司党委", 96, 2104),
         ("NM", "内蒙古自治区分公司党委", 301, 6015),
-        ("JS", "江苏省分公司党委", 265, 6880),
         ("FJ", "福建省分公司党委", 179, 4312),
-        ("GD", "广东省分公司党委", 402, 9890),
-        ("GZ", "贵州省分公司党委", 148, 1989),
-        ("ZX", "联通在线党委", 37, 820),
     ];
     HomePage {
         chrome: chrome(lang, "home"),
         root: Some(unit(1, "G", "集团党组", UnitKind::Leadership)),
+        period: period(lang, "/", 2024, 2024),
+        todo: vec![
+            Todo {
+                label: "逾期未完成的任务".into(), count: 17, href: "/tasks?unit=1&overdue=1".into(), urgent: true
+            },
+            Todo {
+                label: "待核实的承诺".into(),
+                count: 1204,
+                href: "/commitments?unit=1&status=pending".into(),
+                urgent: false,
+            },
+        ],
         sections: sample_sections(),
-        year: 2024,
-        children: provinces
+        stars_earlier: Some(2023),
+        charts: vec![HomeChart {
+            title: "星级分布".into(),
+            note: "已评定 1,520 个党支部".into(),
+            href: "/stars?unit=1".into(),
+            option: bars(&["三星".into(), "四星".into()], "星级分布", &[301, 88]),
+        }],
+        units: provinces
             .iter()
             .enumerate()
-            .map(|(i, (code, name, b, m))| HomeChild {
+            .map(|(i, (code, name, b, m))| HomeUnitRow {
                 unit: unit(10 + i as i64, code, name, UnitKind::Committee),
                 branches: *b,
                 members: *m,
+                brands: 12,
+                three_stars: "73.2%".into(),
+                overdue: i as i64,
             })
             .collect(),
     }
@@ -135,8 +158,7 @@ pub(crate) fn unit_page(lang: Lang) -> UnitPage {
         children,
         people_count: 11_870,
         sections: sample_sections(),
-        year_from: 2021,
-        year_to: 2024,
+        period: period(lang, "/units/14", 2021, 2024),
         chart_json: children_chart_json(lang, &chart),
     }
 }
@@ -263,19 +285,24 @@ fn chart_option(html: &str) -> serde_json::Value {
 }
 
 #[test]
-fn home_renders_tiles_and_chart() {
+fn home_renders_the_work_list_charts_tiles_and_units() {
     for lang in [Lang::Zh, Lang::En] {
         let html = home(lang).render().unwrap();
         check_chrome(&html, lang, "/");
         assert!(html.contains("集团党组"));
+        assert!(html.contains(r#"<li class="urgent"><a href="/tasks?unit=1&#38;overdue=1">"#), "{html}");
+        assert!(html.contains(">1,204<"), "a count has its thousands");
         assert!(html.contains(">179<") && html.contains(">11,870<") && html.contains(">100%<"));
-        let label = lang.label("党支部数", "Branches");
-        assert!(html.contains(label));
+        assert!(html.contains(lang.label("党支部数", "Branches")));
+        assert!(html.contains(&lang.tn("stars.earlier_result", 2023)));
         let option = chart_option(&html);
-        assert_eq!(option["series"].as_array().unwrap().len(), 2);
-        assert_eq!(option["yAxis"]["data"][4], "福建省分公司党委");
-        assert_eq!(option["series"][0]["data"][2], 301);
+        assert_eq!(option["series"][0]["data"][0]["value"], 301);
+        assert!(html.contains(r#"href="/units/13""#) && html.contains(">73.2%<"));
+        assert!(html.contains(r#"id="period-from""#) || html.contains("period"), "the period control");
     }
+    let mut idle = home(Lang::Zh);
+    idle.todo.clear();
+    assert!(idle.render().unwrap().contains(Lang::Zh.t("home.todo_none")));
     let mut empty = home(Lang::Zh);
     empty.root = None;
     let html = empty.render().unwrap();

@@ -103,7 +103,7 @@ pub async fn list(
     let query = HonorQuery {
         q: q.q.unwrap_or_default(),
         level,
-        year: q.year,
+        years: q.year.map(qizhi_core::figures::Span::year),
         brand: q.brand.map(BrandId),
         page: q.page.unwrap_or(1).max(1),
         per_page,

@@ -128,7 +128,7 @@ pub struct VerifyBody {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Default: the current year.
+    /// Default: the current reporting year.
     year: Option<i32>,
     /// `pending`, `fulfilled` or `unfulfilled`.
     status: Option<String>,
@@ -149,7 +149,11 @@ pub async fn list(
     let unit = access::unit(&state, &caller, id, Need::Read).await?;
     let q = CommitmentQuery {
         q: lq.q.unwrap_or_default(),
-        year: Some(lq.year.unwrap_or_else(qizhi_core::date::this_year)),
+        years: Some(qizhi_core::figures::Span::year(match lq.year {
+            Some(y) => y,
+            None => state.store.reporting_year().await?,
+        })),
+        branch: String::new(),
         status: lq.status.as_deref().map(Status::parse).transpose().map_err(AppError::BadRequest)?,
         page: lq.page.unwrap_or(1).max(1),
         per_page: lq.per_page.unwrap_or(50).clamp(1, qizhi_store::MAX_PER_PAGE),
@@ -172,7 +176,10 @@ pub async fn missing(
     Query(lq): Query<ListQuery>,
 ) -> AppResult<Json<MissingPage>> {
     let unit = access::unit(&state, &caller, id, Need::Read).await?;
-    let year = lq.year.unwrap_or_else(qizhi_core::date::this_year);
+    let year = match lq.year {
+        Some(y) => y,
+        None => state.store.reporting_year().await?,
+    };
     let (page, per_page) = (lq.page.unwrap_or(1).max(1), lq.per_page.unwrap_or(50).clamp(1, qizhi_store::MAX_PER_PAGE));
     let Page { total, items: people } =
         state.store.members_without_commitment(&unit, &caller.scope, year, page, per_page).await?;

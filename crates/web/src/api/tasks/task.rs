@@ -203,7 +203,7 @@ pub async fn list(
     q.q = lq.q.unwrap_or_default();
     q.kind = lq.kind.as_deref().map(TaskKind::parse).transpose().map_err(bad)?;
     q.status = lq.status.as_deref().map(TaskStatus::parse).transpose().map_err(bad)?;
-    q.year = lq.year;
+    q.years = lq.year.map(qizhi_core::figures::Span::year);
     q.due_from = lq.due_from.as_deref().map(qizhi_core::date::parse).transpose().map_err(bad)?;
     q.due_to = lq.due_to.as_deref().map(qizhi_core::date::parse).transpose().map_err(bad)?;
     q.overdue = lq.overdue;

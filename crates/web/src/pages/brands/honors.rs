@@ -5,8 +5,6 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use qizhi_core::brand::{HolderKind, HonorInput, HonorLevel};
-use qizhi_core::date::this_year;
-use qizhi_core::figures::Span;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::BrandId;
 use qizhi_core::org::Unit;
@@ -23,6 +21,7 @@ use crate::error::{AppError, AppResult, PageResult};
 use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
+use crate::kit::period::Period;
 use crate::pages::{chrome, render, scope_root};
 use crate::views::UnitRef;
 use crate::views::brands::{HonorFormPage, HonorFormValues, HonorView, HonorsPage};
@@ -36,19 +35,30 @@ pub struct ListQuery {
     q: String,
     #[serde(default)]
     level: String,
-    #[serde(default)]
-    year: String,
     page: Option<i64>,
     flash: Option<String>,
 }
 
-/// `GET /honors?unit=&q=&level=&year=&page=` — anyone signed in, for a unit
+/// The list's own address with its filters, for the period control.
+fn honors_path(unit: i64, lq: &ListQuery) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("unit", &unit.to_string());
+    for (k, v) in [("q", &lq.q), ("level", &lq.level)] {
+        if !v.trim().is_empty() {
+            q.append_pair(k, v.trim());
+        }
+    }
+    format!("/honors?{}", q.finish())
+}
+
+/// `GET /honors?unit=&q=&level=&from=&to=&page=` — anyone signed in, for a unit
 /// they may read (default: their scope's root); outside: 404. Lists only
 /// honors filed in their scope.
 pub async fn list(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Query(lq): Query<ListQuery>,
+    period: Period,
 ) -> PageResult<Html<String>> {
     let unit = match lq.unit {
         Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
@@ -58,15 +68,17 @@ pub async fn list(
         "" => None,
         l => Some(HonorLevel::parse(l).map_err(AppError::BadRequest)?),
     };
-    let year = match lq.year.trim() {
-        "" => None,
-        y => Some(y.parse::<i32>().map_err(|_| AppError::BadRequest("year".into()))?),
+    let query = HonorQuery {
+        q: lq.q.clone(),
+        level,
+        years: Some(period.span),
+        brand: None,
+        page: lq.page.unwrap_or(1).max(1),
+        per_page: PER_PAGE,
     };
-    let query =
-        HonorQuery { q: lq.q.clone(), level, year, brand: None, page: lq.page.unwrap_or(1).max(1), per_page: PER_PAGE };
     let Page { total, items: rows } = state.store.honors(&unit, &caller.scope, &query).await?;
-    let y = year.unwrap_or_else(this_year);
-    let figures = state.store.figures(unit.id, Span { from: y, to: y }).await?;
+    let figures = state.store.figures(unit.id, period.span).await?;
+    let here = honors_path(unit.id.0, &lq);
     let keys: Vec<&str> = std::iter::once("honors.total").chain(HonorLevel::ALL.iter().map(|l| l.counter())).collect();
     let mut chrome = chrome(&caller, "brands", &format!("/honors?unit={}", unit.id));
     chrome.flash = flash::message(caller.lang, lq.flash.as_deref());
@@ -76,7 +88,7 @@ pub async fn list(
         can_create: caller.can_edit(&unit.path),
         q: lq.q,
         level: level.map(|l| l.code().to_string()).unwrap_or_default(),
-        year: year.map(|y| y.to_string()).unwrap_or_default(),
+        period: period.view(caller.lang, &here),
         rows: rows.iter().map(|h| HonorView::new(h, caller.can_edit(&h.unit_path))).collect(),
         total,
         page: query.page,

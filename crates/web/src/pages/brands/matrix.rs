@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use qizhi_core::brand::{BrandCategory, BrandStatus};
-use qizhi_core::date::this_year;
-use qizhi_core::figures::{Figures, Span, figure};
+use qizhi_core::figures::{Figures, figure};
 use qizhi_store::brands::{BrandQuery, BrandSort};
 use serde::Deserialize;
 
@@ -17,6 +16,7 @@ use crate::access::{self, Need};
 use crate::auth::PageCaller;
 use crate::error::{AppError, PageResult};
 use crate::kit::flash;
+use crate::kit::period::Period;
 use crate::pages::{chrome, render, scope_root, short_ref};
 use crate::views::brands::{
     BrandCard, BrandTreePage, BrandsPage, Label, MatrixRow, PendingRow, ReviewsPage, TreeBrand,
@@ -58,9 +58,6 @@ pub struct ListQuery {
     view: String,
     page: Option<i64>,
     flash: Option<String>,
-    /// The span of the figures above the list.
-    from: Option<i32>,
-    to: Option<i32>,
 }
 
 fn parse_opt<T>(v: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, AppError> {
@@ -74,6 +71,7 @@ pub async fn list(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Query(lq): Query<ListQuery>,
+    period: Period,
 ) -> PageResult<Html<String>> {
     let unit = match lq.unit {
         Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
@@ -101,9 +99,9 @@ pub async fn list(
         ..Default::default()
     };
     let Page { total, items: list } = state.store.brands(&unit, &caller.scope, &query).await?;
-    let span = Span::new(lq.from, lq.to, this_year()).map_err(AppError::BadRequest)?;
-    let figures = state.store.figures(unit.id, span).await?;
-    let mut chrome = chrome(&caller, "brands", &format!("/brands?unit={}", unit.id));
+    let figures = state.store.figures(unit.id, period.span).await?;
+    let path = brands_path(&lq, unit.id.0);
+    let mut chrome = chrome(&caller, "brands", &path);
     chrome.flash = flash::message(caller.lang, lq.flash.as_deref());
     render(&BrandsPage {
         chrome,
@@ -122,9 +120,28 @@ pub async fn list(
         page: query.page,
         pages: qizhi_store::page::pages(total, per_page),
         tiles: brand_tiles(&figures, &TILES),
-        year_from: span.from,
-        year_to: span.to,
+        period: period.view(caller.lang, &path),
     })
+}
+
+/// The list's own address with its filters, for the period control.
+fn brands_path(lq: &ListQuery, unit: i64) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("unit", &unit.to_string());
+    for (k, v) in [
+        ("q", &lq.q),
+        ("category", &lq.category),
+        ("status", &lq.status),
+        ("heritage", &lq.heritage),
+        ("met", &lq.met),
+        ("sort", &lq.sort),
+        ("view", &lq.view),
+    ] {
+        if !v.trim().is_empty() {
+            q.append_pair(k, v);
+        }
+    }
+    format!("/brands?{}", q.finish())
 }
 
 #[derive(Deserialize)]
@@ -141,13 +158,13 @@ pub async fn tree(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Query(tq): Query<TreeQuery>,
+    period: Period,
 ) -> PageResult<Html<String>> {
     let unit = match tq.unit {
         Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
         None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
-    let year = this_year();
-    let span = Span { from: year, to: year };
+    let span = period.span;
     let lineage = state.store.lineage_units(&unit).await?;
     let breadcrumb = lineage.iter().filter(|a| a.id != unit.id && caller.can_read(&a.path)).map(short_ref).collect();
     let mut rows = vec![];
@@ -209,7 +226,7 @@ pub async fn tree(
         brands,
         min_status: min_status.map(Label::of_status),
         total_brands,
-        year,
+        period: period.view(caller.lang, &format!("/brands/tree?unit={}", unit.id)),
     })
 }
 

@@ -7,11 +7,12 @@ use qizhi_core::stars::MAX_STARS;
 use qizhi_store::Page;
 use serde::Deserialize;
 
-use super::overview::{campaigns_of, default_span};
+use super::overview::{campaigns_of, star_span};
 use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::PageCaller;
 use crate::error::{AppError, PageResult};
+use crate::kit::period::Period;
 use crate::pages::{chrome, render, scope_root};
 use crate::views::UnitRef;
 use crate::views::stars::{RankedRow, StarBranchesPage};
@@ -21,8 +22,6 @@ pub const PER_PAGE: i64 = 50;
 #[derive(Deserialize)]
 pub struct BranchesQuery {
     unit: Option<i64>,
-    from: Option<i32>,
-    to: Option<i32>,
     star: Option<u8>,
     at_least: Option<u8>,
     page: Option<i64>,
@@ -34,6 +33,7 @@ pub async fn page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Query(q): Query<BranchesQuery>,
+    period: Period,
 ) -> PageResult<Html<String>> {
     let unit = match q.unit {
         Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
@@ -43,7 +43,7 @@ pub async fn page(
         return Err(AppError::BadRequest("星级应为 0 到 6 (stars 0 to 6)".into()).into());
     }
     let campaigns = campaigns_of(&state, &caller, &unit.path).await?;
-    let span = default_span(&campaigns, q.from, q.to)?;
+    let (span, earlier) = star_span(&campaigns, period.span);
     let at_least = q.at_least.unwrap_or(0) == 1 && q.star.is_some();
     let page = q.page.unwrap_or(1).max(1);
     let Page { total, items: rows } =
@@ -61,9 +61,14 @@ pub async fn page(
             withdrawn: b.withdrawn,
         })
         .collect();
-    let path = format!("/stars/branches?unit={}&from={}&to={}", unit.id, span.from, span.to);
+    let mut path = format!("/stars/branches?unit={}", unit.id);
+    if let Some(n) = q.star {
+        path.push_str(&format!("&star={n}&at_least={}", u8::from(at_least)));
+    }
     render(&StarBranchesPage {
         chrome: chrome(&caller, "stars", &path),
+        period: period.view(caller.lang, &path),
+        earlier,
         unit: UnitRef::from(&unit),
         from: span.from,
         to: span.to,

@@ -28,6 +28,8 @@ mod queue;
 mod schemes;
 pub mod sheets;
 
+pub(crate) use overview::{campaigns_of, star_span};
+
 use axum::http::Method;
 
 pub(crate) use crate::access::require;
@@ -69,8 +71,5 @@ pub fn routes() -> Vec<Route> {
 /// Turns a form's validation error into the messages a page lists, and
 /// anything else into the error page.
 pub(crate) fn form_errors(e: AppError) -> Result<Vec<String>, PageError> {
-    match e {
-        AppError::Invalid(fields) => Ok(fields.into_iter().map(|f| f.message).collect()),
-        e => Err(PageError(e)),
-    }
+    crate::kit::again::messages(e).map_err(PageError)
 }

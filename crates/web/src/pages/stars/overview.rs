@@ -3,7 +3,6 @@
 
 use axum::extract::{Query, State};
 use axum::response::Html;
-use qizhi_core::date::this_year;
 use qizhi_core::figures::Span;
 use qizhi_store::stars::Campaign;
 use serde::Deserialize;
@@ -13,6 +12,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::period::Period;
 use crate::pages::{chrome, render, scope_root, short_ref};
 use crate::views::UnitRef;
 use crate::views::stars::{CampaignRow, ChildRow, StarsOverviewPage, YearRow};
@@ -20,8 +20,6 @@ use crate::views::stars::{CampaignRow, ChildRow, StarsOverviewPage, YearRow};
 #[derive(Deserialize)]
 pub struct OverviewQuery {
     unit: Option<i64>,
-    from: Option<i32>,
-    to: Option<i32>,
 }
 
 pub(crate) fn campaign_row(c: &Campaign) -> CampaignRow {
@@ -36,21 +34,19 @@ pub(crate) fn campaign_row(c: &Campaign) -> CampaignRow {
     }
 }
 
-/// The span a page shows when none is asked for: the years of the awarded
-/// campaigns the caller sees (at most five, newest last), else this year.
-pub(crate) fn default_span(campaigns: &[Campaign], from: Option<i32>, to: Option<i32>) -> Result<Span, AppError> {
-    let awarded: Vec<i32> = campaigns.iter().filter(|c| c.stage.awarded()).map(|c| c.year).collect();
-    let last = awarded.iter().max().copied().unwrap_or_else(this_year);
-    let first = awarded.iter().min().copied().unwrap_or(last).max(last - 4);
-    let (from, to) = match (from, to) {
-        (None, None) => (Some(first), Some(last)),
-        other => other,
-    };
-    let span = Span::new(from, to, this_year()).map_err(AppError::BadRequest)?;
-    if span.to - span.from > 20 {
-        return Err(AppError::BadRequest("统计区间最长 20 年 (at most 20 years)".into()));
+/// The span star figures are shown for in the reporting period: the period
+/// itself when a campaign concerning the unit was awarded for a year in it;
+/// else the year of the latest one awarded before it, returned as well so
+/// the page can say whose result it shows; else the period.
+pub(crate) fn star_span(campaigns: &[Campaign], period: Span) -> (Span, Option<i32>) {
+    let awarded = || campaigns.iter().filter(|c| c.stage.awarded()).map(|c| c.year);
+    if awarded().any(|y| (period.from..=period.to).contains(&y)) {
+        return (period, None);
     }
-    Ok(span)
+    match awarded().filter(|&y| y < period.from).max() {
+        Some(y) => (Span::year(y), Some(y)),
+        None => (period, None),
+    }
 }
 
 /// The campaigns a caller sees that concern `path`: run over it, above it or below it.
@@ -65,16 +61,18 @@ pub async fn page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Query(q): Query<OverviewQuery>,
+    period: Period,
 ) -> PageResult<Html<String>> {
     let unit = match q.unit {
         Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
         None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
     let campaigns = campaigns_of(&state, &caller, &unit.path).await?;
-    let span = default_span(&campaigns, q.from, q.to)?;
+    let (span, earlier) = star_span(&campaigns, period.span);
+    // The year over year ends with the span, five years at least.
     let years = state
         .store
-        .figures_by_year(unit.id, span.from, span.to)
+        .figures_by_year(unit.id, span.from.min(span.to - 4), span.to)
         .await?
         .iter()
         .map(|(y, f)| YearRow::from_figures(*y, f))
@@ -92,9 +90,11 @@ pub async fn page(
         lineage.iter().filter(|a| a.id != unit.id && caller.can_read(&a.path)).map(UnitRef::from).collect();
     let reviewer = review_scope(&caller);
     let queue = if reviewer.is_empty() { None } else { Some(state.store.review_queue(&reviewer, None).await?.len()) };
-    let path = format!("/stars?unit={}&from={}&to={}", unit.id, span.from, span.to);
+    let path = format!("/stars?unit={}", unit.id);
     render(&StarsOverviewPage {
         chrome: chrome(&caller, "stars", &path),
+        period: period.view(caller.lang, &path),
+        earlier,
         unit: UnitRef::from(&unit),
         breadcrumb,
         from: span.from,

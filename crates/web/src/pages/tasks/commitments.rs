@@ -6,7 +6,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use qizhi_core::commitments::{Commitment, CommitmentInput, Status, VerifyInput};
 use qizhi_core::date::{this_year, today};
-use qizhi_core::figures::Span;
 use qizhi_core::person::Person;
 use qizhi_store::Page;
 use qizhi_store::commitments::CommitmentQuery;
@@ -20,6 +19,7 @@ use crate::error::{AppError, PageResult};
 use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
+use crate::kit::period::Period;
 use crate::pages::{chrome, render};
 use crate::views::UnitRef;
 use crate::views::tasks::{
@@ -51,18 +51,20 @@ fn row(c: &Commitment, person_name: String, unit_name: String, can_verify: bool)
 #[derive(Deserialize, Default)]
 pub struct BoardQuery {
     unit: Option<i64>,
-    year: Option<i32>,
     #[serde(default)]
     status: String,
     #[serde(default)]
     q: String,
+    /// A branch's code or part of its name.
+    #[serde(default)]
+    branch: String,
     page: Option<i64>,
     mpage: Option<i64>,
     #[serde(default)]
     verified: String,
 }
 
-/// `GET /commitments?unit=&year=&status=&q=&page=&mpage=`
+/// `GET /commitments?unit=&from=&to=&status=&q=&branch=&page=&mpage=`
 ///
 /// Anyone who may read the unit (admins, reviewers, viewers in scope): the
 /// commitments of its subtree and the party members without one for the
@@ -72,19 +74,19 @@ pub async fn board(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Query(bq): Query<BoardQuery>,
+    period: Period,
 ) -> PageResult<Html<String>> {
     let unit = unit_of(&state, &caller, bq.unit).await?;
-    let year = match bq.year {
-        Some(y) => qizhi_core::tasks::parse_year(&y.to_string()).map_err(AppError::BadRequest)?,
-        None => state.store.latest_year(unit.id, "commitments.").await?.map_or(this_year(), |y| y.min(this_year())),
-    };
+    // Who has none yet is asked of the period's last year.
+    let year = period.span.to;
     let status = match bq.status.trim() {
         "" => None,
         s => Some(Status::parse(s).map_err(AppError::BadRequest)?),
     };
     let query = CommitmentQuery {
         q: bq.q.clone(),
-        year: Some(year),
+        years: Some(period.span),
+        branch: bq.branch.trim().to_string(),
         status,
         page: bq.page.unwrap_or(1).max(1),
         per_page: PER_PAGE,
@@ -99,7 +101,7 @@ pub async fn board(
         let can = may_verify(&caller, &c.commitment, &path);
         rows.push(row(&c.commitment, c.person_name, c.unit_name, can));
     }
-    let figures = state.store.figures(unit.id, Span { from: year, to: year }).await?;
+    let figures = state.store.figures(unit.id, period.span).await?;
     let mut page_chrome = chrome(&caller, "commitments", &format!("/commitments?unit={}", unit.id));
     if !bq.verified.is_empty() {
         page_chrome.flash = Some(caller.lang.t("commitments.verified").to_string());
@@ -109,8 +111,10 @@ pub async fn board(
         unit: UnitRef::from(&unit),
         unit_nav: super::unit_nav(&state, &caller, &unit, "/commitments").await?,
         year,
+        period: period.view(caller.lang, &board_path(unit.id.0, &bq)),
         status: status.map(|s| s.code().to_string()).unwrap_or_default(),
         q: bq.q,
+        branch: bq.branch.trim().to_string(),
         statuses: commitment_status_choices(),
         rows,
         page: query.page,
@@ -129,6 +133,18 @@ pub async fn board(
         missing_pages: qizhi_store::page::pages(missing_total, PER_PAGE),
         tiles: tiles_of(&figures, &["commitments."]),
     })
+}
+
+/// The board's own address with its filters, for the period control.
+fn board_path(unit: i64, bq: &BoardQuery) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("unit", &unit.to_string());
+    for (k, v) in [("status", &bq.status), ("q", &bq.q), ("branch", &bq.branch)] {
+        if !v.trim().is_empty() {
+            q.append_pair(k, v.trim());
+        }
+    }
+    format!("/commitments?{}", q.finish())
 }
 
 /// `POST /commitments/{id}/verify` (form: `csrf`, `result` = fulfilled |

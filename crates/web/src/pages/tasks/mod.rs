@@ -13,7 +13,7 @@ mod task;
 pub mod teams;
 
 use axum::response::{IntoResponse, Redirect, Response};
-use qizhi_core::date::{this_year, today};
+use qizhi_core::date::today;
 use qizhi_core::ids::PersonId;
 use qizhi_core::org::Unit;
 use qizhi_store::Page;
@@ -144,13 +144,6 @@ pub(crate) async fn unit_nav(
         .map(|c| short_ref(&c.unit))
         .collect();
     Ok(crate::views::tasks::UnitNav { parent, children, base })
-}
-
-/// The year figures of `unit` are shown for: the latest year its subtree has
-/// tasks in (not after this year), else this year.
-pub(crate) async fn figures_year(state: &AppState, unit: &Unit) -> Result<i32, AppError> {
-    let latest = state.store.latest_year(unit.id, "tasks.").await?;
-    Ok(latest.map_or(this_year(), |y| y.min(this_year())))
 }
 
 /// A task as a list row, flagged as of today.

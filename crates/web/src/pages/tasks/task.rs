@@ -5,7 +5,6 @@
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{Html, Response};
 use qizhi_core::date::{this_year, today};
-use qizhi_core::figures::Span;
 use qizhi_core::file::FileKind;
 use qizhi_core::ids::{FortressId, PersonId, TeamId};
 use qizhi_core::org::Unit;
@@ -14,9 +13,7 @@ use qizhi_store::Page;
 use qizhi_store::tasks::{BulkChange, NewFile, TaskQuery};
 use serde::Deserialize;
 
-use super::{
-    PER_PAGE, back_to, figures_year, parse_opt, people_choices, see_other, task_row, unit_nav, unit_of, with_param,
-};
+use super::{PER_PAGE, back_to, parse_opt, people_choices, see_other, task_row, unit_nav, unit_of, with_param};
 use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
@@ -24,6 +21,7 @@ use crate::error::{AppError, PageResult};
 use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
+use crate::kit::period::Period;
 use crate::pages::{chrome, render, short_ref};
 use crate::views::UnitRef;
 use crate::views::tasks::{
@@ -44,8 +42,6 @@ pub struct ListQuery {
     #[serde(default)]
     status: String,
     #[serde(default)]
-    year: String,
-    #[serde(default)]
     due_from: String,
     #[serde(default)]
     due_to: String,
@@ -65,7 +61,7 @@ pub struct ListQuery {
 /// The task list's status filter for "not finished, not cancelled" (its default).
 const OPEN: &str = "open";
 
-/// `GET /tasks?unit=&q=&kind=&status=&year=&due_from=&due_to=&overdue=1&stalled=1&fortress=&team=&page=`
+/// `GET /tasks?unit=&q=&kind=&status=&from=&to=&due_from=&due_to=&overdue=1&stalled=1&fortress=&team=&page=`
 ///
 /// Anyone who may read the unit (admins, reviewers, viewers in scope): the
 /// tasks of its subtree. Out of scope: 404. Members without a read grant:
@@ -74,6 +70,7 @@ pub async fn list(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Query(lq): Query<ListQuery>,
+    period: Period,
 ) -> PageResult<Html<String>> {
     let unit = unit_of(&state, &caller, lq.unit).await?;
     let mut query = TaskQuery::new(today());
@@ -87,7 +84,7 @@ pub async fn list(
         "" | "all" | OPEN => None,
         _ => parse_opt(&lq.status, TaskStatus::parse)?,
     };
-    query.year = parse_opt(&lq.year, qizhi_core::tasks::parse_year)?;
+    query.years = Some(period.span);
     query.due_from = parse_opt(&lq.due_from, qizhi_core::date::parse)?;
     query.due_to = parse_opt(&lq.due_to, qizhi_core::date::parse)?;
     query.overdue = !lq.overdue.is_empty();
@@ -98,11 +95,8 @@ pub async fn list(
     query.per_page = PER_PAGE;
     let Page { total, items: tasks } = state.store.tasks(&unit, &caller.scope, &query).await?;
 
-    let year = match query.year {
-        Some(y) => y,
-        None => figures_year(&state, &unit).await?,
-    };
-    let span = Span { from: year, to: year };
+    let span = period.span;
+    let here = list_path(&lq, unit.id.0);
     let figures = state.store.figures(unit.id, span).await?;
     let mut by_unit = vec![];
     let kids = state.store.children(unit.id).await?;
@@ -128,7 +122,6 @@ pub async fn list(
                 (false, Some(s)) => s.code().to_string(),
                 (false, None) => "all".to_string(),
             },
-            year: query.year.map(|y| y.to_string()).unwrap_or_default(),
             due_from: lq.due_from,
             due_to: lq.due_to,
             overdue: query.overdue,
@@ -146,13 +139,35 @@ pub async fn list(
         priorities: priority_choices(),
         fortresses: fortresses.iter().map(|(id, c, n)| Choice::record(id.0, c, n)).collect(),
         teams: teams.iter().map(|(id, c, n)| Choice::record(id.0, c, n)).collect(),
-        year,
+        period: period.view(caller.lang, &here),
         tiles: tiles_of(&figures, &["tasks."]),
         kind_chart: kind_chart_json(caller.lang, &figures),
         overdue_chart: overdue_chart_json(caller.lang, &by_unit),
         overdue_chart_height: crate::views::chart_height(by_unit.len()),
     };
     render(&page)
+}
+
+/// The list's own address with its filters, for the period control.
+fn list_path(lq: &ListQuery, unit: i64) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("unit", &unit.to_string());
+    for (k, v) in [
+        ("q", &lq.q),
+        ("kind", &lq.kind),
+        ("status", &lq.status),
+        ("due_from", &lq.due_from),
+        ("due_to", &lq.due_to),
+        ("overdue", &lq.overdue),
+        ("stalled", &lq.stalled),
+        ("fortress", &lq.fortress),
+        ("team", &lq.team),
+    ] {
+        if !v.trim().is_empty() {
+            q.append_pair(k, v);
+        }
+    }
+    format!("/tasks?{}", q.finish())
 }
 
 /// `POST /tasks/bulk` (form: `csrf`, `ids`…, `status`, `priority`, `due_on`,

@@ -205,6 +205,9 @@ pub fn children_stars_chart_json(lang: Lang, children: &[ChildRow]) -> String {
 #[template(path = "stars/overview.html")]
 pub struct StarsOverviewPage {
     pub chrome: Chrome,
+    pub period: crate::kit::period::PeriodView,
+    /// The year of the earlier campaign shown when none was awarded in the period.
+    pub earlier: Option<i32>,
     pub unit: UnitRef,
     pub breadcrumb: Vec<UnitRef>,
     pub from: i32,
@@ -273,6 +276,9 @@ pub struct RankedRow {
 #[template(path = "stars/branches.html")]
 pub struct StarBranchesPage {
     pub chrome: Chrome,
+    pub period: crate::kit::period::PeriodView,
+    /// The year of the earlier campaign shown when none was awarded in the period.
+    pub earlier: Option<i32>,
     pub unit: UnitRef,
     pub from: i32,
     pub to: i32,
@@ -708,7 +714,7 @@ pub(crate) mod tests {
     use qizhi_core::org::UnitKind;
 
     use super::*;
-    use crate::views::tests::chrome;
+    use crate::views::tests::{chrome, period};
 
     fn unit(id: i64, code: &str, name: &str, kind: UnitKind) -> UnitRef {
         UnitRef::new(id, code, name, kind)
@@ -731,6 +737,8 @@ pub(crate) mod tests {
     pub(crate) fn overview(lang: Lang) -> StarsOverviewPage {
         StarsOverviewPage {
             chrome: chrome(lang, "stars"),
+            period: period(lang, "/stars?unit=14", 2022, 2023),
+            earlier: None,
             unit: unit(14, "FJ", "福建省分公司党委", UnitKind::Committee),
             breadcrumb: vec![unit(1, "CU", "集团党组", UnitKind::Leadership)],
             from: 2022,
@@ -795,6 +803,8 @@ pub(crate) mod tests {
         for lang in [Lang::Zh, Lang::En] {
             let branches = StarBranchesPage {
                 chrome: chrome(lang, "stars"),
+                period: period(lang, "/stars/branches?unit=14", 2023, 2023),
+                earlier: Some(2022),
                 unit: unit(14, "FJ", "福建", UnitKind::Committee),
                 from: 2023,
                 to: 2023,

@@ -153,6 +153,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("stars.branch_list", "党支部名单", "Branches by star"),
     ("stars.filter", "按星级筛选", "Filter by star"),
     ("stars.all_rated", "全部评定党支部", "All rated branches"),
+    (
+        "stars.earlier_result",
+        "本报告期内尚无已命名的星级评定，以下为最近一次（{n} 年度）的评定结果。",
+        "No campaign was awarded in this period; shown is the latest result, of {n}.",
+    ),
     ("stars.latest_note", "每个党支部取区间内最近一次命名的星级", "each branch's latest award in the span"),
     ("flash.stars.saved", "已保存。", "Saved."),
     ("flash.stars.submitted", "自评已提交，等待审核。", "Self-assessment submitted for review."),
