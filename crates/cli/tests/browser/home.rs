@@ -31,13 +31,13 @@ pub async fn walk(c: &Client, base: &str, out: &Path) -> anyhow::Result<()> {
         }
         wait_css(c, "section.worklist").await.with_context(|| format!("{user}'s home has no work list"))?;
         let charts = c.find_all(Locator::Css(".home-charts .chart")).await?;
+        // ECharts draws an SVG inside each chart's div.
+        let deadline = Instant::now() + super::STEP;
+        while c.find_all(Locator::Css(".home-charts .chart svg")).await?.len() < charts.len() {
+            ensure!(Instant::now() < deadline, "{user}'s home charts were not all drawn in {:?}", super::STEP);
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         for chart in &charts {
-            // ECharts draws into a canvas inside the chart's div.
-            c.wait()
-                .at_most(super::STEP)
-                .for_element(Locator::Css(".home-charts .chart canvas"))
-                .await
-                .with_context(|| format!("{user}'s home charts were never drawn"))?;
             ensure!(chart.is_displayed().await?, "{user}'s chart is hidden");
         }
         note(&format!(
@@ -58,5 +58,6 @@ pub async fn walk(c: &Client, base: &str, out: &Path) -> anyhow::Result<()> {
         }
         sign_out(c).await?;
     }
-    Ok(())
+    // The walk goes on signed in, as it came.
+    sign_in(c, base, "admin").await
 }
