@@ -397,7 +397,12 @@ async fn two_review_levels_and_quotas() {
         assert!(store.return_entry(ids[1], "重新自评").await.is_err());
         // Entry 0 still waits for level 2: only level-2 results are awarded.
         let quotas = store.campaign_quotas(&store.campaign(c.id).await.unwrap()).await.unwrap();
-        assert_eq!((quotas[0].allowed, quotas[0].actual), (1, 0));
+        assert_eq!((quotas[0].reviewed.allowed, quotas[0].reviewed.actual), (1, 0));
+        // Its six stars, provisional until then, already count, against 50 % of every branch in the campaign.
+        let branches = store.campaign_stats(c.id, &Scope::All).await.unwrap().entries as usize;
+        let p = &quotas[0].provisional;
+        assert_eq!((p.allowed, p.actual), (branches / 2, 1));
+        assert!(!quotas[0].at_risk());
         // Two 6★ out of three would break the 50 % quota.
         store.review(ids[0], 2, &Review { scores: vec![], vetoes: vec![], comment: None }).await.unwrap();
         store.review(ids[1], 2, &Review { scores: scores(95, 95), vetoes: vec![], comment: None }).await.unwrap();

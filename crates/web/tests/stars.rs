@@ -410,8 +410,12 @@ async fn the_pages_take_a_branch_from_self_assessment_to_an_awarded_star() {
         // The province's campaign: its breadcrumb does not link to the province's overview, which is not theirs.
         let html = page(&w, &s, &format!("/stars/campaigns/{cid}")).await;
         assert!(!html.contains(&format!("href=\"/stars?unit={}\"", w.id("FJ"))), "a link the branch cannot open");
+        // Their next step is the page's first action: their own entry.
+        let next = format!(r#"<a class="btn btn-primary" href="/stars/entries/{b1}" data-action="next-step">填写自评"#);
+        assert!(html.contains(&next), "{html}");
         let html = page(&w, &w.login("fjadmin").await, &format!("/stars/campaigns/{cid}")).await;
         assert!(html.contains(&format!("href=\"/stars?unit={}\"", w.id("FJ"))), "the province's admin can");
+        assert!(!html.contains("data-action=\"next-step\""), "the province has no one entry of its own to fill in");
         let html = page(&w, &s, &format!("/stars/entries/{b1}")).await;
         assert!(
             html.contains(r#"action="/stars/entries/"#) && html.contains("/self\" enctype=\"multipart/form-data\"")
@@ -449,6 +453,8 @@ async fn the_pages_take_a_branch_from_self_assessment_to_an_awarded_star() {
         w.send(post(&format!("/stars/entries/{b1}/self")).session(&s).multipart(&parts))
             .await
             .expect(StatusCode::SEE_OTHER);
+        let html = page(&w, &s, &format!("/stars/campaigns/{cid}")).await;
+        assert!(!html.contains("data-action=\"next-step\""), "submitted: nothing waits for the branch");
         // The other branch's page is out of the secretary's sight.
         let b2 = entry(&w, cid, "FJ01-002").await;
         w.send(get(&format!("/stars/entries/{b2}")).session(&s)).await.expect(StatusCode::NOT_FOUND);

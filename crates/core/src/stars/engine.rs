@@ -305,6 +305,44 @@ impl QuotaUse {
     }
 }
 
+/// A quota as a campaign stands before its award: against the branches whose
+/// review is done (what the award is held to), and against the provisional
+/// star of every branch (self-assessed or reviewed so far), so that a page
+/// warns before the award refuses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuotaStanding {
+    pub reviewed: QuotaUse,
+    pub provisional: QuotaUse,
+}
+
+impl QuotaStanding {
+    /// The provisional stars would break the quota were they all confirmed.
+    pub fn at_risk(&self) -> bool {
+        self.provisional.exceeded()
+    }
+
+    pub fn zh(&self) -> String {
+        if self.reviewed == self.provisional {
+            return self.reviewed.zh();
+        }
+        let p = &self.provisional;
+        format!("{}；连同暂定星级共 {} 个（全部审定后上限 {} 个）", self.reviewed.zh(), p.actual, p.allowed)
+    }
+
+    pub fn en(&self) -> String {
+        if self.reviewed == self.provisional {
+            return self.reviewed.en();
+        }
+        let p = &self.provisional;
+        format!(
+            "{}; {} with provisional stars ({} allowed once all are reviewed)",
+            self.reviewed.en(),
+            p.actual,
+            p.allowed
+        )
+    }
+}
+
 /// How each quota is used by a campaign whose branches have `stars`.
 pub fn quota_use(quotas: &[Quota], stars: &[u8]) -> Vec<QuotaUse> {
     quotas

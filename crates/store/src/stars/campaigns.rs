@@ -9,7 +9,7 @@ use qizhi_core::figures::RollupDelta;
 use qizhi_core::ids::UnitId;
 use qizhi_core::org::subtree_range;
 use qizhi_core::stars::campaign::{CampaignFields, EntryStatus, ScoreStage, Stage};
-use qizhi_core::stars::engine::{QuotaUse, quota_use};
+use qizhi_core::stars::engine::{QuotaStanding, QuotaUse, quota_use};
 use qizhi_core::stars::points::Points;
 use serde::Serialize;
 use sqlx::Row;
@@ -400,7 +400,7 @@ impl Store {
 
     /// How the scheme's quotas stand with the campaign's current stars of
     /// entries whose review is done (what an award would fix).
-    pub async fn campaign_quotas(&self, c: &Campaign) -> StoreResult<Vec<QuotaUse>> {
+    pub async fn campaign_quotas(&self, c: &Campaign) -> StoreResult<Vec<QuotaStanding>> {
         let scheme = self.scheme(c.scheme_id).await?;
         if scheme.body.quotas.is_empty() {
             return Ok(vec![]);
@@ -409,15 +409,24 @@ impl Store {
             .bind(c.id)
             .fetch_all(&self.pool)
             .await?;
-        let mut stars = vec![];
+        let (mut reviewed, mut provisional) = (vec![], vec![]);
         for r in rows {
             let status: String = r.try_get(0)?;
-            let done = EntryStatus::parse(&status).is_ok_and(|s| s.review_done(c.review_levels));
-            if done {
-                let withdrawn = r.try_get::<Option<String>, _>(2)?.is_some();
-                stars.push(if withdrawn { 0 } else { r.try_get::<i64, _>(1)? as u8 });
+            let status = EntryStatus::parse(&status).map_err(|e| crate::rows::corrupt("status", &e))?;
+            // A withdrawn star counts as none, the branch still among the named.
+            let withdrawn = r.try_get::<Option<String>, _>(2)?.is_some();
+            let star = if withdrawn { 0 } else { r.try_get::<i64, _>(1)? as u8 };
+            let assessed = if status >= EntryStatus::Submitted { star } else { 0 };
+            provisional.push(assessed);
+            if status.review_done(c.review_levels) {
+                reviewed.push(star);
             }
         }
-        Ok(quota_use(&scheme.body.quotas, &stars))
+        let quotas = &scheme.body.quotas;
+        Ok(quota_use(quotas, &reviewed)
+            .into_iter()
+            .zip(quota_use(quotas, &provisional))
+            .map(|(reviewed, provisional)| QuotaStanding { reviewed, provisional })
+            .collect())
     }
 }

@@ -8,12 +8,11 @@ use qizhi_core::access::Role;
 use qizhi_core::date::today;
 use qizhi_core::figures::{Figures, Span, Value};
 use qizhi_core::org::Unit;
-use qizhi_core::stars::{EntryStatus, Stage};
-use qizhi_store::Page;
-use qizhi_store::stars::{Campaign, EntryFilter};
+use qizhi_core::stars::Stage;
+use qizhi_store::stars::Campaign;
 use qizhi_store::tasks::commitments::CommitmentQuery;
 
-use super::stars::{campaigns_of, star_span};
+use super::stars::{campaigns_of, self_assessments_due, star_span};
 use super::{chrome, render, scope_root, short_ref};
 use crate::AppState;
 use crate::access::stars::review_scope;
@@ -131,19 +130,11 @@ async fn work_list(
         add("home.todo.star_reviews", queue.len() as i64, "/stars/queue".into(), false);
     }
     if holds(Role::may_edit_records) {
-        let editable = caller.admin_scope();
-        for c in campaigns.iter().filter(|c| matches!(c.stage, Stage::Create | Stage::SelfAssess)) {
-            let mut due = 0;
-            let mut only = None;
-            for status in [EntryStatus::Open, EntryStatus::Declared, EntryStatus::Returned] {
-                let f = EntryFilter { status: Some(status), star: None, q: String::new(), page: 1, per_page: 2 };
-                let Page { total, items } = state.store.campaign_entries(c.id, &editable, &f).await?;
-                due += total;
-                only = items.first().map(|e| e.entry.id).or(only);
-            }
+        for c in campaigns {
+            let (due, one) = self_assessments_due(state, caller, c).await?;
             // One branch's own entry opens directly; several open the campaign.
-            let href = match (due, only) {
-                (1, Some(entry)) => format!("/stars/entries/{entry}"),
+            let href = match (due, one) {
+                (1, Some(entry)) => format!("/stars/entries/{}", entry.id),
                 _ => format!("/stars/campaigns/{}", c.id),
             };
             if due > 0 {

@@ -111,6 +111,10 @@ pub struct QuotaView {
     allowed: usize,
     actual: usize,
     exceeded: bool,
+    /// The same quota against every branch's provisional star (self-assessed
+    /// or reviewed so far), as it would be were they all confirmed.
+    provisional_allowed: usize,
+    provisional: usize,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -166,11 +170,13 @@ pub async fn get_campaign(
     let quotas = quotas
         .into_iter()
         .map(|q| QuotaView {
-            stars: q.stars,
-            max_percent: q.max_percent,
-            allowed: q.allowed,
-            actual: q.actual,
-            exceeded: q.exceeded(),
+            stars: q.reviewed.stars,
+            max_percent: q.reviewed.max_percent,
+            allowed: q.reviewed.allowed,
+            actual: q.reviewed.actual,
+            exceeded: q.reviewed.exceeded(),
+            provisional_allowed: q.provisional.allowed,
+            provisional: q.provisional.actual,
         })
         .collect();
     Ok(Json(CampaignDetail {

@@ -140,7 +140,7 @@ pub(crate) async fn campaign_page(
             .campaign_quotas(c)
             .await?
             .iter()
-            .map(|u| (lang.label(&u.zh(), &u.en()).to_string(), u.exceeded()))
+            .map(|u| (lang.label(&u.zh(), &u.en()).to_string(), u.reviewed.exceeded() || u.at_risk()))
             .collect()
     } else {
         vec![]
@@ -163,6 +163,11 @@ pub(crate) async fn campaign_page(
             )
         })
         .collect();
+    // A branch admin's own entry, when it waits for them: the page's first action.
+    let next_step = match super::self_assessments_due(state, caller, c).await? {
+        (1, Some(e)) => Some((e.id, next_step_key(c.stage, e.status))),
+        _ => None,
+    };
     let mut chrome = chrome(caller, "stars", &format!("/stars/campaigns/{}", c.id));
     chrome.flash = flash::message(lang, q.flash.as_deref());
     Ok(CampaignPage {
@@ -204,7 +209,17 @@ pub(crate) async fn campaign_page(
         can_import,
         errors,
         date_rows,
+        next_step,
     })
+}
+
+/// The words of a branch's next step on its entry.
+fn next_step_key(stage: Stage, status: EntryStatus) -> &'static str {
+    match (stage, status) {
+        (_, EntryStatus::Returned) => "stars.step.redo",
+        (Stage::Create, _) => "stars.step.declare",
+        _ => "stars.step.self_assess",
+    }
 }
 
 /// `GET /stars/campaigns/{id}?q=&status=&star=&page=` — whoever may read the

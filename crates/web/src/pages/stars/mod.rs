@@ -68,6 +68,35 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// The entries of campaign `c` that wait for the caller's branch work (a
+/// target to declare, a self-assessment to fill in or to redo): how many,
+/// and one of them. Only in the stages that take that work.
+pub(crate) async fn self_assessments_due(
+    state: &crate::AppState,
+    caller: &crate::auth::Caller,
+    c: &qizhi_store::stars::Campaign,
+) -> Result<(i64, Option<qizhi_store::stars::Entry>), AppError> {
+    use qizhi_core::stars::campaign::{EntryStatus, Stage};
+    if !matches!(c.stage, Stage::Create | Stage::SelfAssess) {
+        return Ok((0, None));
+    }
+    let editable = caller.admin_scope();
+    let (mut due, mut one) = (0, None);
+    for status in [EntryStatus::Open, EntryStatus::Declared, EntryStatus::Returned] {
+        let f = qizhi_store::stars::EntryFilter {
+            status: Some(status),
+            star: None,
+            q: String::new(),
+            page: 1,
+            per_page: 1,
+        };
+        let page = state.store.campaign_entries(c.id, &editable, &f).await?;
+        due += page.total;
+        one = one.or(page.items.into_iter().next().map(|l| l.entry));
+    }
+    Ok((due, one))
+}
+
 /// Turns a form's validation error into the messages a page lists, and
 /// anything else into the error page.
 pub(crate) fn form_errors(e: AppError) -> Result<Vec<String>, PageError> {
