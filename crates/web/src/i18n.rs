@@ -320,6 +320,13 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("people.join_date", "入党日期", "Joined the party"),
     ("people.phone", "联系电话", "Phone"),
     ("people.empty", "没有符合条件的人员", "No people found"),
+    ("people.record", "人员信息", "Person"),
+    ("people.birth_date", "出生日期", "Birth date"),
+    ("people.id_number", "身份证号", "ID number"),
+    ("people.personal", "个人信息", "Personal data"),
+    ("people.reveal", "显示完整信息", "Show in full"),
+    ("people.reveal_note", "个人信息默认部分隐藏；显示完整信息的操作会记入审计日志。", "Personal data is partly hidden; showing it in full is recorded in the audit trail."),
+    ("people.revealed_note", "本次查看已记入审计日志。", "This reading is recorded in the audit trail."),
     ("people.empty_hint", "请调整搜索条件后重试。", "Try other search terms."),
     // import / export
     ("imports.title", "导入导出", "Import / Export"),

@@ -293,6 +293,18 @@ async fn a_units_page_shows_the_figures_of_its_subtree() {
     .await;
 }
 
+/// How many times personal data was revealed, by the audit trail.
+async fn reveals(w: &World) -> i64 {
+    let q = qizhi_store::audit::AuditQuery {
+        action: Some("revealed".into()),
+        object_kind: Some("person".into()),
+        page: 1,
+        per_page: 10,
+        ..Default::default()
+    };
+    w.store.audit_entries(&qizhi_store::Scope::All, &q).await.unwrap().total
+}
+
 #[tokio::test]
 async fn people_pages_show_phone_numbers_only_to_those_who_may_see_them() {
     each_backend(|w| async move {
@@ -314,8 +326,34 @@ async fn people_pages_show_phone_numbers_only_to_those_who_may_see_them() {
         let admin = w.login("fjadmin").await;
         let html = page(&w, &admin, &one).await;
         assert!(html.contains("联系电话"));
-        assert!(html.contains(&someone.phone), "unit admin sees the phone number");
+        let masked = qizhi_core::person::masked(&someone.phone);
+        assert!(html.contains(&masked) && !html.contains(&someone.phone), "a list masks the phone number");
         assert_eq!(table_rows(&html), 1);
+        assert!(
+            html.contains(&format!(r#"<a href="/people/{}">{}</a>"#, someone.id, someone.name)),
+            "the name opens the person"
+        );
+
+        // The person's page: masked until revealed, and the reveal is audited.
+        let record = format!("/people/{}", someone.id);
+        let html = page(&w, &admin, &record).await;
+        assert!(html.contains(&masked) && !html.contains(&someone.phone) && !html.contains(&someone.id_number));
+        assert!(html.contains(&format!(r#"action="/people/{}/reveal""#, someone.id)));
+        assert_eq!(reveals(&w).await, 0);
+        let html = w
+            .send(post(&format!("{record}/reveal")).session(&admin).form(&[("csrf", &admin.csrf)]))
+            .await
+            .expect(StatusCode::OK)
+            .text();
+        assert!(html.contains(&someone.phone) && html.contains(&someone.id_number), "revealed");
+        assert_eq!(reveals(&w).await, 1, "[{}] the reveal is in the audit trail", w.backend);
+
+        // A viewer reads the record without any personal field, and may not reveal it.
+        let html = page(&w, &viewer, &record).await;
+        assert!(html.contains(&someone.name) && !html.contains(&masked) && !html.contains("/reveal"));
+        w.send(post(&format!("{record}/reveal")).session(&viewer).form(&[("csrf", &viewer.csrf)]))
+            .await
+            .expect(StatusCode::FORBIDDEN);
     })
     .await;
 }

@@ -209,6 +209,18 @@ fn parse_id_number(value: Option<&str>) -> Result<Option<String>, String> {
     Ok(Some(v))
 }
 
+/// A personal number as pages show it until it is revealed: the first three
+/// and last four characters, the rest starred (`139****1234`).
+pub fn masked(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= 7 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
+}
+
 /// Appends the check digit to the first 17 digits of an ID number (used by the demo generator).
 pub fn id_number_with_check(first17: &str) -> String {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -223,6 +235,14 @@ mod tests {
 
     fn input() -> PersonInput {
         PersonInput { name: "张三".into(), category: "正式党员".into(), ..Default::default() }
+    }
+
+    #[test]
+    fn a_number_is_masked_but_for_its_ends() {
+        assert_eq!(masked("13900001234"), "139****1234");
+        assert_eq!(masked("350102199001011234"), "350***********1234");
+        assert_eq!(masked("1234567"), "*******");
+        assert_eq!(masked(""), "");
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/org/children/{id}", org::children),
         route(M::GET, "/units/{id}", org::unit),
         route(M::GET, "/people", people::list),
+        route(M::GET, "/people/{id}", people::page),
+        route(M::POST, "/people/{id}/reveal", people::reveal),
         route(M::GET, "/imports", imports::page),
         route(M::POST, "/imports/{kind}", imports::upload).uploads(crate::routes::LEDGER_UPLOAD),
         route(M::GET, "/imports/{kind}/{file}", imports::download),

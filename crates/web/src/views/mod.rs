@@ -46,7 +46,7 @@ pub use org::*;
 pub use pager::*;
 pub use tiles::*;
 
-layout_with_chrome!(HomePage, OrgTreePage, UnitPage, PeoplePage, ImportsPage);
+layout_with_chrome!(HomePage, OrgTreePage, UnitPage, PeoplePage, PersonPage, ImportsPage);
 layout_with_chrome!(
     accounts::AccountPage,
     accounts::AccountsPage,

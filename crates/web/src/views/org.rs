@@ -98,6 +98,28 @@ pub struct UnitPage {
     pub chart_json: String,
 }
 
+/// `GET /people/{id}`: one person's record. Personal fields are masked for
+/// those who may see them until revealed (`POST /people/{id}/reveal`, in the
+/// audit trail), and absent for everyone else; one's own record is shown whole.
+#[derive(Template)]
+#[template(path = "person.html")]
+pub struct PersonPage {
+    pub chrome: Chrome,
+    pub id: i64,
+    pub row: PersonRow,
+    pub unit: UnitRef,
+    /// ISO date; masked, or empty when not for this reader.
+    pub birth_date: String,
+    pub phone: String,
+    pub id_number: String,
+    /// Whether the fields above are shown whole.
+    pub revealed: bool,
+    /// Whether this reading was recorded in the audit trail.
+    pub audited: bool,
+    /// Whether a button may reveal them.
+    pub can_reveal: bool,
+}
+
 /// `GET /people?unit=&q=&category=&page=`: people of a unit's subtree.
 #[derive(Template)]
 #[template(path = "people.html")]
@@ -165,13 +187,14 @@ pub struct PersonRow {
     pub post: String,
     /// ISO date or "".
     pub join_date: String,
-    /// Empty unless the viewer may see personal data.
+    /// Empty unless the viewer may see personal data, and masked even then
+    /// (the person's page reveals it, in the audit trail).
     pub phone: String,
 }
 
 impl PersonRow {
-    /// A row for `person`; the phone is copied only when `show_personal`, so
-    /// personal data cannot reach a template by mistake.
+    /// A row for `person`; the phone is copied (masked) only when
+    /// `show_personal`, so personal data cannot reach a template by mistake.
     pub fn new(person: &Person, unit_name: impl Into<String>, show_personal: bool) -> Self {
         let f = &person.fields;
         PersonRow {
@@ -184,7 +207,10 @@ impl PersonRow {
             unit_name: unit_name.into(),
             post: f.post.clone().unwrap_or_default(),
             join_date: f.join_date.map(date::iso).unwrap_or_default(),
-            phone: if show_personal { f.phone.clone().unwrap_or_default() } else { String::new() },
+            phone: match (show_personal, &f.phone) {
+                (true, Some(phone)) => qizhi_core::person::masked(phone),
+                _ => String::new(),
+            },
         }
     }
 

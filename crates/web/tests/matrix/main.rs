@@ -67,6 +67,12 @@ GET    /units/{id}                               in     ok     ok     ok     404
 GET    /units/{id}                               out    ok     404    404    404    404    login -
 GET    /people                                   in     ok     ok     ok     404    ok     login -
 GET    /people                                   out    ok     404    404    404    404    login -
+GET    /people/{id}                              in     ok     ok     ok     404    ok     login -
+GET    /people/{id}                              out    ok     404    404    404    404    login -
+GET    /people/{id}                              own    ok     ok     ok     ok     ok     login -
+POST   /people/{id}/reveal                       in     ok     ok     403    404    403    login 403
+POST   /people/{id}/reveal                       out    ok     404    404    404    404    login 403
+POST   /people/{id}/reveal                       own    ok     ok     403    403    403    login 403
 # -- ledgers
 GET    /imports                                  -      ok     ok     ok     ok     ok     login -
 GET    /imports/{kind}/{file}                    -      ok     ok     ok     ok     ok     login -
@@ -283,6 +289,14 @@ async fn request_for(w: &World, row: &Row, role: &str, session: Option<&Session>
         ("GET", "/org/children/{id}") => get(&format!("/org/children/{unit}")),
         ("GET", "/units/{id}") => get(&format!("/units/{unit}")),
         ("GET", "/people") => get(&format!("/people?unit={unit}")),
+        ("GET", "/people/{id}") => {
+            let id = if t == "own" { own_person(me) } else { w.person_in(unit_of(t)).id };
+            get(&format!("/people/{id}"))
+        }
+        ("POST", "/people/{id}/reveal") => {
+            let id = if t == "own" { own_person(me) } else { w.person_in(unit_of(t)).id };
+            post(&format!("/people/{id}/reveal")).form(&[("csrf", csrf)])
+        }
         ("GET", "/imports/{kind}/{file}") if t == "-" => get("/imports/people/template.xlsx"),
         ("GET", "/imports/{kind}/{file}") => get(&format!("/imports/people/export.csv?unit={unit}")),
         ("POST", "/imports/{kind}") => {
