@@ -152,6 +152,12 @@ async fn every_page_renders_in_both_languages() {
         assert!(html.contains(&format!(r#"href="/tasks?unit={}""#, w.id("CU"))), "the parent");
         assert!(html.contains(&format!(r#"href="/commitments?unit={fj}""#)), "another section");
         assert_eq!(tile_value(&html, "tasks.target.count").as_deref(), Some("2"));
+        // One tile per kind, its done and mean progress inside it, opening the kind's tasks.
+        let kinds = qizhi_core::tasks::TaskKind::ALL.len();
+        assert_eq!(html.matches(r#"class="tile tile-kind""#).count(), kinds);
+        assert_eq!(tile_value(&html, "tasks.target.done").as_deref(), Some("0"), "none of them is done");
+        assert!(tile_value(&html, "tasks.target.avg_progress").is_some());
+        assert!(html.contains(&format!(r#"href="/tasks?unit={fj}&amp;kind=target&amp;status=all""#)));
         let html = page(&w, &s, &format!("/fortresses/{}", x.fortress)).await;
         assert!(html.contains("鼓楼网格党员堡垒") && html.contains("新建 5G 基站 12 个"));
         let html = page(&w, &s, &format!("/teams/{}", x.team)).await;

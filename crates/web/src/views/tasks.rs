@@ -47,6 +47,44 @@ pub fn tiles_of(figures: &Figures, prefixes: &[&str]) -> Vec<FigureTile> {
         .collect()
 }
 
+/// One task kind's figures as one tile: how many, how many done, and their
+/// mean progress.
+#[derive(Debug, Clone)]
+pub struct KindTile {
+    pub code: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub count: FigureTile,
+    pub done: FigureTile,
+    pub progress: FigureTile,
+}
+
+/// The task figures of a page grouped: one tile per kind, and the figures
+/// of no one kind (overdue, …) on their own.
+pub fn task_tiles(figures: &Figures) -> (Vec<KindTile>, Vec<FigureTile>) {
+    let tile = |key: String| -> Option<FigureTile> {
+        let def = qizhi_core::figures::figure(&key)?;
+        figures.get(def.key).map(|v| FigureTile::new(def, *v))
+    };
+    let kinds: Vec<KindTile> = TaskKind::ALL
+        .iter()
+        .filter_map(|k| {
+            let of = |part: &str| tile(format!("tasks.{}.{part}", k.code()));
+            Some(KindTile {
+                code: k.code(),
+                zh: k.zh(),
+                en: k.en(),
+                count: of("count")?,
+                done: of("done")?,
+                progress: of("avg_progress")?,
+            })
+        })
+        .collect();
+    let grouped = |key: &str| TaskKind::ALL.iter().any(|k| key.starts_with(&format!("tasks.{}.", k.code())));
+    let others = tiles_of(figures, &["tasks."]).into_iter().filter(|t| !grouped(t.key)).collect();
+    (kinds, others)
+}
+
 /// A choice of a `<select>`: its value and its labels.
 #[derive(Debug, Clone)]
 pub struct Choice {
@@ -210,6 +248,8 @@ pub struct TaskListPage {
     pub teams: Vec<Choice>,
     /// The span the list, figures and charts are of.
     pub period: crate::kit::period::PeriodView,
+    /// The figures of the tasks by kind, and the others.
+    pub kind_tiles: Vec<KindTile>,
     pub tiles: Vec<FigureTile>,
     /// ECharts options; empty for none.
     pub kind_chart: String,
@@ -773,6 +813,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("tasks.total", "共 {n} 项", "{n} in all"),
     // task list
     ("tasks.title", "任务台账", "Task ledger"),
+    ("tasks.tile_done", "已完成", "Done"),
+    ("tasks.tile_progress", "平均进度", "Mean progress"),
     ("tasks.new", "新建任务", "New task"),
     ("tasks.export", "导出台账", "Export ledger"),
     ("tasks.search_placeholder", "按任务名称或编号搜索", "Search by task name or code"),

@@ -26,7 +26,7 @@ use crate::pages::{chrome, render, short_ref};
 use crate::views::UnitRef;
 use crate::views::tasks::{
     Choice, EntryForm, EntryRow, TaskDetail, TaskFilter, TaskForm, TaskFormPage, TaskListPage, TaskPage,
-    kind_chart_json, kind_choices, overdue_chart_json, priority_choices, status_choices, tiles_of,
+    kind_chart_json, kind_choices, overdue_chart_json, priority_choices, status_choices, task_tiles,
 };
 
 // ---------------------------------------------------------------------------
@@ -98,6 +98,7 @@ pub async fn list(
     let span = period.span;
     let here = list_path(&lq, unit.id.0);
     let figures = state.store.figures(unit.id, span).await?;
+    let (kind_tiles, tiles) = task_tiles(&figures);
     let mut by_unit = vec![];
     let kids = state.store.children(unit.id).await?;
     for c in kids.iter().filter(|c| caller.can_read(&c.unit.path)) {
@@ -140,7 +141,8 @@ pub async fn list(
         fortresses: fortresses.iter().map(|(id, c, n)| Choice::record(id.0, c, n)).collect(),
         teams: teams.iter().map(|(id, c, n)| Choice::record(id.0, c, n)).collect(),
         period: period.view(caller.lang, &here),
-        tiles: tiles_of(&figures, &["tasks."]),
+        kind_tiles,
+        tiles,
         kind_chart: kind_chart_json(caller.lang, &figures),
         overdue_chart: overdue_chart_json(caller.lang, &by_unit),
         overdue_chart_height: crate::views::chart_height(by_unit.len()),
