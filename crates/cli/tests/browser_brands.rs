@@ -170,6 +170,17 @@ async fn walk(c: &Client, base: &str, out: &Path) -> anyhow::Result<()> {
     };
     let api: Value = serde_json::from_str(&text).with_context(|| format!("the figures API answered {text:?}"))?;
     ensure!(api["figures"]["brands.status.cultivating"] == 1, "figures: {}", api["figures"]);
+
+    // The brand tree of the whole group draws its brands as a treemap.
+    c.goto(&format!("{base}/brands/tree")).await?;
+    let treemap = wait_css(c, ".chart.treemap svg").await.context("the brand tree drew no chart")?;
+    ensure!(treemap.is_displayed().await?, "the brand treemap is hidden");
+    ensure!(
+        c.find(Locator::Css("details.tree-list")).await.is_ok(),
+        "the brands' list is not folded under the treemap"
+    );
+    c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&treemap)?]).await?;
+    shot(c, out, "07-tree").await?;
     Ok(())
 }
 

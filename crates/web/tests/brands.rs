@@ -456,6 +456,26 @@ async fn the_matrix_pages_filter_sort_page_and_keep_to_scope() {
             .expect(StatusCode::BAD_REQUEST);
         let html = page(format!("/brands/tree?unit={cu}")).await;
         assert!(html.contains("六星") && html.contains("data-chart"));
+        // The brands as a treemap: a block per province holding its brands, each opening its page.
+        let treemap = html
+            .split("data-chart=\"")
+            .skip(1)
+            .map(|rest| {
+                rest[..rest.find('"').unwrap()].replace("&#34;", "\"").replace("&#38;", "&").replace("&#39;", "'")
+            })
+            .map(|json| serde_json::from_str::<serde_json::Value>(&json).expect("chart JSON"))
+            .find(|o| o["series"][0]["type"] == "treemap")
+            .expect("a treemap of the brands");
+        let blocks = treemap["series"][0]["data"].as_array().unwrap();
+        let fj = format!("/brands/tree?unit={}", w.id("FJ"));
+        assert!(blocks.iter().any(|b| b["link"] == fj), "a province's block opens its tree: {blocks:?}");
+        let leaves: usize = blocks.iter().map(|b| b["children"].as_array().unwrap().len()).sum();
+        let all = w.store.brands(w.unit("CU"), &qizhi_store::Scope::All, &Default::default()).await.unwrap().total;
+        assert_eq!(leaves as i64, all, "every brand once");
+        let b0 = w.store.brand_by_code("B0").await.unwrap().unwrap().id;
+        assert!(
+            blocks.iter().flat_map(|b| b["children"].as_array().unwrap()).any(|l| l["link"] == format!("/brands/{b0}"))
+        );
         page(format!("/honors?unit={cu}")).await;
         page(format!("/standards?unit={cu}")).await;
         page("/brands/reviews".to_string()).await;

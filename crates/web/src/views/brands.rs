@@ -478,6 +478,16 @@ pub struct TreeBrand {
     pub depth: usize,
 }
 
+/// The brands of one unit below the tree's unit (or of that unit itself),
+/// one block of the treemap.
+#[derive(Debug, Clone)]
+pub struct BrandGroup {
+    pub unit: UnitRef,
+    /// Whether the unit has units below, so that its block opens its own tree.
+    pub drill: bool,
+    pub brands: Vec<BrandCard>,
+}
+
 /// `GET /brands/tree?unit=`: the brand matrix of a unit, drilled down by unit.
 #[derive(Template)]
 #[template(path = "brands/tree.html")]
@@ -487,6 +497,8 @@ pub struct BrandTreePage {
     pub breadcrumb: Vec<UnitRef>,
     pub rows: Vec<MatrixRow>,
     pub brands: Vec<TreeBrand>,
+    /// The same brands by the unit below they belong to, for the treemap.
+    pub groups: Vec<BrandGroup>,
     /// Only brands from this status up are listed (a large subtree).
     pub min_status: Option<Label>,
     pub total_brands: i64,
@@ -518,6 +530,57 @@ impl BrandTreePage {
             "series": series
         })
         .to_string()
+    }
+
+    /// A treemap of the brands: a block per unit below (opening its own
+    /// tree), a tile per brand coloured by status (opening the brand).
+    pub fn treemap_json(&self) -> String {
+        let lang = self.chrome.lang;
+        let color = |code: &str| STATUS_COLORS[BrandStatus::ALL.iter().position(|x| x.code() == code).unwrap_or(0)];
+        let groups: Vec<Value> = self
+            .groups
+            .iter()
+            .map(|g| {
+                let brands: Vec<Value> = g
+                    .brands
+                    .iter()
+                    .map(|b| {
+                        json!({ "name": b.name, "value": 1, "link": format!("/brands/{}", b.id), "target": "self",
+                                "itemStyle": { "color": color(b.status.code) } })
+                    })
+                    .collect();
+                let link = if g.drill {
+                    format!("/brands/tree?unit={}", g.unit.id)
+                } else {
+                    format!("/brands?unit={}", g.unit.id)
+                };
+                let name = format!("{} · {}", g.unit.name, lang.tn("brands.total", g.brands.len()));
+                json!({ "name": name, "value": g.brands.len(), "link": link, "target": "self", "children": brands })
+            })
+            .collect();
+        json!({
+            "tooltip": { "formatter": "{b}" },
+            "series": [{
+                "type": "treemap", "nodeClick": "link", "roam": false, "breadcrumb": { "show": false },
+                "leafDepth": 2, "width": "100%", "height": "100%", "top": 0, "left": 0,
+                "label": { "show": true, "formatter": "{b}", "overflow": "truncate" },
+                "upperLabel": { "show": true, "height": 22, "color": "#fff", "backgroundColor": "#5b6b82" },
+                "itemStyle": { "borderColor": "#fff", "borderWidth": 1, "gapWidth": 1 },
+                "levels": [
+                    { "itemStyle": { "borderColor": "#fff", "borderWidth": 3, "gapWidth": 3 } },
+                    { "itemStyle": { "borderColor": "#5b6b82", "borderWidth": 2, "gapWidth": 1 } },
+                    {}
+                ],
+                "data": groups
+            }]
+        })
+        .to_string()
+    }
+
+    /// Tall enough that a few hundred brands keep readable tiles.
+    pub fn treemap_height(&self) -> usize {
+        let n: usize = self.groups.iter().map(|g| g.brands.len()).sum();
+        (320 + n * 2).min(720)
     }
 
     pub fn chart_height(&self) -> usize {
@@ -1053,6 +1116,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("brands.tree.units", "下级组织的品牌", "Brands of the units below"),
     ("brands.tree.open", "展开", "Open"),
     ("brands.tree.brands", "本组织及下级的品牌", "Brands in this subtree"),
+    ("brands.tree.as_list", "按列表查看（{n} 个）", "As a list ({n})"),
     ("brands.tree.limited", "品牌较多，仅列出“{n}”及以上等级的品牌。", "Many brands: only those at {n} or above are listed."),
     ("brands.tree.mature", "成熟及以上", "Mature or better"),
     ("brands.tree.all", "品牌总数", "All brands"),

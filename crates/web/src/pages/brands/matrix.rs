@@ -19,7 +19,7 @@ use crate::kit::flash;
 use crate::kit::period::Period;
 use crate::pages::{chrome, render, scope_root, short_ref};
 use crate::views::brands::{
-    BrandCard, BrandTreePage, BrandsPage, Label, MatrixRow, PendingRow, ReviewsPage, TreeBrand,
+    BrandCard, BrandGroup, BrandTreePage, BrandsPage, Label, MatrixRow, PendingRow, ReviewsPage, TreeBrand,
 };
 use crate::views::{FigureTile, UnitRef};
 
@@ -168,7 +168,8 @@ pub async fn tree(
     let lineage = state.store.lineage_units(&unit).await?;
     let breadcrumb = lineage.iter().filter(|a| a.id != unit.id && caller.can_read(&a.path)).map(short_ref).collect();
     let mut rows = vec![];
-    for child in state.store.children(unit.id).await? {
+    let children = state.store.children(unit.id).await?;
+    for child in &children {
         let f = state.store.figures(child.unit.id, span).await?;
         let n = |k: &str| f[k].count().unwrap_or(0);
         let total = n("brands.total");
@@ -218,12 +219,27 @@ pub async fn tree(
         }
     }
     place(&cards, &parent_of, None, 0, &mut brands);
+    // The treemap's blocks: each brand under the unit below it belongs to.
+    let mut groups: Vec<BrandGroup> = children
+        .iter()
+        .map(|c| BrandGroup { unit: short_ref(&c.unit), drill: c.child_count > 0, brands: vec![] })
+        .collect();
+    let mut own = BrandGroup { unit: short_ref(&unit), drill: false, brands: vec![] };
+    for (l, card) in list.iter().zip(&cards) {
+        match children.iter().position(|c| l.unit_path.starts_with(&c.unit.path)) {
+            Some(i) => groups[i].brands.push(card.clone()),
+            None => own.brands.push(card.clone()),
+        }
+    }
+    groups.insert(0, own);
+    groups.retain(|g| !g.brands.is_empty());
     render(&BrandTreePage {
         chrome: chrome(&caller, "brands", &format!("/brands/tree?unit={}", unit.id)),
         unit: UnitRef::from(&unit),
         breadcrumb,
         rows,
         brands,
+        groups,
         min_status: min_status.map(Label::of_status),
         total_brands,
         period: period.view(caller.lang, &format!("/brands/tree?unit={}", unit.id)),
