@@ -239,6 +239,53 @@ async fn the_latest_entry_sets_progress_and_every_ancestor_sees_it() {
 }
 
 #[tokio::test]
+async fn the_poster_corrects_their_latest_entry_and_the_task_follows() {
+    each_backend(|store| async move {
+        let t = tree(&store).await;
+        let b1 = t.u(3);
+        let (_, f) = task_input("目标任务", "千兆光网改造", "2024-06-30", &[t.people[0]]).validate().unwrap();
+        let task = store.create_task(b1.id, None, &f).await.unwrap();
+        let me = t.people[0];
+        store.post_entry(task.id, &entry(date!(2024 - 03 - 01), 40, "完成选址"), Some(me), &[]).await.unwrap();
+        let (_, latest) =
+            store.post_entry(task.id, &entry(date!(2024 - 04 - 01), 100, "误填"), Some(me), &[]).await.unwrap();
+        assert_eq!(count(&store, t.u(0).id, "tasks.target.done").await, 1);
+
+        // 100% was a slip: 70% it is, and the task is open again in every ancestor's figures.
+        let (after, corrected) =
+            store.correct_entry(task.id, latest.id, &entry(date!(2024 - 04 - 01), 70, "光缆敷设"), me).await.unwrap();
+        assert_eq!((after.progress, after.fields.status), (70, TaskStatus::InProgress));
+        assert_eq!(corrected.fields.note.as_deref(), Some("光缆敷设"));
+        assert_eq!(count(&store, t.u(0).id, "tasks.target.done").await, 0);
+        assert_eq!(figure(&store, t.u(0).id, "tasks.target.avg_progress").await, Value::Mean(70.0));
+        assert_rollup_exact(&store).await;
+
+        // Dated back before the other entry, the other one leads the task.
+        let (after, _) =
+            store.correct_entry(task.id, latest.id, &entry(date!(2024 - 02 - 01), 70, "光缆敷设"), me).await.unwrap();
+        assert_eq!((after.progress, after.last_entry_on), (40, Some(date!(2024 - 03 - 01))));
+        assert_rollup_exact(&store).await;
+
+        // Now not the latest: refused; and nobody corrects another's entry.
+        let refused = |e: StoreError| matches!(e, StoreError::Conflict { ref field, .. } if field == "entry");
+        assert!(refused(
+            store.correct_entry(task.id, latest.id, &entry(date!(2024 - 02 - 01), 50, ""), me).await.unwrap_err()
+        ));
+        let first = store.entries(task.id).await.unwrap()[0].entry.id;
+        assert!(refused(
+            store.correct_entry(task.id, first, &entry(date!(2024 - 03 - 01), 50, ""), t.people[1]).await.unwrap_err()
+        ));
+        let ledger = store.entries(task.id).await.unwrap();
+        assert_eq!(
+            ledger.iter().map(|e| e.entry.fields.progress).collect::<Vec<_>>(),
+            [40, 70],
+            "nothing else changed"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn lists_filter_in_sql_and_bulk_edits_are_all_or_nothing() {
     each_backend(|store| async move {
         let t = tree(&store).await;

@@ -54,6 +54,19 @@
     }
   });
 
+  // Quick progress steps beside a percent field:
+  // <div data-steps-for="ID"><button data-add="10"> / <button data-set="100">.
+  document.addEventListener("click", function (event) {
+    var step = event.target.closest && event.target.closest("[data-steps-for] button");
+    if (!step) return;
+    var field = document.getElementById(step.parentElement.dataset.stepsFor);
+    if (!field) return;
+    var now = Number(field.value) || 0;
+    var next = step.dataset.set !== undefined ? Number(step.dataset.set) : now + Number(step.dataset.add);
+    field.value = String(Math.max(0, Math.min(100, next)));
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
   // htmx: send the CSRF token with every non-GET request it makes.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');

@@ -218,6 +218,34 @@ async fn a_member_reports_progress_and_the_unit_and_every_ancestor_see_it_at_onc
         }
         assert_eq!(w.count("NM", "tasks.target.count").await, 0);
 
+        // Their latest entry is theirs to correct: 100% by a slip, then 55%, and the figures follow.
+        let marker = format!(r#"action="/tasks/{}/entries/"#, x.mine);
+        let at = html.find(&marker).expect("a correction form on one's own latest entry") + marker.len();
+        let correct = format!("{uri}/{}", html[at..].split('"').next().unwrap());
+        let fix = |progress: &str| {
+            post(&correct).session(&s).form(&[
+                ("csrf", s.csrf.as_str()),
+                ("progress", progress),
+                ("entry_on", &qizhi_core::date::iso(qizhi_core::date::today())),
+                ("note", "已开通 6 个站点"),
+            ])
+        };
+        w.send(fix("100")).await.expect(StatusCode::SEE_OTHER);
+        let html = page(&w, &s, &format!("/tasks/{}", x.mine)).await;
+        assert!(html.contains(r#"data-task-progress="100""#) && !html.contains(r#"enctype="multipart/form-data""#));
+        assert!(html.contains(&marker), "a finished task's slip can still be corrected");
+        let r = w.send(fix("55")).await.expect(StatusCode::SEE_OTHER);
+        assert_eq!(r.location(), Some(format!("/tasks/{}?flash=tasks.corrected#ledger", x.mine).as_str()));
+        let html = page(&w, &s, &format!("/tasks/{}", x.mine)).await;
+        assert!(html.contains(r#"data-task-progress="55""#) && html.contains("已开通 6 个站点"));
+        assert_eq!(mean(&w.figures("FJ01-001").await["tasks.target.avg_progress"]), 55.0);
+        assert_eq!(w.count("CU", "tasks.target.done").await, 0);
+        // A viewer reading the task has nothing to correct; a correction they send is refused.
+        let v = w.login("viewer").await;
+        assert!(!page(&w, &v, &format!("/tasks/{}", x.mine)).await.contains(&marker));
+        let r = post(&correct).session(&v).form(&[("csrf", v.csrf.as_str()), ("progress", "1")]);
+        w.send(r).await.expect(StatusCode::FORBIDDEN);
+
         // The member may not post on a colleague's task, nor on another branch's.
         let other = post(&format!("/tasks/{}/entries", x.other))
             .session(&s)

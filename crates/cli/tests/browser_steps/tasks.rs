@@ -70,6 +70,8 @@ pub async fn member_reports_progress(c: &Client, base: &str, out: &Path) -> anyh
     sign_in(c, base, MEMBER).await?;
     c.goto(&format!("{base}/my")).await?;
     let card = wait_css(c, ".my-tasks .task-card-link").await.context("the member has no task on /my")?;
+    let tabs = c.find(Locator::Css("nav.tabbar")).await.context("a member's phone has no tab bar")?;
+    ensure!(tabs.is_displayed().await?, "the member's tab bar is hidden on a phone");
     shot(c, out, "07-phone-my-tasks").await?;
     let href = card.attr("href").await?.ok_or_else(|| anyhow!("a task card without a link"))?;
     let task_id: i64 = href.trim_start_matches("/tasks/").parse().with_context(|| format!("task link {href}"))?;
@@ -95,11 +97,20 @@ pub async fn member_reports_progress(c: &Client, base: &str, out: &Path) -> anyh
     sign_in(c, base, MEMBER).await?;
     c.goto(&format!("{base}{href}")).await?;
     let progress = wait_css(c, "form.entry-form input#entry-progress").await?;
+    // A quick step adds to the progress shown.
+    let plus = c.find(Locator::Css("form.entry-form [data-steps-for] button[data-add=\"10\"]")).await?;
+    // Above the tab bar, as a thumb would scroll it.
+    c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&plus)?]).await?;
+    plus.click().await?;
+    let stepped = progress.prop("value").await?.unwrap_or_default();
+    ensure!(stepped == (old + 10).min(100).to_string(), "+10 on {old}% gave {stepped}");
     progress.clear().await?;
     progress.send_keys(&new.to_string()).await?;
     c.find(Locator::Css("form.entry-form textarea#entry-note")).await?.send_keys("浏览器测试：现场推进").await?;
     shot(c, out, "08-phone-entry-form").await?;
-    c.find(Locator::Css("form.entry-form button[type=\"submit\"]")).await?.click().await?;
+    let submit = c.find(Locator::Css("form.entry-form button[type=\"submit\"]")).await?;
+    c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&submit)?]).await?;
+    submit.click().await?;
     wait_css(c, &format!("[data-task-progress=\"{new}\"]")).await.context("the task does not show the new progress")?;
     wait_css(c, ".alert-success").await.context("no confirmation after posting")?;
     let ledger = c.find(Locator::Css(".timeline")).await?.text().await?;

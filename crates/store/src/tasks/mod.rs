@@ -739,6 +739,86 @@ impl Store {
         Ok((new, entry))
     }
 
+    /// Corrects a task's latest progress entry (its date, progress and note)
+    /// as the person who posted it: refused unless `entry` is still the
+    /// task's latest and is `person`'s. The task then follows whichever
+    /// entry is latest after the correction; its evidence stays.
+    pub async fn correct_entry(
+        &self,
+        id: TaskId,
+        entry: EntryId,
+        fields: &EntryFields,
+        person: PersonId,
+    ) -> StoreResult<(Task, TaskEntry)> {
+        let mut tx = self.write().await?;
+        let old = touch(&mut tx, id).await?;
+        let unit = units::get(&mut tx, old.unit_id).await?;
+        let latest = sqlx::query(
+            "SELECT id, person_id, created_by, created_at FROM task_entries WHERE task_id = $1 \
+             ORDER BY entry_on DESC, id DESC LIMIT 1",
+        )
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(latest) = latest.filter(|r| r.try_get::<i64, _>("id").is_ok_and(|e| e == entry.0)) else {
+            return Err(StoreError::conflict(
+                "entry",
+                "只能更正任务最近一条进展 (only the task's latest entry can be corrected)",
+            ));
+        };
+        if latest.try_get::<Option<i64>, _>("person_id")? != Some(person.0) {
+            return Err(StoreError::conflict(
+                "entry",
+                "只能更正本人登记的进展 (only one's own entry can be corrected)",
+            ));
+        }
+        sqlx::query("UPDATE task_entries SET entry_on = $1, progress = $2, note = $3 WHERE id = $4")
+            .bind(qizhi_core::date::iso(fields.entry_on))
+            .bind(i64::from(fields.progress))
+            .bind(fields.note.as_deref())
+            .bind(entry.0)
+            .execute(&mut *tx)
+            .await?;
+        let (on, progress, _) = latest_entry(&mut tx, id).await?.expect("the corrected entry is there");
+        let mut new = old.clone();
+        new.progress = progress;
+        new.last_entry_on = Some(on);
+        new.fields.status = status_after_entry(old.fields.status, progress);
+        let mut delta = RollupDelta::default();
+        if new != old {
+            rewrite(&mut tx, &unit, &old, &unit, &new, &mut delta).await?;
+        }
+        rollup::apply(&mut tx, &delta).await?;
+        let files: Vec<i64> = sqlx::query("SELECT file_id FROM task_entry_files WHERE entry_id = $1 ORDER BY file_id")
+            .bind(entry.0)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let corrected = TaskEntry {
+            id: entry,
+            task_id: id,
+            fields: fields.clone(),
+            person_id: Some(person),
+            files,
+            created_by: latest.try_get("created_by")?,
+            created_at: latest.try_get("created_at")?,
+        };
+        let summary = format!(
+            "任务 {}（{}）更正最近一条进展为 {}%（{}）",
+            new.fields.name,
+            new.code,
+            fields.progress,
+            qizhi_core::date::iso(fields.entry_on)
+        );
+        let mut audit_entry = entry_audit("correct", &new, &unit, summary, Some(&old));
+        audit_entry.after = json(&serde_json::json!({ "task": &new, "entry": &corrected }));
+        audit::append(&mut tx, self.actor.as_ref(), &[audit_entry]).await?;
+        tx.commit().await?;
+        Ok((new, corrected))
+    }
+
     pub async fn task(&self, id: TaskId) -> StoreResult<Task> {
         let row = sqlx::query(&format!("SELECT {TASK_COLS} FROM tasks WHERE id = $1"))
             .bind(id.0)

@@ -84,6 +84,12 @@ impl Chrome {
         NAV.iter().filter(|i| !self.hidden.contains(&i.key)).collect()
     }
 
+    /// Whether the caller reads only their own page (a member): on a phone
+    /// they get a tab bar at the bottom instead of reaching for the menu.
+    pub fn tab_bar(&self) -> bool {
+        self.hidden.contains(&"home") && !self.hidden.contains(&"my")
+    }
+
     /// `GET /lang/{other}?next={path}`.
     pub fn lang_href(&self) -> String {
         lang_href(self.lang.other(), &self.path)

@@ -304,6 +304,7 @@ pub struct TaskDetail {
 /// One progress entry of a ledger.
 #[derive(Debug, Clone)]
 pub struct EntryRow {
+    pub id: i64,
     pub date: String,
     pub progress: i32,
     pub note: String,
@@ -336,6 +337,8 @@ pub struct TaskPage {
     pub today: String,
     pub form: EntryForm,
     pub errors: Vec<String>,
+    /// The latest entry, when the caller posted it and so may correct it.
+    pub correctable: Option<i64>,
 }
 
 /// What the task form holds.
@@ -813,6 +816,12 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("tasks.total", "共 {n} 项", "{n} in all"),
     // task list
     ("tasks.title", "任务台账", "Task ledger"),
+    ("tasks.correct", "更正这条进展", "Correct this entry"),
+    ("tasks.quick_steps", "快速填写进度", "Quick progress"),
+    ("tasks.quick_done", "完成 100%", "Done 100%"),
+    ("tasks.correct_submit", "保存更正", "Save the correction"),
+    ("tasks.correct_note", "只能更正本人登记的最近一条进展；证明材料保留不变，更正记入审计日志。", "Only your own latest entry can be corrected; its evidence stays, and the correction is in the audit trail."),
+    ("tasks.corrected", "进展已更正。", "The entry is corrected."),
     ("tasks.tile_done", "已完成", "Done"),
     ("tasks.tile_progress", "平均进度", "Mean progress"),
     ("tasks.new", "新建任务", "New task"),

@@ -47,6 +47,9 @@ GET    /tasks/{id}/edit                          own    ok     ok     403    403
 POST   /tasks/{id}/entries                       in     ok     ok     403    404    403    login 403
 POST   /tasks/{id}/entries                       out    ok     404    404    404    404    login 403
 POST   /tasks/{id}/entries                       own    ok     ok     ok     ok     ok     login 403
+POST   /tasks/{id}/entries/{entry}               in     403    403    403    404    403    login 403
+POST   /tasks/{id}/entries/{entry}               out    403    404    404    404    404    login 403
+POST   /tasks/{id}/entries/{entry}               own    ok     ok     ok     ok     ok     login 403
 # -- fortresses and flags
 GET    /fortresses                               -      ok     ok     ok     404    ok     login -
 GET    /fortresses                               in     ok     ok     ok     404    ok     login -
@@ -318,6 +321,18 @@ pub async fn request(w: &World, row: &Row, role: &str, session: Option<&Session>
                 Part::Text("entry_on", &today()),
                 Part::Text("note", "矩阵进展"),
             ])
+        }
+        ("POST", "/tasks/{id}/entries/{entry}") => {
+            // The latest entry, posted by the row's person.
+            let id = task(w, t, role).await;
+            let day = qizhi_core::date::today();
+            let fields = qizhi_core::tasks::EntryFields { entry_on: day, progress: 30, note: None };
+            let (_, entry) = w.store.post_entry(id, &fields, Some(person_of(w, t, role)), &[]).await.unwrap();
+            form(
+                &format!("/tasks/{id}/entries/{}", entry.id.0),
+                csrf,
+                &pairs(&[("progress", "35".into()), ("entry_on", today()), ("note", "矩阵更正".into())]),
+            )
         }
         // -- fortresses and flags
         ("GET", "/fortresses") => get(&of_unit("/fortresses")),

@@ -40,6 +40,7 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/tasks/{id}", task::update),
         route(M::GET, "/tasks/{id}/edit", task::edit_form),
         route(M::POST, "/tasks/{id}/entries", task::post_entry).uploads(crate::routes::FILE_UPLOAD),
+        route(M::POST, "/tasks/{id}/entries/{entry}", task::correct_entry),
         route(M::GET, "/fortresses", fortresses::list),
         route(M::GET, "/fortresses/new", fortresses::new_form),
         route(M::POST, "/fortresses", fortresses::create),

@@ -6,7 +6,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{Html, Response};
 use qizhi_core::date::{this_year, today};
 use qizhi_core::file::FileKind;
-use qizhi_core::ids::{FortressId, PersonId, TeamId};
+use qizhi_core::ids::{EntryId, FortressId, PersonId, TeamId};
 use qizhi_core::org::Unit;
 use qizhi_core::tasks::{EntryInput, Priority, Task, TaskInput, TaskKind, TaskStatus};
 use qizhi_store::Page;
@@ -253,9 +253,15 @@ async fn task_page(
             team_id: f.team_id.map(|x| x.0),
             brand_id: f.brand_id,
         },
+        // Only the latest entry is corrected, and only by the person who posted it.
+        correctable: entries
+            .first()
+            .filter(|e| mine && e.entry.person_id.is_some() && e.entry.person_id == caller.user.person_id)
+            .map(|e| e.entry.id.0),
         entries: entries
             .into_iter()
             .map(|e| EntryRow {
+                id: e.entry.id.0,
                 date: qizhi_core::date::iso(e.entry.fields.entry_on),
                 progress: e.entry.fields.progress,
                 note: e.entry.fields.note.clone().unwrap_or_default(),
@@ -326,13 +332,47 @@ pub async fn post_entry(
         Ok(f) if errors.is_empty() => f,
         Ok(_) => return send_back(&state, &caller, id, form, errors).await,
         Err(e) => {
-            errors.extend(e.errors.into_iter().map(|f| f.message));
+            errors.extend(again::messages(e.into())?);
             return send_back(&state, &caller, id, form, errors).await;
         }
     };
     let person = if mine { caller.user.person_id } else { None };
     caller.store(&state).post_entry(task.id, &fields, person, &files).await?;
     Ok(flash::redirect(&format!("/tasks/{id}#ledger"), "tasks.posted"))
+}
+
+/// `POST /tasks/{id}/entries/{entry}` (csrf, `progress`, `entry_on`, `note`)
+///
+/// The responsible person who posted the task's latest entry corrects it;
+/// another entry, or someone else's: 422 with the reason. Those who may
+/// read the task but are not among its people: 403; anyone else: 404.
+pub async fn correct_entry(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path((id, entry)): Path<(i64, i64)>,
+    form: Fields,
+) -> PageResult<Response> {
+    let (task, unit, mine) = access::task(&state, &caller, id, Need::Read).await?;
+    let Some(person) = caller.user.person_id.filter(|_| mine) else {
+        return Err(caller.deny(&state, "task", id, Some(&unit.path), AppError::forbidden()).await.into());
+    };
+    let input = EntryInput {
+        entry_on: Some(form.text("entry_on")),
+        progress: form.text("progress"),
+        note: Some(form.text("note")),
+    };
+    let done = match input.validate(today()) {
+        Ok(fields) => {
+            caller.store(&state).correct_entry(task.id, EntryId(entry), &fields, person).await.map_err(AppError::from)
+        }
+        Err(e) => Err(e.into()),
+    };
+    again::settle(
+        done,
+        |_| flash::redirect(&format!("/tasks/{id}#ledger"), "tasks.corrected"),
+        |errors| task_page(&state, &caller, id, EntryForm::default(), errors),
+    )
+    .await
 }
 
 async fn send_back(
