@@ -63,8 +63,9 @@ impl Lang {
     fn one_message(&self, text: &str) -> String {
         let split = translation_at(text).map(|at| (&text[..at], &text[at + 2..text.len() - 1]));
         match split {
-            // Only a Latin tail after Chinese text is a translation.
-            Some((zh, en)) if !zh.is_ascii() && en.is_ascii() && !en.is_empty() => {
+            // Only an English tail after Chinese text is a translation (it
+            // may quote a value, which may be Chinese: `“福州”: not found`).
+            Some((zh, en)) if !zh.is_ascii() && is_english(en) => {
                 // A leading label stays for either reader: a field's key
                 // (`name: `) or a cell's place (`第 4 行 A 列（组织编码）：`).
                 let (label, zh) = match (zh.split_once(": "), zh.rfind('：')) {
@@ -102,6 +103,16 @@ impl Lang {
     }
 }
 
+/// Whether the tail of a message reads as English: it starts with Latin
+/// text or a quoted value, and holds an English word (not a code like `FJ01`).
+fn is_english(text: &str) -> bool {
+    let starts = text.chars().next().is_some_and(|c| c.is_ascii() || c == '“');
+    let word = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w.len() >= 2 && w.bytes().any(|b| b.is_ascii_lowercase()));
+    starts && word
+}
+
 /// Where ` (English)` begins in `中文 (English)`: the ` (` whose parenthesis
 /// the text's last `)` closes (the English may hold parentheses of its own).
 /// A field's problem as a form's list of problems shows it, the field named:
@@ -109,7 +120,28 @@ impl Lang {
 /// message as it is.
 pub fn labelled(field: &str, message: &str) -> String {
     let key = field.split(['[', '.']).next().unwrap_or(field);
-    let Some(&(_, zh, en)) = FIELDS.iter().find(|(k, _, _)| *k == key) else { return message.to_string() };
+    match FIELDS.iter().find(|(k, _, _)| *k == key) {
+        Some(&(_, zh, en)) => label_message(zh, en, message),
+        None => message.to_string(),
+    }
+}
+
+/// The problem `message` (`中文 (English)`) with a value, under a name given
+/// in both languages; the value is added to each language's text that does
+/// not already quote it.
+pub fn value_message(zh: &str, en: &str, value: &str, message: &str) -> String {
+    let (zh_text, en_text) = match translation_at(message) {
+        Some(at) => (&message[..at], &message[at + 2..message.len() - 1]),
+        None => (message, message),
+    };
+    let with = |text: &str, sep: &str| {
+        if text.contains(value) { text.to_string() } else { format!("“{value}”{sep}{text}") }
+    };
+    format!("{zh}：{} ({en}: {})", with(zh_text, "："), with(en_text, ": "))
+}
+
+/// `message` (`中文 (English)`) under a name given in both languages.
+pub fn label_message(zh: &str, en: &str, message: &str) -> String {
     match translation_at(message) {
         Some(at) => format!("{zh}：{} ({en}: {})", &message[..at], &message[at + 2..message.len() - 1]),
         None => format!("{zh}：{message}"),
@@ -278,6 +310,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("figures.span", "统计区间", "Period"),
     ("figures.span_one", "{n} 年度", "Year {n}"),
     ("period.label", "报告期", "Reporting period"),
+    ("filters.ignored", "以下筛选条件有误，列表未按其筛选：", "These filters could not be read; the list is shown without them:"),
     ("period.current", "回到当前报告年度 {n}", "Back to the current year {n}"),
     // organization
     ("org.title", "组织架构", "Organization"),
@@ -399,6 +432,12 @@ mod tests {
         assert_eq!(Zh.message(quota), "超出名额限制：六星及以上不超过 2%（3 个）：现有 5 个");
         assert_eq!(En.message(quota), "quota exceeded: 6 stars at most 2% (3): now 5");
         assert_eq!(Zh.message("组织编码 “FJ (old)” 不存在"), "组织编码 “FJ (old)” 不存在");
+        // An English tail may quote a value, Chinese or not; a code in brackets is no translation.
+        let quoted = "起始年度应为年份数字，而不是 “福州” (the first year must be a year, not “福州”)";
+        assert_eq!(Zh.message(quoted), "起始年度应为年份数字，而不是 “福州”");
+        assert_eq!(En.message(quoted), "the first year must be a year, not “福州”");
+        assert_eq!(En.message("类别：“x” (Kind: “x”: unknown)"), "Kind: “x”: unknown");
+        assert_eq!(En.message("福州分公司 (FJ01)"), "福州分公司 (FJ01)");
     }
     use std::path::Path;
 

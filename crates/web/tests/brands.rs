@@ -451,9 +451,12 @@ async fn the_matrix_pages_filter_sort_page_and_keep_to_scope() {
         assert_eq!(table_rows(&html), 1);
         let html = page(format!("/brands?unit={}&view=table&sort=name", w.id("FJ"))).await;
         assert_eq!(table_rows(&html), 4);
-        w.send(get(&format!("/brands?unit={cu}&status=nonsense")).session(&admin))
-            .await
-            .expect(StatusCode::BAD_REQUEST);
+        // A status that cannot be read: every brand, and the problem named under the filters.
+        let html = page(format!("/brands?unit={cu}&status=nonsense&view=table")).await;
+        assert!(html.contains(r#"id="filter-problems""#) && html.contains("nonsense"), "{html}");
+        let all_brands =
+            w.store.brands(w.unit("CU"), &qizhi_store::Scope::All, &Default::default()).await.unwrap().total;
+        assert_eq!(table_rows(&html) as i64, all_brands, "the list without that filter");
         let html = page(format!("/brands/tree?unit={cu}")).await;
         assert!(html.contains("六星") && html.contains("data-chart"));
         // The brands as a treemap: a block per province holding its brands, each opening its page.

@@ -63,6 +63,11 @@ async fn a_period_that_cannot_be_read_is_named_beside_the_control_and_not_rememb
             let problem = &html[html.find("id=\"period-problem\"").expect("the problem beside the control")..];
             let problem = &problem[..problem.find("</p>").unwrap()];
             assert!(problem.contains(words), "[{}] {query}: {problem}", w.backend);
+            assert!(
+                !problem.contains("must") && !problem.contains("at most"),
+                "[{}] English in Chinese: {problem}",
+                w.backend
+            );
             assert!(html.contains("aria-invalid=\"true\""));
         }
         // In English, the English words.

@@ -4,6 +4,7 @@ pub mod again;
 pub mod csrf;
 pub mod download;
 pub mod error_page;
+pub mod filter;
 pub mod flash;
 pub mod form;
 pub mod headers;

@@ -16,6 +16,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
+use crate::kit::filter::Filters;
 use crate::views::{PeoplePage, PersonPage, PersonRow, UnitRef};
 
 pub const PER_PAGE: i64 = 20;
@@ -39,10 +40,8 @@ pub async fn list(
         Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
         None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
-    let category = match lq.category.as_str() {
-        "" => None,
-        c => Some(Category::parse(c).map_err(AppError::BadRequest)?),
-    };
+    let mut filters = Filters::default();
+    let category = filters.take(("人员类别", "Category"), &lq.category, Category::parse);
     let query = PeopleQuery { q: lq.q.clone(), category, page: lq.page.unwrap_or(1), per_page: PER_PAGE };
     let Page { total, items: people } = state.store.people(&unit, &caller.scope, &query).await?;
     let show_personal = caller.can_see_personal(&unit.path);
@@ -58,6 +57,7 @@ pub async fn list(
         total,
         show_personal,
         categories: Category::ALL.iter().map(|c| (c.code(), c.zh(), c.en())).collect(),
+        filter_problems: filters.problems(),
     };
     render(&page)
 }

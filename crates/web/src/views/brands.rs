@@ -362,6 +362,8 @@ pub fn field_error<'a>(errors: &'a FormErrors, field: &str) -> Option<&'a str> {
 #[template(path = "brands/list.html")]
 pub struct BrandsPage {
     pub chrome: Chrome,
+    /// Filters that could not be read (left out of the list).
+    pub filter_problems: Vec<String>,
     pub unit: UnitRef,
     pub can_create: bool,
     pub q: String,
@@ -849,6 +851,8 @@ pub struct VersionPage {
 #[template(path = "brands/honors.html")]
 pub struct HonorsPage {
     pub chrome: Chrome,
+    /// Filters that could not be read (left out of the list).
+    pub filter_problems: Vec<String>,
     pub unit: UnitRef,
     pub can_create: bool,
     pub q: String,

@@ -125,6 +125,8 @@ pub struct PersonPage {
 #[template(path = "people.html")]
 pub struct PeoplePage {
     pub chrome: Chrome,
+    /// Filters that could not be read (left out of the list).
+    pub filter_problems: Vec<String>,
     pub unit: UnitRef,
     pub q: String,
     /// A `Category::code()` or empty for all.

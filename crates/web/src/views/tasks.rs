@@ -255,6 +255,8 @@ pub struct TaskListPage {
     pub kind_chart: String,
     pub overdue_chart: String,
     pub overdue_chart_height: usize,
+    /// Filters that could not be read (left out of the list).
+    pub filter_problems: Vec<String>,
 }
 
 impl TaskListPage {
@@ -422,7 +424,8 @@ pub struct FortressListPage {
     pub pages: i64,
     pub total: i64,
     pub can_edit: bool,
-    pub year: i32,
+    /// The span the figures are of.
+    pub period: crate::kit::period::PeriodView,
     pub tiles: Vec<FigureTile>,
 }
 
@@ -533,8 +536,11 @@ pub struct TeamListPage {
     pub pages: i64,
     pub total: i64,
     pub can_edit: bool,
-    pub year: i32,
+    /// The span the figures are of.
+    pub period: crate::kit::period::PeriodView,
     pub tiles: Vec<FigureTile>,
+    /// Filters that could not be read (left out of the list).
+    pub filter_problems: Vec<String>,
 }
 
 impl TeamListPage {
@@ -656,6 +662,8 @@ pub struct MissingRow {
 #[template(path = "tasks/commitments.html")]
 pub struct CommitmentBoardPage {
     pub chrome: Chrome,
+    /// Filters that could not be read (left out of the list).
+    pub filter_problems: Vec<String>,
     pub unit: UnitRef,
     pub unit_nav: UnitNav,
     /// The year "who has none yet" is of: the period's last.

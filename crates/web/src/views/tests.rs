@@ -181,6 +181,7 @@ fn person(id: i64, name: &str, gender: &'static str, c: Category, unit: &str, po
 pub(crate) fn people(lang: Lang, show_personal: bool) -> PeoplePage {
     PeoplePage {
         chrome: chrome(lang, "people"),
+        filter_problems: vec![],
         unit: unit(14, "FJ", "福建省分公司党委", UnitKind::Committee),
         q: "林 &".into(),
         category: "probationary".into(),

@@ -19,6 +19,7 @@ use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, AppResult, PageResult};
 use crate::kit::again;
+use crate::kit::filter::Filters;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::kit::period::Period;
@@ -64,10 +65,8 @@ pub async fn list(
         Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
         None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
-    let level = match lq.level.trim() {
-        "" => None,
-        l => Some(HonorLevel::parse(l).map_err(AppError::BadRequest)?),
-    };
+    let mut filters = Filters::default();
+    let level = filters.take(("荣誉级别", "Level"), &lq.level, HonorLevel::parse);
     let query = HonorQuery {
         q: lq.q.clone(),
         level,
@@ -83,6 +82,7 @@ pub async fn list(
     let mut chrome = chrome(&caller, "brands", &format!("/honors?unit={}", unit.id));
     chrome.flash = flash::message(caller.lang, lq.flash.as_deref());
     render(&HonorsPage {
+        filter_problems: filters.problems(),
         chrome,
         unit: UnitRef::from(&unit),
         can_create: caller.can_edit(&unit.path),

@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::access::{self, Need};
 use crate::auth::PageCaller;
 use crate::error::{AppError, PageResult};
+use crate::kit::filter::Filters;
 use crate::kit::flash;
 use crate::kit::period::Period;
 use crate::pages::{chrome, render, scope_root, short_ref};
@@ -60,10 +61,6 @@ pub struct ListQuery {
     flash: Option<String>,
 }
 
-fn parse_opt<T>(v: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, AppError> {
-    if v.trim().is_empty() { Ok(None) } else { parse(v).map(Some).map_err(AppError::BadRequest) }
-}
-
 /// `GET /brands?unit=&q=&category=&status=&heritage=&met=&sort=&view=&page=` —
 /// anyone signed in, for a unit they may read (default: their scope's root);
 /// a unit outside their scope: 404. Lists only brands in their scope.
@@ -77,8 +74,9 @@ pub async fn list(
         Some(id) => access::unit(&state, &caller, id, Need::Read).await?,
         None => scope_root(&state, &caller).await?.ok_or_else(AppError::not_found)?,
     };
-    let category = parse_opt(&lq.category, BrandCategory::parse)?;
-    let status = parse_opt(&lq.status, BrandStatus::parse)?;
+    let mut filters = Filters::default();
+    let category = filters.take(("品牌类别", "Category"), &lq.category, BrandCategory::parse);
+    let status = filters.take(("品牌等级", "Status"), &lq.status, BrandStatus::parse);
     let met = match lq.met.as_str() {
         "yes" => Some(true),
         "no" => Some(false),
@@ -104,6 +102,7 @@ pub async fn list(
     let mut chrome = chrome(&caller, "brands", &path);
     chrome.flash = flash::message(caller.lang, lq.flash.as_deref());
     render(&BrandsPage {
+        filter_problems: filters.problems(),
         chrome,
         unit: UnitRef::from(&unit),
         can_create: caller.can_edit(&unit.path),

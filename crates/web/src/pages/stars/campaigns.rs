@@ -17,6 +17,7 @@ use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::kit::again;
+use crate::kit::filter::Filters;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::pages::{chrome, render};
@@ -75,14 +76,11 @@ pub(crate) async fn campaign_page(
     let lang = caller.lang;
     let scheme = state.store.scheme(c.scheme_id).await?;
     let stats = state.store.campaign_stats(c.id, &caller.scope).await?;
-    let status = match q.status.as_str() {
-        "" => None,
-        s => Some(EntryStatus::parse(s).map_err(AppError::BadRequest)?),
-    };
-    let star = match q.star.as_str() {
-        "" => None,
-        s => Some(s.parse::<u8>().map_err(|_| AppError::BadRequest("星级应为 0 到 6 (stars 0 to 6)".into()))?),
-    };
+    let mut filters = Filters::default();
+    let status = filters.take(("申报状态", "Status"), &q.status, EntryStatus::parse);
+    let star = filters.take(("星级", "Stars"), &q.star, |s| {
+        s.parse::<u8>().ok().filter(|n| *n <= 6).ok_or_else(|| format!("应为 0 到 6，而不是 “{s}” (0 to 6, not “{s}”)"))
+    });
     let page = q.page.unwrap_or(1).max(1);
     let filter = EntryFilter { status, star, q: q.q.clone(), page, per_page: PER_PAGE };
     let Page { total: filtered, items: list } = state.store.campaign_entries(c.id, &caller.scope, &filter).await?;
@@ -210,6 +208,7 @@ pub(crate) async fn campaign_page(
         errors,
         date_rows,
         next_step,
+        filter_problems: filters.problems(),
     })
 }
 

@@ -17,6 +17,7 @@ use crate::access::{self, Need, may_verify};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::kit::again;
+use crate::kit::filter::Filters;
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::kit::period::Period;
@@ -79,10 +80,8 @@ pub async fn board(
     let unit = unit_of(&state, &caller, bq.unit).await?;
     // Who has none yet is asked of the period's last year.
     let year = period.span.to;
-    let status = match bq.status.trim() {
-        "" => None,
-        s => Some(Status::parse(s).map_err(AppError::BadRequest)?),
-    };
+    let mut filters = Filters::default();
+    let status = filters.take(("核实状态", "Status"), &bq.status, Status::parse);
     let query = CommitmentQuery {
         q: bq.q.clone(),
         years: Some(period.span),
@@ -107,6 +106,7 @@ pub async fn board(
         page_chrome.flash = Some(caller.lang.t("commitments.verified").to_string());
     }
     render(&CommitmentBoardPage {
+        filter_problems: filters.problems(),
         chrome: page_chrome,
         unit: UnitRef::from(&unit),
         unit_nav: super::unit_nav(&state, &caller, &unit, "/commitments").await?,

@@ -4,8 +4,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use qizhi_core::date::{this_year, today};
-use qizhi_core::figures::Span;
+use qizhi_core::date::today;
 use qizhi_core::ids::PersonId;
 use qizhi_core::org::Unit;
 use qizhi_core::tasks::{FlagInput, Fortress, FortressInput};
@@ -23,6 +22,7 @@ use crate::error::{AppError, PageResult};
 use crate::kit::again;
 use crate::kit::flash;
 use crate::kit::form::Fields;
+use crate::kit::period::Period;
 use crate::pages::{chrome, render};
 use crate::views::UnitRef;
 use crate::views::tasks::{
@@ -71,6 +71,7 @@ pub async fn list(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Query(lq): Query<ListQuery>,
+    period: Period,
 ) -> PageResult<Html<String>> {
     let unit = unit_of(&state, &caller, lq.unit).await?;
     let query = FortressQuery {
@@ -82,8 +83,7 @@ pub async fn list(
         per_page: PER_PAGE,
     };
     let Page { total, items } = state.store.fortresses(&unit, &caller.scope, &query).await?;
-    let year = this_year();
-    let figures = state.store.figures(unit.id, Span { from: year, to: year }).await?;
+    let figures = state.store.figures(unit.id, period.span).await?;
     render(&FortressListPage {
         chrome: chrome(&caller, "fortresses", &format!("/fortresses?unit={}", unit.id)),
         unit: UnitRef::from(&unit),
@@ -95,7 +95,7 @@ pub async fn list(
         pages: qizhi_store::page::pages(total, PER_PAGE),
         total,
         can_edit: caller.can_edit(&unit.path),
-        year,
+        period: period.view(caller.lang, &format!("/fortresses?unit={}", unit.id)),
         tiles: tiles_of(&figures, &["fortresses.", "flags.", "grids.", "scenarios."]),
     })
 }

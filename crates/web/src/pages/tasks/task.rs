@@ -19,6 +19,7 @@ use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::kit::again;
+use crate::kit::filter::{self, Filters};
 use crate::kit::flash;
 use crate::kit::form::Fields;
 use crate::kit::period::Period;
@@ -74,23 +75,25 @@ pub async fn list(
 ) -> PageResult<Html<String>> {
     let unit = unit_of(&state, &caller, lq.unit).await?;
     let mut query = TaskQuery::new(today());
+    let mut filters = Filters::default();
     query.q = lq.q.clone();
-    query.kind = parse_opt(&lq.kind, TaskKind::parse)?;
+    query.kind = filters.take(("任务类别", "Kind"), &lq.kind, TaskKind::parse);
     // Unless a status is asked for, the list is of the tasks still open
     // (by due date, so the overdue come first); `status=all` lists every one.
-    let status = lq.status.trim();
-    query.open = status.is_empty() || status == OPEN;
-    query.status = match status {
-        "" | "all" | OPEN => None,
-        _ => parse_opt(&lq.status, TaskStatus::parse)?,
+    let status = match lq.status.trim() {
+        "" | OPEN => None,
+        "all" => Some(None),
+        s => filters.take(("状态", "Status"), s, TaskStatus::parse).map(Some),
     };
+    query.open = status.is_none();
+    query.status = status.flatten();
     query.years = Some(period.span);
-    query.due_from = parse_opt(&lq.due_from, qizhi_core::date::parse)?;
-    query.due_to = parse_opt(&lq.due_to, qizhi_core::date::parse)?;
+    query.due_from = filters.take(("完成时限（起）", "Due from"), &lq.due_from, qizhi_core::date::parse);
+    query.due_to = filters.take(("完成时限（止）", "Due to"), &lq.due_to, qizhi_core::date::parse);
     query.overdue = !lq.overdue.is_empty();
     query.stalled = !lq.stalled.is_empty();
-    query.fortress = parse_opt(&lq.fortress, |v| v.parse::<i64>().map(FortressId).map_err(|e| e.to_string()))?;
-    query.team = parse_opt(&lq.team, |v| v.parse::<i64>().map(TeamId).map_err(|e| e.to_string()))?;
+    query.fortress = filters.take(("所属堡垒", "Fortress"), &lq.fortress, filter::id).map(FortressId);
+    query.team = filters.take(("承担队伍", "Team"), &lq.team, filter::id).map(TeamId);
     query.page = lq.page.unwrap_or(1).max(1);
     query.per_page = PER_PAGE;
     let Page { total, items: tasks } = state.store.tasks(&unit, &caller.scope, &query).await?;
@@ -146,6 +149,7 @@ pub async fn list(
         kind_chart: kind_chart_json(caller.lang, &figures),
         overdue_chart: overdue_chart_json(caller.lang, &by_unit),
         overdue_chart_height: crate::views::chart_height(by_unit.len()),
+        filter_problems: filters.problems(),
     };
     render(&page)
 }

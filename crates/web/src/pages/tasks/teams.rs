@@ -4,8 +4,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use qizhi_core::date::{this_year, today};
-use qizhi_core::figures::Span;
+use qizhi_core::date::today;
 use qizhi_core::ids::PersonId;
 use qizhi_core::teams::{Team, TeamInput, TeamKind};
 use qizhi_store::Page;
@@ -20,8 +19,10 @@ use crate::access::{self, Need};
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageResult};
 use crate::kit::again;
+use crate::kit::filter::Filters;
 use crate::kit::flash;
 use crate::kit::form::Fields;
+use crate::kit::period::Period;
 use crate::pages::{chrome, render};
 use crate::views::UnitRef;
 use crate::views::tasks::{
@@ -67,12 +68,11 @@ pub async fn list(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Query(lq): Query<ListQuery>,
+    period: Period,
 ) -> PageResult<Html<String>> {
     let unit = unit_of(&state, &caller, lq.unit).await?;
-    let kind = match lq.kind.trim() {
-        "" => None,
-        k => Some(TeamKind::parse(k).map_err(AppError::BadRequest)?),
-    };
+    let mut filters = Filters::default();
+    let kind = filters.take(("队伍类型", "Kind"), &lq.kind, TeamKind::parse);
     let query = TeamQuery {
         id: None,
         q: lq.q.clone(),
@@ -82,8 +82,7 @@ pub async fn list(
         per_page: PER_PAGE,
     };
     let Page { total, items } = state.store.teams(&unit, &caller.scope, &query).await?;
-    let year = this_year();
-    let figures = state.store.figures(unit.id, Span { from: year, to: year }).await?;
+    let figures = state.store.figures(unit.id, period.span).await?;
     render(&TeamListPage {
         chrome: chrome(&caller, "teams", &format!("/teams?unit={}", unit.id)),
         unit: UnitRef::from(&unit),
@@ -97,7 +96,8 @@ pub async fn list(
         pages: qizhi_store::page::pages(total, PER_PAGE),
         total,
         can_edit: caller.can_edit(&unit.path),
-        year,
+        period: period.view(caller.lang, &format!("/teams?unit={}", unit.id)),
+        filter_problems: filters.problems(),
         tiles: tiles_of(&figures, &["teams."]),
     })
 }

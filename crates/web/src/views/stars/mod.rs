@@ -499,6 +499,8 @@ pub struct EntryRow {
 #[template(path = "stars/campaign.html")]
 pub struct CampaignPage {
     pub chrome: Chrome,
+    /// Filters that could not be read (left out of the list).
+    pub filter_problems: Vec<String>,
     /// The caller's branch entry waiting for them, and the text key of what to do.
     pub next_step: Option<(i64, &'static str)>,
     pub id: i64,
