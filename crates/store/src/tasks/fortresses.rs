@@ -376,22 +376,8 @@ impl Store {
     /// Fortresses a task of `unit` may name: standing ones on its line (its
     /// subtree and ancestors), at most `limit`, for pickers.
     pub async fn fortress_choices(&self, unit: &Unit, limit: i64) -> StoreResult<Vec<(FortressId, String, String)>> {
-        let mut sql = Sql::new("SELECT id, code, name FROM fortresses WHERE closed_on IS NULL AND (");
-        subtree_filter(&mut sql, "unit_path", &unit.path);
-        sql.push(" OR unit_id IN (");
-        for (i, id) in unit.lineage().iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.bind(Bind::Int(id.0));
-        }
-        sql.push(")) ORDER BY unit_path, code LIMIT ").bind(Bind::Int(limit));
-        sql.query(self.backend)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((FortressId(r.try_get("id")?), r.try_get("code")?, r.try_get("name")?)))
-            .collect()
+        let choices = crate::tasks::line_choices(self, "fortresses", "closed_on", unit, limit).await?;
+        Ok(choices.into_iter().map(|(id, code, name)| (FortressId(id), code, name)).collect())
     }
 
     /// Production scenarios and grids a fortress of `unit` may stand on

@@ -322,6 +322,34 @@ pub(crate) async fn touch(tx: &mut Tx, id: TaskId) -> StoreResult<Task> {
     task(&row, people.get(&id.0).map(|v| v.iter().map(|(p, _)| *p).collect()).unwrap_or_default())
 }
 
+/// The records of `table` still open (`open` is NULL) on the line of
+/// `unit` — its subtree and its ancestors, as a task of it may name them —
+/// at most `limit`, by unit and code, for pickers: (id, code, name).
+pub(crate) async fn line_choices(
+    store: &crate::Store,
+    table: &str,
+    open: &str,
+    unit: &Unit,
+    limit: i64,
+) -> StoreResult<Vec<(i64, String, String)>> {
+    let mut sql = Sql::new(&format!("SELECT id, code, name FROM {table} WHERE {open} IS NULL AND ("));
+    crate::scope::subtree_filter(&mut sql, "unit_path", &unit.path);
+    sql.push(" OR unit_id IN (");
+    for (i, id) in unit.lineage().iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Bind::Int(id.0));
+    }
+    sql.push(")) ORDER BY unit_path, code LIMIT ").bind(Bind::Int(limit));
+    sql.query(store.backend)
+        .fetch_all(&store.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("code")?, r.try_get("name")?)))
+        .collect()
+}
+
 /// Checks that the fortress, team and people a task names exist and belong to its unit's line.
 pub(crate) async fn check_refs(tx: &mut Tx, unit: &Unit, f: &TaskFields) -> StoreResult<()> {
     let outside = |what: &str| format!("{what}不属于本组织或其上级、下级组织 ({what} is outside this unit's line)");

@@ -322,21 +322,7 @@ impl Store {
 
     /// Active teams a task of `unit` may name (its subtree and ancestors), for pickers.
     pub async fn team_choices(&self, unit: &Unit, limit: i64) -> StoreResult<Vec<(TeamId, String, String)>> {
-        let mut sql = Sql::new("SELECT id, code, name FROM teams WHERE disbanded_on IS NULL AND (");
-        subtree_filter(&mut sql, "unit_path", &unit.path);
-        sql.push(" OR unit_id IN (");
-        for (i, id) in unit.lineage().iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.bind(Bind::Int(id.0));
-        }
-        sql.push(")) ORDER BY unit_path, code LIMIT ").bind(Bind::Int(limit));
-        sql.query(self.backend)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((TeamId(r.try_get("id")?), r.try_get("code")?, r.try_get("name")?)))
-            .collect()
+        let choices = crate::tasks::line_choices(self, "teams", "disbanded_on", unit, limit).await?;
+        Ok(choices.into_iter().map(|(id, code, name)| (TeamId(id), code, name)).collect())
     }
 }

@@ -216,11 +216,6 @@ pub async fn show(
     render(&page)
 }
 
-#[derive(Deserialize)]
-pub struct NewQuery {
-    unit: Option<i64>,
-}
-
 /// `GET /fortresses/new?unit=`
 ///
 /// Unit admins of the unit (and system admins). Viewers and reviewers in
@@ -228,7 +223,7 @@ pub struct NewQuery {
 pub async fn new_form(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Query(nq): Query<NewQuery>,
+    Query(nq): Query<super::UnitQuery>,
 ) -> PageResult<Html<String>> {
     let unit = unit_of(&state, &caller, nq.unit).await?;
     let unit = access::unit(&state, &caller, unit.id.0, Need::Edit).await?;

@@ -171,6 +171,12 @@ pub(crate) fn task_row(t: &TaskListed) -> TaskRow {
     }
 }
 
+/// The unit a new record's form is for (`?unit=`), else the caller's scope root.
+#[derive(serde::Deserialize)]
+pub struct UnitQuery {
+    unit: Option<i64>,
+}
+
 fn parse_opt<T>(v: &str, f: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, AppError> {
     if v.trim().is_empty() { Ok(None) } else { f(v).map(Some).map_err(AppError::BadRequest) }
 }

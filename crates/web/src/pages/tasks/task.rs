@@ -393,11 +393,6 @@ async fn send_back(
 // ---------------------------------------------------------------------------
 // The task form
 
-#[derive(Deserialize)]
-pub struct NewQuery {
-    unit: Option<i64>,
-}
-
 async fn form_page(
     state: &AppState,
     caller: &Caller,
@@ -497,7 +492,7 @@ fn read_form(form: &Fields) -> Result<(TaskForm, TaskInput), AppError> {
 pub async fn new_form(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Query(nq): Query<NewQuery>,
+    Query(nq): Query<super::UnitQuery>,
 ) -> PageResult<Html<String>> {
     let unit = unit_of(&state, &caller, nq.unit).await?;
     let unit = access::unit(&state, &caller, unit.id.0, Need::Edit).await?;
