@@ -53,6 +53,12 @@ pub enum Measure {
     /// Closing an item removes its cell, so the figure reads "still open and
     /// past due" from one unit's rows, whatever the number of items.
     DueBefore,
+    /// A value of one year, read for the span's last year only (how many
+    /// units of a subtree were assessed that year).
+    AtEnd,
+    /// Like [`Measure::AtEnd`], but a unit's own (its rank, its streak): kept
+    /// in its own row only and not carried to new ancestors when it moves.
+    Own,
 }
 
 impl Measure {
@@ -72,6 +78,7 @@ impl Measure {
             Measure::FirstInSpan => inside && aux.is_none_or(|prev| prev < span.from),
             Measure::Interval => year <= span.to && aux.is_none_or(|end| end >= span.from),
             Measure::DueBefore => inside && aux.is_some_and(|due| due < as_of),
+            Measure::AtEnd | Measure::Own => year == span.to,
         }
     }
 }
@@ -136,6 +143,8 @@ pub enum Formula {
     Rate(&'static str, &'static str),
     /// sum / count (an average, e.g. of progress percents); 0 when the count is 0.
     Mean(&'static str, &'static str),
+    /// One counter less another (a subtree's count without the unit itself).
+    Minus(&'static str, &'static str),
 }
 
 impl Formula {
@@ -143,7 +152,7 @@ impl Formula {
     pub fn counters(self) -> Vec<&'static str> {
         match self {
             Formula::Count(k) => vec![k],
-            Formula::Rate(n, d) | Formula::Mean(n, d) => vec![n, d],
+            Formula::Rate(n, d) | Formula::Mean(n, d) | Formula::Minus(n, d) => vec![n, d],
         }
     }
 }
@@ -165,6 +174,7 @@ pub static COUNTERS: LazyLock<Vec<Counter>> = LazyLock::new(|| {
         crate::brand::rollup::COUNTERS,
         crate::stars::rollup::COUNTERS,
         crate::tasks::rollup::COUNTERS,
+        crate::recognition::rollup::COUNTERS,
     ]
     .concat()
 });
@@ -177,6 +187,7 @@ pub static FIGURES: LazyLock<Vec<FigureDef>> = LazyLock::new(|| {
         crate::brand::rollup::FIGURES,
         crate::stars::rollup::FIGURES,
         crate::tasks::rollup::FIGURES,
+        crate::recognition::rollup::FIGURES,
     ]
     .concat()
 });
@@ -355,6 +366,7 @@ pub fn compute_as_of(rows: &[(i32, String, i64)], span: Span, today: time::Date)
                 Formula::Count(k) => Value::Count(get(k)),
                 Formula::Rate(n, d) => Value::Rate(ratio(get(n), get(d))),
                 Formula::Mean(n, d) => Value::Mean(ratio(get(n), get(d))),
+                Formula::Minus(a, b) => Value::Count(get(a) - get(b)),
             };
             (f.key, v)
         })
@@ -373,7 +385,7 @@ mod tests {
     /// is published once, and each part keeps to its own records' keys.
     #[test]
     fn the_catalogue_is_gathered_from_the_capabilities_without_a_clash() {
-        let parts: [(&[Counter], &[FigureDef], &[&str]); 4] = [
+        let parts: [(&[Counter], &[FigureDef], &[&str]); 5] = [
             (crate::org::rollup::COUNTERS, crate::org::rollup::FIGURES, &["org.", "grids.", "scenarios."]),
             (crate::brand::rollup::COUNTERS, crate::brand::rollup::FIGURES, &["brands.", "honors."]),
             (crate::stars::rollup::COUNTERS, crate::stars::rollup::FIGURES, &["stars."]),
@@ -382,6 +394,7 @@ mod tests {
                 crate::tasks::rollup::FIGURES,
                 &["fortresses.", "flags.", "tasks.", "commitments.", "teams."],
             ),
+            (crate::recognition::rollup::COUNTERS, crate::recognition::rollup::FIGURES, &["assessments."]),
         ];
         let mut counters = std::collections::BTreeSet::new();
         let mut figures = std::collections::BTreeSet::new();

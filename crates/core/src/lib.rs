@@ -4,7 +4,7 @@
 //! Nothing here knows SQL or HTTP. The store persists what this crate
 //! decides; the web and CLI crates present it.
 //!
-//! Each capability is a folder (`org`, `brand`, `stars`, `tasks`) with its
+//! Each capability is a folder (`org`, `brand`, `stars`, `tasks`, `recognition`) with its
 //! records and rules in `mod.rs` and what it contributes to the figures in
 //! `rollup.rs` (its counters, figure definitions and contribution
 //! functions); `figures` gathers the catalogue and computes figures.
@@ -17,6 +17,7 @@ pub mod figures;
 pub mod file;
 pub mod ids;
 pub mod org;
+pub mod recognition;
 pub mod stars;
 pub mod tasks;
 pub mod text;

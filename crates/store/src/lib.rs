@@ -16,6 +16,7 @@ pub mod grids;
 pub mod load;
 pub mod page;
 pub mod people;
+pub mod recognition;
 pub mod rollup;
 mod rows;
 pub mod scope;

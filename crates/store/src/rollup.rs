@@ -88,6 +88,8 @@ impl Store {
         crate::stars::chain::recount(&self.pool, &paths, &mut delta).await?;
         // Fortresses, tasks, commitments, teams.
         crate::tasks::recount(&self.pool, &paths, &mut delta).await?;
+        // Assessments: every assessed unit's standings, streaks and results.
+        crate::recognition::recount(self, &paths, &mut delta).await?;
         let mut out: BTreeMap<i64, BTreeMap<(i32, String), i64>> = BTreeMap::new();
         for (unit, year, key, value) in delta.cells() {
             out.entry(unit.0).or_default().insert((year, key.to_string()), value);

@@ -1,6 +1,6 @@
 //! Org units: reads, search, create, edit, move a subtree, delete an empty unit.
 
-use qizhi_core::figures::{CellKey, RollupDelta, unit_contributions};
+use qizhi_core::figures::{CellKey, Measure, RollupDelta, unit_contributions};
 use qizhi_core::ids::UnitId;
 use qizhi_core::org::{Unit, UnitFields, child_path, lineage};
 use sqlx::Row;
@@ -272,8 +272,13 @@ impl Store {
             ));
         }
         let cells = rollup::cells(&mut *tx, unit.id).await?;
-        let cells: Vec<(i32, CellKey, i64)> =
-            cells.iter().filter_map(|(y, k, v)| CellKey::parse(k).map(|c| (*y, c, *v))).collect();
+        // A unit's own cells (its rank, its streaks) stay its own.
+        let own = |c: &CellKey| qizhi_core::figures::counter(c.key).is_some_and(|c| c.measure == Measure::Own);
+        let cells: Vec<(i32, CellKey, i64)> = cells
+            .iter()
+            .filter_map(|(y, k, v)| CellKey::parse(k).map(|c| (*y, c, *v)))
+            .filter(|(_, c, _)| !own(c))
+            .collect();
         let old_ancestors = lineage(&unit.path);
         let old_ancestors = &old_ancestors[..old_ancestors.len() - 1];
         let mut delta = RollupDelta::default();

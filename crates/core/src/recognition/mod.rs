@@ -1,0 +1,9 @@
+//! Recognition (评先树优、考核): the yearly assessment of units by their
+//! parent — scores, the rank among the units assessed together, a tier by
+//! the issuer's rule, and the streaks the article reports ("连续 3 年位于
+//! 第一方阵") — computed from the scores, never typed in.
+
+pub mod assessments;
+pub mod rollup;
+
+pub use assessments::{AssessmentKind, Standing, TierRule, runs, standings};
