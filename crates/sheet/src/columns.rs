@@ -176,6 +176,8 @@ pub const SHEETS: &[Sheet] = &[
     crate::fortresses::FORTRESSES,
     crate::teams::TEAMS,
     crate::commitments::COMMITMENTS,
+    crate::assessments::ASSESSMENTS,
+    crate::assessments::BUSINESS_RESULTS,
 ];
 
 /// The audit trail as exported (never imported: the trail is only appended

@@ -7,6 +7,7 @@
 //! row and column letter a person must fix, and an import is validated whole
 //! before anything is written.
 
+pub mod assessments;
 pub mod brands;
 mod cell;
 pub mod columns;

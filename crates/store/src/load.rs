@@ -52,6 +52,8 @@ pub struct Batch {
     pub stars: qizhi_core::stars::data::StarsData,
     /// Fortresses, teams, tasks and commitments: see `tasks_load`.
     pub tasks: crate::tasks_load::TaskBatch,
+    /// Assessment scores and business results.
+    pub assessments: crate::recognition::assessments::AssessmentBatch,
 }
 
 impl Batch {
@@ -63,6 +65,7 @@ impl Batch {
             + self.brands.len()
             + self.stars.len()
             + self.tasks.len()
+            + self.assessments.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -284,6 +287,16 @@ impl Store {
         .await?;
         // stars: schemes and campaigns, after the units they name
         crate::stars::load::apply(&mut tx, &batch.stars, &by_code, &mut delta, &mut errors, &mut trail).await?;
+        // Assessments, after the units they name.
+        crate::recognition::assessments::load(
+            &mut tx,
+            &batch.assessments,
+            &by_code,
+            &mut delta,
+            &mut summary,
+            &mut trail,
+        )
+        .await?;
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.line);
             return Err(LoadError::Rows(errors));

@@ -7,6 +7,7 @@
 //! their own module (`fortresses`, `teams`, `commitments` beside `tasks`),
 //! the people they name are found by `names`.
 
+mod assessments;
 mod brands;
 mod commitments;
 mod fortresses;
@@ -24,7 +25,7 @@ use qizhi_store::Store;
 use qizhi_store::load::{self, Batch, LoadError, LoadSummary};
 
 /// The ledgers that can be imported and exported.
-pub const KINDS: [&str; 11] = [
+pub const KINDS: [&str; 13] = [
     "units",
     "people",
     "grids",
@@ -36,6 +37,8 @@ pub const KINDS: [&str; 11] = [
     "fortresses",
     "teams",
     "commitments",
+    "assessments",
+    "business_results",
 ];
 
 /// A problem with a cell: (row, column key, message).
@@ -171,6 +174,9 @@ pub async fn prepare(
             };
             errors.merge(e);
             extra = problems;
+        }
+        k if assessments::KINDS.contains(&k) => {
+            errors.merge(assessments::prepare(k, &rows, &mut batch, &mut refs));
         }
         "scenarios" => match qizhi_sheet::import::scenarios(&rows) {
             Err(e) => unconverted(e, &["unit_code"], &mut refs),
@@ -341,6 +347,7 @@ pub async fn export<W: Write + Send>(
         "fortresses" => fortresses::export(store, root, &mut w).await?,
         "teams" => teams::export(store, root, &mut w).await?,
         "commitments" => commitments::export(store, root, &mut w, personal).await?,
+        k if assessments::KINDS.contains(&k) => assessments::export(store, k, root, &mut w).await?,
         "scenarios" => {
             for (s, unit) in store.scenarios_in(root).await? {
                 w.row(&qizhi_sheet::scenario_cells(&unit, &s))?;

@@ -16,6 +16,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::audit::{self, Entry, json};
+use crate::load::{LoadError, LoadSummary, RowError};
 use crate::{Store, StoreError, StoreResult, Tx, now_ms, rollup, units};
 
 /// One unit's score in a group, as the issuer records it.
@@ -118,6 +119,208 @@ fn below(issuer: &Unit, unit: &Unit) -> bool {
     unit.id != issuer.id && unit.path.starts_with(&issuer.path)
 }
 
+/// Scores and results as a ledger brings them, by unit code.
+#[derive(Debug, Clone, Default)]
+pub struct AssessmentBatch {
+    pub scores: Vec<ScoreLoad>,
+    pub results: Vec<ResultLoad>,
+}
+
+impl AssessmentBatch {
+    pub fn len(&self) -> usize {
+        self.scores.len() + self.results.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ScoreLoad {
+    pub line: usize,
+    pub issuer_code: String,
+    pub unit_code: String,
+    pub kind: AssessmentKind,
+    pub year: i32,
+    pub score: Points,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResultLoad {
+    pub line: usize,
+    pub unit_code: String,
+    pub year: i32,
+    pub value: Points,
+}
+
+/// Writes a batch's scores and results in the load's transaction: every
+/// code must name a unit and every unit be below its issuer, else nothing
+/// is written (the problems by row and column).
+pub(crate) async fn load(
+    tx: &mut Tx,
+    batch: &AssessmentBatch,
+    by_code: &HashMap<String, Unit>,
+    delta: &mut RollupDelta,
+    summary: &mut LoadSummary,
+    trail: &mut Option<Vec<Entry>>,
+) -> Result<(), LoadError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let mut errors = vec![];
+    let mut find = |code: &str, line: usize, field: &'static str| -> Option<Unit> {
+        let u = by_code.get(code.trim()).cloned();
+        if u.is_none() {
+            errors.push(RowError {
+                line,
+                field,
+                message: format!("组织编码 “{code}” 不存在 (no unit with this code)"),
+            });
+        }
+        u
+    };
+    let mut scores = vec![];
+    for r in &batch.scores {
+        if let (Some(issuer), Some(unit)) =
+            (find(&r.issuer_code, r.line, "issuer_code"), find(&r.unit_code, r.line, "unit_code"))
+        {
+            scores.push((r, issuer, unit));
+        }
+    }
+    let mut results = vec![];
+    for r in &batch.results {
+        if let Some(unit) = find(&r.unit_code, r.line, "unit_code") {
+            results.push((r, unit));
+        }
+    }
+    for (r, issuer, unit) in &scores {
+        if !below(issuer, unit) {
+            errors.push(RowError {
+                line: r.line,
+                field: "unit_code",
+                message: format!(
+                    "{} 不在考核单位 {} 之下 ({} is not below {})",
+                    unit.code, issuer.code, unit.code, issuer.code
+                ),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
+        return Err(LoadError::Rows(errors));
+    }
+    // The units whose standing the batch can move: the groups it writes
+    // into, the groups its units leave, and the units with new results.
+    let mut touched: BTreeSet<UnitId> = results.iter().map(|(_, u)| u.id).collect();
+    let mut groups: BTreeSet<(UnitId, AssessmentKind, i32)> = BTreeSet::new();
+    for (r, issuer, unit) in &scores {
+        groups.insert((issuer.id, r.kind, r.year));
+        touched.insert(unit.id);
+        let other = sqlx::query("SELECT issuer_id FROM assessments WHERE unit_id = $1 AND kind = $2 AND year = $3")
+            .bind(unit.id.0)
+            .bind(r.kind.code())
+            .bind(i64::from(r.year))
+            .fetch_optional(&mut **tx)
+            .await?;
+        if let Some(o) = other {
+            groups.insert((UnitId(o.try_get(0)?), r.kind, r.year));
+        }
+    }
+    for &(issuer, kind, year) in &groups {
+        touched.extend(group(tx, issuer, kind, year).await?.iter().map(|s| s.unit));
+    }
+    contribute(tx, &touched, -1, delta).await?;
+    let now = now_ms();
+    for (r, issuer, unit) in &scores {
+        let existed = sqlx::query("SELECT 1 FROM assessments WHERE unit_id = $1 AND kind = $2 AND year = $3")
+            .bind(unit.id.0)
+            .bind(r.kind.code())
+            .bind(i64::from(r.year))
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some();
+        upsert_score(tx, issuer.id, unit.id, r.kind, r.year, r.score, now).await?;
+        summary.count(existed);
+    }
+    for (r, unit) in &results {
+        let existed = sqlx::query("SELECT 1 FROM business_results WHERE unit_id = $1 AND year = $2")
+            .bind(unit.id.0)
+            .bind(i64::from(r.year))
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some();
+        upsert_result(tx, unit.id, r.year, r.value, now).await?;
+        summary.count(existed);
+    }
+    contribute(tx, &touched, 1, delta).await?;
+    if let Some(t) = trail.as_mut() {
+        for (r, issuer, unit) in &scores {
+            t.push(Entry {
+                action: "assess",
+                object_kind: "assessment",
+                object_id: format!("{}/{}/{}", issuer.id.0, r.kind.code(), r.year),
+                unit_path: Some(issuer.path.clone()),
+                summary: format!("导入：{} {} 年{}得分 {}", unit.name, r.year, r.kind.zh(), r.score),
+                before: None,
+                after: None,
+            });
+        }
+        for (r, unit) in &results {
+            t.push(Entry {
+                action: "result",
+                object_kind: "business_result",
+                object_id: unit.id.0.to_string(),
+                unit_path: Some(unit.path.clone()),
+                summary: format!("导入：{} {} 年经营业绩 {}", unit.name, r.year, r.value),
+                before: None,
+                after: None,
+            });
+        }
+    }
+    Ok(())
+}
+
+async fn upsert_score(
+    tx: &mut Tx,
+    issuer: UnitId,
+    unit: UnitId,
+    kind: AssessmentKind,
+    year: i32,
+    score: Points,
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO assessments (issuer_id, unit_id, kind, year, score, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) \
+         ON CONFLICT (unit_id, kind, year) DO UPDATE SET issuer_id = excluded.issuer_id, \
+         score = excluded.score, updated_at = excluded.updated_at",
+    )
+    .bind(issuer.0)
+    .bind(unit.0)
+    .bind(kind.code())
+    .bind(i64::from(year))
+    .bind(score.0)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_result(tx: &mut Tx, unit: UnitId, year: i32, value: Points, now: i64) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO business_results (unit_id, year, value, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (unit_id, year) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )
+    .bind(unit.0)
+    .bind(i64::from(year))
+    .bind(value.0)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Records `issuer`'s scores in `kind` for `year`: each unit's score is
     /// set (a unit already scored that year by another issuer is moved to
@@ -163,20 +366,7 @@ impl Store {
         contribute(&mut tx, &touched, -1, &mut delta).await?;
         let now = now_ms();
         for s in scores {
-            sqlx::query(
-                "INSERT INTO assessments (issuer_id, unit_id, kind, year, score, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $6) \
-                 ON CONFLICT (unit_id, kind, year) DO UPDATE SET issuer_id = excluded.issuer_id, \
-                 score = excluded.score, updated_at = excluded.updated_at",
-            )
-            .bind(issuer.0)
-            .bind(s.unit.0)
-            .bind(kind.code())
-            .bind(i64::from(year))
-            .bind(s.score.0)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            upsert_score(&mut tx, issuer, s.unit, kind, year, s.score, now).await?;
         }
         contribute(&mut tx, &touched, 1, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
@@ -247,16 +437,7 @@ impl Store {
         contribute(&mut tx, &touched, -1, &mut delta).await?;
         let now = now_ms();
         for &(unit, year, value) in results {
-            sqlx::query(
-                "INSERT INTO business_results (unit_id, year, value, updated_at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (unit_id, year) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            )
-            .bind(unit.0)
-            .bind(i64::from(year))
-            .bind(value.0)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            upsert_result(&mut tx, unit, year, value, now).await?;
         }
         contribute(&mut tx, &touched, 1, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
@@ -295,6 +476,46 @@ impl Store {
             out.push(Placed { standing: s, unit_code: u.code, unit_name: u.name });
         }
         Ok(out)
+    }
+
+    /// Every score given to a unit of `root`'s subtree, for the ledger:
+    /// (issuer code, unit code, kind, year, score), by issuer, kind, year, unit.
+    pub async fn assessments_in(&self, root: &Unit) -> StoreResult<Vec<(String, String, AssessmentKind, i32, Points)>> {
+        let mut sql = crate::rows::Sql::new(
+            "SELECT i.code AS issuer, u.code AS unit, a.kind, a.year, a.score FROM assessments a \
+             JOIN units u ON u.id = a.unit_id JOIN units i ON i.id = a.issuer_id WHERE ",
+        );
+        crate::scope::subtree_filter(&mut sql, "u.path", &root.path);
+        sql.push(" ORDER BY i.code, a.kind, a.year, u.code");
+        sql.query(self.backend)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("issuer")?,
+                    r.try_get("unit")?,
+                    kind_of(&r.try_get::<String, _>("kind")?)?,
+                    r.try_get::<i64, _>("year")? as i32,
+                    Points(r.try_get("score")?),
+                ))
+            })
+            .collect()
+    }
+
+    /// Every business result of a unit of `root`'s subtree: (unit code, year, value).
+    pub async fn business_results_in(&self, root: &Unit) -> StoreResult<Vec<(String, i32, Points)>> {
+        let mut sql = crate::rows::Sql::new(
+            "SELECT u.code AS unit, b.year, b.value FROM business_results b JOIN units u ON u.id = b.unit_id WHERE ",
+        );
+        crate::scope::subtree_filter(&mut sql, "u.path", &root.path);
+        sql.push(" ORDER BY u.code, b.year");
+        sql.query(self.backend)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("unit")?, r.try_get::<i64, _>("year")? as i32, Points(r.try_get("value")?))))
+            .collect()
     }
 
     /// A unit's assessment history: its standing in each kind and year, its business results.
