@@ -219,6 +219,7 @@ fn translation_at(text: &str) -> Option<usize> {
 pub const TABLES: &[&[(&str, &str, &str)]] = &[
     TEXT,
     crate::views::accounts::TEXT,
+    crate::views::assessments::TEXT,
     crate::views::brands::TEXT,
     crate::views::stars::TEXT,
     crate::views::tasks::TEXT,

@@ -9,6 +9,7 @@
 //! and its part of the OpenAPI document in its folder, gathered below.
 
 mod answers;
+mod assessments;
 mod audit;
 mod figures;
 mod grids;
@@ -52,6 +53,7 @@ pub fn routes() -> Vec<Route> {
         route(M::PUT, "/api/v1/people/{id}", people::update),
         route(M::GET, "/api/v1/units/{id}/grids", grids::grids),
         route(M::GET, "/api/v1/units/{id}/scenarios", grids::scenarios),
+        route(M::GET, "/api/v1/units/{id}/assessments", assessments::standings),
         route(M::GET, "/api/v1/figures", figures::figures),
         route(M::GET, "/api/v1/audit", audit::list),
     ]
@@ -68,7 +70,7 @@ pub fn routes() -> Vec<Route> {
     paths(
         units::me, units::search, units::create, units::get, units::update, units::children, units::move_unit,
         people::list, people::create, people::get, people::update,
-        grids::grids, grids::scenarios,
+        grids::grids, grids::scenarios, assessments::standings,
         figures::figures,
         audit::list,
     ),
@@ -76,6 +78,7 @@ pub fn routes() -> Vec<Route> {
         units::UnitView, units::UnitBody, units::MoveBody, units::MeView, units::GrantView,
         people::PersonView, people::PersonBody, people::PeoplePage,
         grids::GridView, grids::GridsPage, grids::ScenarioView, grids::ScenariosPage,
+        assessments::AssessedUnitView, assessments::AssessmentStandingsView,
         figures::FiguresView, audit::AuditPageView, audit::AuditEntryView, ErrorBody, ErrorDetail, FieldErrorView,
     )),
     // The error answers last: they refer every operation, the capabilities'

@@ -5,6 +5,7 @@
 
 pub mod account;
 mod accounts;
+mod assessments;
 pub(crate) mod audit;
 mod home;
 mod imports;
@@ -39,6 +40,7 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/org/children/{id}", org::children),
         route(M::GET, "/units/{id}", org::unit),
         route(M::GET, "/people", people::list),
+        route(M::GET, "/assessments", assessments::page),
         route(M::GET, "/people/{id}", people::page),
         route(M::POST, "/people/{id}/reveal", people::reveal),
         route(M::GET, "/imports", imports::page),
@@ -97,6 +99,7 @@ pub(crate) fn chrome(caller: &Caller, nav: &'static str, path: &str) -> Chrome {
             "fortresses",
             "teams",
             "commitments",
+            "assessments",
             "imports",
         ]);
     }

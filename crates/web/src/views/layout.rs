@@ -31,6 +31,7 @@ pub const NAV: &[NavItem] = &[
     NavItem { key: "fortresses", href: "/fortresses", zh: "堡垒插旗", en: "Fortresses", icon: tasks::icon::FORTRESS },
     NavItem { key: "teams", href: "/teams", zh: "队伍", en: "Teams", icon: tasks::icon::TEAM },
     NavItem { key: "commitments", href: "/commitments", zh: "党员承诺", en: "Commitments", icon: tasks::icon::PLEDGE },
+    NavItem { key: "assessments", href: "/assessments", zh: "考核排名", en: "Assessments", icon: icon::CHART },
     NavItem { key: "imports", href: "/imports", zh: "导入导出", en: "Import / Export", icon: icon::IMPORTS },
     NavItem { key: "accounts", href: "/accounts", zh: "账号权限", en: "Accounts", icon: icon::ACCOUNTS },
     NavItem { key: "audit", href: "/audit", zh: "审计日志", en: "Audit trail", icon: icon::AUDIT },

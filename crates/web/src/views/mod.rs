@@ -25,6 +25,7 @@ macro_rules! layout_with_chrome {
 }
 
 pub mod accounts;
+pub mod assessments;
 pub mod brands;
 mod charts;
 mod home;
@@ -46,7 +47,7 @@ pub use org::*;
 pub use pager::*;
 pub use tiles::*;
 
-layout_with_chrome!(HomePage, OrgTreePage, UnitPage, PeoplePage, PersonPage, ImportsPage);
+layout_with_chrome!(HomePage, OrgTreePage, UnitPage, PeoplePage, PersonPage, ImportsPage, assessments::AssessmentsPage);
 layout_with_chrome!(
     accounts::AccountPage,
     accounts::AccountsPage,

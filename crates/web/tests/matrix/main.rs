@@ -67,6 +67,8 @@ GET    /units/{id}                               in     ok     ok     ok     404
 GET    /units/{id}                               out    ok     404    404    404    404    login -
 GET    /people                                   in     ok     ok     ok     404    ok     login -
 GET    /people                                   out    ok     404    404    404    404    login -
+GET    /assessments                              in     ok     ok     ok     404    ok     login -
+GET    /assessments                              out    ok     404    404    404    404    login -
 GET    /people/{id}                              in     ok     ok     ok     404    ok     login -
 GET    /people/{id}                              out    ok     404    404    404    404    login -
 GET    /people/{id}                              own    ok     ok     ok     ok     ok     login -
@@ -130,6 +132,8 @@ GET    /api/v1/units/{id}/children               in     ok     ok     ok     404
 GET    /api/v1/units/{id}/children               out    ok     404    404    404    404    401  -
 POST   /api/v1/units/{id}/move                   in     ok     ok     403    404    403    401  403
 POST   /api/v1/units/{id}/move                   out    ok     404    404    404    404    401  403
+GET    /api/v1/units/{id}/assessments            in     ok     ok     ok     404    ok     401  -
+GET    /api/v1/units/{id}/assessments            out    ok     404    404    404    404    401  -
 GET    /api/v1/units/{id}/people                 in     ok     ok     ok     404    ok     401  -
 GET    /api/v1/units/{id}/people                 out    ok     404    404    404    404    401  -
 GET    /api/v1/units/{id}/grids                  in     ok     ok     ok     404    ok     401  -
@@ -289,6 +293,10 @@ async fn request_for(w: &World, row: &Row, role: &str, session: Option<&Session>
         ("GET", "/org/children/{id}") => get(&format!("/org/children/{unit}")),
         ("GET", "/units/{id}") => get(&format!("/units/{unit}")),
         ("GET", "/people") => get(&format!("/people?unit={unit}")),
+        ("GET", "/assessments") => get(&format!("/assessments?unit={unit}")),
+        ("GET", "/api/v1/units/{id}/assessments") => {
+            get(&format!("/api/v1/units/{unit}/assessments?kind=party_building&year=2024"))
+        }
         ("GET", "/people/{id}") => {
             let id = if t == "own" { own_person(me) } else { w.person_in(unit_of(t)).id };
             get(&format!("/people/{id}"))

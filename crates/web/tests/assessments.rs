@@ -1,0 +1,54 @@
+//! The assessment rankings page and API: the units a unit assessed, their
+//! rank and score each year, the first tier marked, streaks from the
+//! figures, in both languages; a bad kind is named, not a 400.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use qizhi_core::recognition::AssessmentKind;
+use qizhi_core::stars::points::Points;
+use qizhi_store::recognition::assessments::Score;
+
+#[tokio::test]
+async fn a_provinces_rankings_year_over_year() {
+    each_backend(|w| async move {
+        let fj = w.unit("FJ").id;
+        let fj01 = w.unit("FJ01").id;
+        // FJ01 is FJ's only unit below in the fixture, so it ranks first each year: three years running.
+        for year in [2022, 2023, 2024] {
+            let s = [Score { unit: fj01, score: Points::whole(90 + i64::from(year - 2022)) }];
+            w.store.record_assessments(fj, AssessmentKind::PartyBuilding, year, &s).await.unwrap();
+        }
+        let s = w.login("fjadmin").await;
+        let html = w
+            .send(get(&format!("/assessments?unit={}&from=2022&to=2024", fj.0)).session(&s))
+            .await
+            .expect(StatusCode::OK)
+            .text();
+        let table = &html[html.find(r#"data-table="assessments""#).expect("the rankings table")..];
+        assert!(table.contains(&w.unit("FJ01").name) && table.contains("第 1 名") && table.contains("92"), "{table}");
+        assert_eq!(table.matches(r#"<span class="badge bs-exemplary">第一方阵"#).count(), 3, "first tier each year");
+        let streaks: Vec<&str> =
+            table.split(r#"<td class="num strong">"#).skip(1).map(|c| c.split('<').next().unwrap()).collect();
+        assert_eq!(streaks, ["3", "3"], "in the first tier and first three years running");
+        // The unit's own page shows its streak among its figures.
+        let unit = w.send(get(&format!("/units/{}?year=2024", fj01.0)).session(&s)).await.expect(StatusCode::OK).text();
+        assert_eq!(tile_value(&unit, "assessments.streak.first_tier.party_building").as_deref(), Some("3"));
+        // In English; another kind is empty; a kind that cannot be read is named.
+        let en = w.send(get(&format!("/assessments?unit={}&year=2024", fj.0)).session(&s).cookie("lang", "en")).await;
+        assert!(en.expect(StatusCode::OK).text().contains("No. 1"));
+        let other = w.send(get(&format!("/assessments?unit={}&kind=publicity", fj.0)).session(&s)).await;
+        assert!(other.expect(StatusCode::OK).text().contains("没有由本组织考核的单位"));
+        let bad = w.send(get(&format!("/assessments?unit={}&kind=sports", fj.0)).session(&s)).await;
+        assert!(bad.expect(StatusCode::OK).text().contains(r#"id="filter-problems""#));
+        // The API answers the same standings.
+        let api = w.api_get("viewer", &format!("/api/v1/units/{}/assessments?kind=党建考核&year=2023", fj.0)).await;
+        let v = api.expect(StatusCode::OK).json();
+        assert_eq!((v["items"][0]["rank"].as_i64(), v["items"][0]["score"].as_str()), (Some(1), Some("91")));
+        // NM's admin sees nothing of FJ's.
+        let nm = w.login("nmadmin").await;
+        w.send(get(&format!("/assessments?unit={}", fj.0)).session(&nm)).await.expect(StatusCode::NOT_FOUND);
+    })
+    .await;
+}
