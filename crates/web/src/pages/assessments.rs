@@ -20,6 +20,9 @@ use crate::kit::period::Period;
 use crate::views::UnitRef;
 use crate::views::assessments::{AssessedRow, AssessmentsPage};
 
+/// A unit's place in each year: (rank, score as written, in the first tier).
+type Places = BTreeMap<i32, (u32, String, bool)>;
+
 #[derive(Deserialize)]
 pub struct AssessmentsQuery {
     unit: Option<i64>,
@@ -45,7 +48,7 @@ pub async fn page(
     let span = period.span;
     let years: Vec<i32> = (span.from..=span.to).collect();
     // unit id → (its reference, its place in each year)
-    let mut by_unit: BTreeMap<i64, (UnitRef, BTreeMap<i32, (u32, String, bool)>)> = BTreeMap::new();
+    let mut by_unit: BTreeMap<i64, (UnitRef, Places)> = BTreeMap::new();
     for &year in &years {
         for p in state.store.assessment_standings(unit.id, kind, year).await? {
             let s = p.standing;
