@@ -10,6 +10,7 @@ use qizhi_seed::{Scale, World};
 use qizhi_store::Store;
 use qizhi_store::brand_load;
 use qizhi_store::load::{Batch, GridRow, PersonRow, ScenarioRow, UnitRow};
+use qizhi_store::recognition::assessments::{ResultLoad, ScoreLoad};
 
 /// The demo accounts' password (the demo is for looking around, not for real data).
 pub const DEMO_PASSWORD: &str = "Qizhi-demo-2026";
@@ -74,6 +75,19 @@ pub fn batch(world: World) -> Batch {
         });
     }
     b.stars = world.stars;
+    for (i, s) in world.assessments.scores.into_iter().enumerate() {
+        b.assessments.scores.push(ScoreLoad {
+            line: i + 1,
+            issuer_code: s.issuer_code,
+            unit_code: s.unit_code,
+            kind: s.kind,
+            year: s.year,
+            score: s.score,
+        });
+    }
+    for (i, r) in world.assessments.results.into_iter().enumerate() {
+        b.assessments.results.push(ResultLoad { line: i + 1, unit_code: r.unit_code, year: r.year, value: r.value });
+    }
     b.tasks = crate::seed_tasks::batch(world.fortresses, world.teams, world.tasks, world.commitments);
     b
 }

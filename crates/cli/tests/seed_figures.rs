@@ -10,6 +10,9 @@
 //!   tasks, 251 blockages cleared, 904 key work items done, 175 brand tasks,
 //!   1989 members with 1989 commitments all fulfilled.
 //! - 广东 (GD), 2019–2024 (demo scale): 2000+ commando teams, 2000+ problems solved.
+//! - Assessments (demo scale): 郑州 three years in Henan's first tier of party
+//!   building and business and first in publicity; 嘉兴 five years of growth;
+//!   江苏 three years first in the group's business assessment.
 
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -84,6 +87,20 @@ fn check_article(db: &str) {
     assert!(rollup.contains("counters match the records"), "{rollup}");
 }
 
+/// The article's streaks, from the assessment records of the demo world.
+fn check_assessments(db: &str) {
+    let zz = figures(db, "HA01", "2019", "2024");
+    for key in ["assessments.streak.first_tier.party_building", "assessments.streak.first_tier.business"] {
+        assert_eq!(count(&zz, key), 3, "郑州 {key}");
+    }
+    assert_eq!(count(&zz, "assessments.streak.rank_first.publicity"), 3, "郑州 first in publicity");
+    assert_eq!(count(&figures(db, "ZJ04", "2019", "2024"), "assessments.streak.growth"), 5, "嘉兴 growth");
+    assert_eq!(count(&figures(db, "JS", "2019", "2024"), "assessments.streak.rank_first.business"), 3, "江苏");
+    // Henan assessed every city it has in 2024.
+    let ha = figures(db, "HA", "2024", "2024");
+    assert!(count(&ha, "assessments.assessed.party_building") > 1, "{ha}");
+}
+
 #[test]
 fn the_article_figures_come_from_the_seed_records_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
@@ -99,6 +116,7 @@ fn the_article_figures_come_from_the_seed_records_on_sqlite() {
     let db = format!("sqlite://{}/demo.db", dir.path().display());
     qizhi(&db, &["gen", "--scale", "demo"]);
     check_article(&db);
+    check_assessments(&db);
     let gd = figures(&db, "GD", "2019", "2024");
     assert!(count(&gd, "teams.kind.commando") > 2000, "{gd}");
     assert!(count(&gd, "tasks.tackling.done") > 2000, "{gd}");

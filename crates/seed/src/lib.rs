@@ -29,6 +29,10 @@
 //! - 8–25 people per branch, about 15 on average, each passing
 //!   `PersonInput::validate`'s rules, with unique phone and ID numbers.
 //!   Every date is on or before [`AS_OF`].
+//! - Assessments (`assessments`): the group's and each province's yearly
+//!   scores and the cities' business results, with the article's streaks
+//!   (郑州 three years in Henan's first tier, 嘉兴 five years of growth,
+//!   江苏 three years first in the group's business assessment).
 //! - Star evaluations (`stars`): Fujian's "六星" scheme and campaigns, its
 //!   2023 campaign giving the article's 3★ 100 %, 4★ 73 %, 26 five-star and 2
 //!   six-star branches through the engine; other provinces' campaigns.
@@ -70,6 +74,7 @@
 //! `teams` and `commitments`. Each draws from its own named random stream
 //! (`rng`) so that changing one part leaves the others as they were.
 
+pub mod assessments;
 mod brand;
 mod commitments;
 mod grid;

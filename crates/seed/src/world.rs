@@ -56,6 +56,9 @@ pub struct World {
     /// Every task references units, fortresses, teams and people listed above.
     pub tasks: Vec<crate::tasks::SeedTask>,
     pub commitments: Vec<crate::commitments::SeedCommitment>,
+    /// Assessment scores and business results (see `assessments.rs`).
+    #[serde(default)]
+    pub assessments: crate::assessments::SeedAssessments,
 }
 
 /// A unit and the code of its parent (`None` only for the root).
@@ -109,6 +112,8 @@ pub fn world(scale: Scale) -> World {
     }
     // Brands: after the units they belong to.
     w.brands = crate::brand::brands(scale, &w.units);
+    // Assessments: scores of provincial units and cities, and cities' results.
+    w.assessments = crate::assessments::generate(&w.units);
     // Stars: after the whole tree, since campaigns name its branches.
     w.stars = crate::stars::stars(&w.units);
     // Fortresses, tasks, commitments, teams: built on the units and people above.

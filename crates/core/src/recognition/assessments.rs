@@ -13,7 +13,7 @@ use crate::stars::points::Points;
 
 /// A kind of assessment. The article's three are built in; their figure
 /// keys are fixed by FIGURES.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AssessmentKind {
     /// 党建考核
