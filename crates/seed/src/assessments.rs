@@ -103,7 +103,7 @@ fn streak(leads: bool, year: i32, generated: i64) -> i64 {
     match (leads, year) {
         (true, 2022..=2024) => TOP,
         (true, 2021) => BOTTOM,
-        _ => generated.min(TOP - 1).max(BOTTOM + 1),
+        _ => generated.clamp(BOTTOM + 1, TOP - 1),
     }
 }
 
