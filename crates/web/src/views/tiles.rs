@@ -49,11 +49,10 @@ pub const FIGURE_AREAS: &[FigureArea] = &[
     FigureArea { key: "commitments", zh: "承诺与队伍", en: "Commitments and teams", href: "/commitments",
         prefixes: &["commitments.", "teams."],
         headline: &["commitments.members", "commitments.total", "commitments.fulfilled_rate", "teams.total"] },
-    FigureArea { key: "assessments", zh: "考核", en: "Assessments", href: "",
+    FigureArea { key: "assessments", zh: "考核", en: "Assessments", href: "/assessments",
         prefixes: &["assessments."],
         headline: &["assessments.assessed.party_building", "assessments.first_tier.party_building",
-                    "assessments.rank.party_building", "assessments.streak.first_tier.party_building",
-                    "assessments.streak.growth"] },
+                    "assessments.first_tier.business", "assessments.first_tier.publicity"] },
 ];
 
 /// The figures of one area, as a titled group of tiles.
