@@ -210,50 +210,12 @@ pub(crate) async fn load(
         errors.sort_by_key(|e| e.line);
         return Err(LoadError::Rows(errors));
     }
-    // The units whose standing the batch can move: the groups it writes
-    // into, the groups its units leave, and the units with new results.
-    let mut touched: BTreeSet<UnitId> = results.iter().map(|(_, u)| u.id).collect();
-    let mut groups: BTreeSet<(UnitId, AssessmentKind, i32)> = BTreeSet::new();
-    for (r, issuer, unit) in &scores {
-        groups.insert((issuer.id, r.kind, r.year));
-        touched.insert(unit.id);
-        let other = sqlx::query("SELECT issuer_id FROM assessments WHERE unit_id = $1 AND kind = $2 AND year = $3")
-            .bind(unit.id.0)
-            .bind(r.kind.code())
-            .bind(i64::from(r.year))
-            .fetch_optional(&mut **tx)
-            .await?;
-        if let Some(o) = other {
-            groups.insert((UnitId(o.try_get(0)?), r.kind, r.year));
-        }
-    }
-    for &(issuer, kind, year) in &groups {
-        touched.extend(group(tx, issuer, kind, year).await?.iter().map(|s| s.unit));
-    }
-    contribute(tx, &touched, -1, delta).await?;
-    let now = now_ms();
-    for (r, issuer, unit) in &scores {
-        let existed = sqlx::query("SELECT 1 FROM assessments WHERE unit_id = $1 AND kind = $2 AND year = $3")
-            .bind(unit.id.0)
-            .bind(r.kind.code())
-            .bind(i64::from(r.year))
-            .fetch_optional(&mut **tx)
-            .await?
-            .is_some();
-        upsert_score(tx, issuer.id, unit.id, r.kind, r.year, r.score, now).await?;
+    let writes: Vec<ScoreWrite> = scores.iter().map(|(r, i, u)| (i.id, u.id, r.kind, r.year, r.score)).collect();
+    let values: Vec<(UnitId, i32, Points)> = results.iter().map(|(r, u)| (u.id, r.year, r.value)).collect();
+    let (scored, valued) = write(tx, &writes, &values, delta).await?;
+    for existed in scored.into_iter().chain(valued) {
         summary.count(existed);
     }
-    for (r, unit) in &results {
-        let existed = sqlx::query("SELECT 1 FROM business_results WHERE unit_id = $1 AND year = $2")
-            .bind(unit.id.0)
-            .bind(i64::from(r.year))
-            .fetch_optional(&mut **tx)
-            .await?
-            .is_some();
-        upsert_result(tx, unit.id, r.year, r.value, now).await?;
-        summary.count(existed);
-    }
-    contribute(tx, &touched, 1, delta).await?;
     if let Some(t) = trail.as_mut() {
         for (r, issuer, unit) in &scores {
             t.push(Entry {
@@ -279,6 +241,59 @@ pub(crate) async fn load(
         }
     }
     Ok(())
+}
+
+/// A score to write: (issuer, unit, kind, year, score).
+type ScoreWrite = (UnitId, UnitId, AssessmentKind, i32, Points);
+
+/// Writes scores and business results, taking off and putting back the
+/// contributions of every unit whose standing they can move: the units of
+/// each group written into, of each group a unit leaves for another issuer,
+/// and those with new results. Whether each score and result existed before.
+async fn write(
+    tx: &mut Tx,
+    scores: &[ScoreWrite],
+    results: &[(UnitId, i32, Points)],
+    delta: &mut RollupDelta,
+) -> StoreResult<(Vec<bool>, Vec<bool>)> {
+    let mut touched: BTreeSet<UnitId> = results.iter().map(|r| r.0).collect();
+    let mut groups: BTreeSet<(UnitId, AssessmentKind, i32)> = BTreeSet::new();
+    let mut scored = Vec::with_capacity(scores.len());
+    for &(issuer, unit, kind, year, _) in scores {
+        groups.insert((issuer, kind, year));
+        touched.insert(unit);
+        let before = sqlx::query("SELECT issuer_id FROM assessments WHERE unit_id = $1 AND kind = $2 AND year = $3")
+            .bind(unit.0)
+            .bind(kind.code())
+            .bind(i64::from(year))
+            .fetch_optional(&mut **tx)
+            .await?;
+        if let Some(r) = &before {
+            groups.insert((UnitId(r.try_get(0)?), kind, year));
+        }
+        scored.push(before.is_some());
+    }
+    for &(issuer, kind, year) in &groups {
+        touched.extend(group(tx, issuer, kind, year).await?.iter().map(|s| s.unit));
+    }
+    contribute(tx, &touched, -1, delta).await?;
+    let now = now_ms();
+    for &(issuer, unit, kind, year, score) in scores {
+        upsert_score(tx, issuer, unit, kind, year, score, now).await?;
+    }
+    let mut valued = Vec::with_capacity(results.len());
+    for &(unit, year, value) in results {
+        let existed = sqlx::query("SELECT 1 FROM business_results WHERE unit_id = $1 AND year = $2")
+            .bind(unit.0)
+            .bind(i64::from(year))
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some();
+        upsert_result(tx, unit, year, value, now).await?;
+        valued.push(existed);
+    }
+    contribute(tx, &touched, 1, delta).await?;
+    Ok((scored, valued))
 }
 
 async fn upsert_score(
@@ -335,8 +350,6 @@ impl Store {
     ) -> StoreResult<Vec<Standing>> {
         let mut tx = self.write().await?;
         let issuer_unit = units::get(&mut tx, issuer).await?;
-        let mut touched: BTreeSet<UnitId> = group(&mut tx, issuer, kind, year).await?.iter().map(|s| s.unit).collect();
-        let mut previous_issuers = BTreeSet::new();
         for s in scores {
             let unit = units::get(&mut tx, s.unit).await?;
             if !below(&issuer_unit, &unit) {
@@ -348,27 +361,10 @@ impl Store {
                     ),
                 ));
             }
-            touched.insert(s.unit);
-            let other = sqlx::query("SELECT issuer_id FROM assessments WHERE unit_id = $1 AND kind = $2 AND year = $3")
-                .bind(s.unit.0)
-                .bind(kind.code())
-                .bind(i64::from(year))
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(r) = other {
-                previous_issuers.insert(UnitId(r.try_get(0)?));
-            }
         }
-        for other in previous_issuers.into_iter().filter(|&i| i != issuer) {
-            touched.extend(group(&mut tx, other, kind, year).await?.iter().map(|s| s.unit));
-        }
+        let writes: Vec<ScoreWrite> = scores.iter().map(|s| (issuer, s.unit, kind, year, s.score)).collect();
         let mut delta = RollupDelta::default();
-        contribute(&mut tx, &touched, -1, &mut delta).await?;
-        let now = now_ms();
-        for s in scores {
-            upsert_score(&mut tx, issuer, s.unit, kind, year, s.score, now).await?;
-        }
-        contribute(&mut tx, &touched, 1, &mut delta).await?;
+        write(&mut tx, &writes, &[], &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
         let after = group(&mut tx, issuer, kind, year).await?;
         let entry = Entry {
@@ -434,12 +430,7 @@ impl Store {
         let mut tx = self.write().await?;
         let touched: BTreeSet<UnitId> = results.iter().map(|r| r.0).collect();
         let mut delta = RollupDelta::default();
-        contribute(&mut tx, &touched, -1, &mut delta).await?;
-        let now = now_ms();
-        for &(unit, year, value) in results {
-            upsert_result(&mut tx, unit, year, value, now).await?;
-        }
-        contribute(&mut tx, &touched, 1, &mut delta).await?;
+        write(&mut tx, &[], results, &mut delta).await?;
         rollup::apply(&mut tx, &delta).await?;
         let mut trail = vec![];
         for &unit in &touched {
