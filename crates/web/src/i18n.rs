@@ -192,6 +192,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("text", "内容", "Text"),
     ("title", "标题", "Title"),
     ("year", "年度", "Year"),
+    ("tier_value", "名次或分数", "Rank or score"),
 ];
 
 fn translation_at(text: &str) -> Option<usize> {

@@ -46,6 +46,34 @@ async fn a_provinces_rankings_year_over_year() {
         let api = w.api_get("viewer", &format!("/api/v1/units/{}/assessments?kind=党建考核&year=2023", fj.0)).await;
         let v = api.expect(StatusCode::OK).json();
         assert_eq!((v["items"][0]["rank"].as_i64(), v["items"][0]["score"].as_str()), (Some(1), Some("91")));
+        // FJ's admin sets the tier: a score of 95 or more places no one, so no streak.
+        let rule = |by: &str, value: &str| {
+            post("/assessments/rule").session(&s).form(&[
+                ("csrf", s.csrf.as_str()),
+                ("unit", &fj.0.to_string()),
+                ("kind", "party_building"),
+                ("by", by),
+                ("value", value),
+            ])
+        };
+        let r = w.send(rule("score", "95")).await.expect(StatusCode::SEE_OTHER);
+        assert!(r.location().unwrap().contains("flash=assessments.rule_saved"));
+        let tier = || async {
+            let f = w.api_get("viewer", "/api/v1/figures?org=FJ&from=2024&to=2024").await.expect(StatusCode::OK).json();
+            f["figures"]["assessments.first_tier.party_building"].as_i64().unwrap()
+        };
+        assert_eq!(tier().await, 0);
+        let unit = w.send(get(&format!("/units/{}?year=2024", fj01.0)).session(&s)).await.expect(StatusCode::OK).text();
+        assert_eq!(tile_value(&unit, "assessments.streak.first_tier.party_building").as_deref(), Some("0"));
+        let html = w.send(rule("rank", "first")).await.expect(StatusCode::UNPROCESSABLE_ENTITY).text();
+        assert!(html.contains("名次或分数") && html.contains("first"), "the problem named: {html}");
+        w.send(rule("default", "")).await.expect(StatusCode::SEE_OTHER);
+        assert_eq!(tier().await, 1);
+        // A viewer reads the rule but has no form.
+        let v = w.login("viewer").await;
+        let html = w.send(get(&format!("/assessments?unit={}", fj.0)).session(&v)).await.expect(StatusCode::OK).text();
+        assert!(html.contains("默认：名次在前三分之一") && !html.contains(r#"action="/assessments/rule""#));
+
         // NM's admin sees nothing of FJ's.
         let nm = w.login("nmadmin").await;
         w.send(get(&format!("/assessments?unit={}", fj.0)).session(&nm)).await.expect(StatusCode::NOT_FOUND);

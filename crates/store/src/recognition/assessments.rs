@@ -452,6 +452,12 @@ impl Store {
         Ok(())
     }
 
+    /// How `issuer` places the first tier in `kind`; `None`: the default, the best third.
+    pub async fn tier_rule(&self, issuer: UnitId, kind: AssessmentKind) -> StoreResult<Option<TierRule>> {
+        let mut tx = self.begin().await?;
+        rule(&mut tx, issuer, kind).await
+    }
+
     /// The standings of the units `issuer` assessed in `kind` and `year`, best first.
     pub async fn assessment_standings(
         &self,

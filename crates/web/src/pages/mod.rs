@@ -41,6 +41,7 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/units/{id}", org::unit),
         route(M::GET, "/people", people::list),
         route(M::GET, "/assessments", assessments::page),
+        route(M::POST, "/assessments/rule", assessments::rule),
         route(M::GET, "/people/{id}", people::page),
         route(M::POST, "/people/{id}/reveal", people::reveal),
         route(M::GET, "/imports", imports::page),

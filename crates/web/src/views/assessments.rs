@@ -21,8 +21,13 @@ pub struct AssessmentsPage {
     /// Best in the period's last year first.
     pub rows: Vec<AssessedRow>,
     pub filter_problems: Vec<String>,
-    /// Whether the caller may import scores here.
-    pub can_import: bool,
+    /// Whether the caller may import scores and set the tier rule here.
+    pub can_edit: bool,
+    /// The issuer's tier rule for the kind: "default", "rank" or "score", and its value.
+    pub rule_by: &'static str,
+    pub rule_value: String,
+    /// Problems with a tier rule sent back.
+    pub errors: Vec<String>,
 }
 
 /// A unit assessed, its place in each year of the period.
@@ -61,4 +66,16 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("assessments.streak_first", "连续排名第一（年）", "Years ranked first"),
     ("assessments.none", "本报告期内没有由本组织考核的单位。", "No unit was assessed by this unit in the period."),
     ("assessments.import", "导入考核得分", "Import scores"),
+    ("assessments.rule", "第一方阵规则", "First-tier rule"),
+    ("assessments.rule_default", "默认：名次在前三分之一", "Default: the best third by rank"),
+    ("assessments.rule_rank", "名次在前 N 名", "Ranked in the best N"),
+    ("assessments.rule_score", "得分不低于", "Scoring at least"),
+    ("assessments.rule_value", "名次或分数", "Rank or score"),
+    ("assessments.rule_save", "保存规则", "Save the rule"),
+    (
+        "assessments.rule_note",
+        "规则适用于本组织历年的这类考核，名次、第一方阵和连续年数随之重新计算。",
+        "The rule applies to every year of this kind of assessment by this unit; ranks, the first tier and streaks follow at once.",
+    ),
+    ("flash.assessments.rule_saved", "第一方阵规则已保存。", "The first-tier rule is saved."),
 ];

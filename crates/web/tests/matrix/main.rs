@@ -69,6 +69,8 @@ GET    /people                                   in     ok     ok     ok     404
 GET    /people                                   out    ok     404    404    404    404    login -
 GET    /assessments                              in     ok     ok     ok     404    ok     login -
 GET    /assessments                              out    ok     404    404    404    404    login -
+POST   /assessments/rule                         in     ok     ok     403    404    403    login 403
+POST   /assessments/rule                         out    ok     404    404    404    404    login 403
 GET    /people/{id}                              in     ok     ok     ok     404    ok     login -
 GET    /people/{id}                              out    ok     404    404    404    404    login -
 GET    /people/{id}                              own    ok     ok     ok     ok     ok     login -
@@ -294,6 +296,13 @@ async fn request_for(w: &World, row: &Row, role: &str, session: Option<&Session>
         ("GET", "/units/{id}") => get(&format!("/units/{unit}")),
         ("GET", "/people") => get(&format!("/people?unit={unit}")),
         ("GET", "/assessments") => get(&format!("/assessments?unit={unit}")),
+        ("POST", "/assessments/rule") => post("/assessments/rule").form(&[
+            ("csrf", csrf),
+            ("unit", &unit.to_string()),
+            ("kind", "party_building"),
+            ("by", "rank"),
+            ("value", "2"),
+        ]),
         ("GET", "/api/v1/units/{id}/assessments") => {
             get(&format!("/api/v1/units/{unit}/assessments?kind=party_building&year=2024"))
         }
