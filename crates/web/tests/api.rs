@@ -28,6 +28,7 @@ const API_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/units/{id}/grids", &["get"]),
     ("/api/v1/units/{id}/scenarios", &["get"]),
     ("/api/v1/units/{id}/assessments", &["get"]),
+    ("/api/v1/units/{id}/assessments/rule", &["put"]),
     ("/api/v1/people", &["post"]),
     ("/api/v1/people/{id}", &["get", "put"]),
     ("/api/v1/figures", &["get"]),

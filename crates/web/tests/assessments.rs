@@ -74,6 +74,25 @@ async fn a_provinces_rankings_year_over_year() {
         let html = w.send(get(&format!("/assessments?unit={}", fj.0)).session(&v)).await.expect(StatusCode::OK).text();
         assert!(html.contains("默认：名次在前三分之一") && !html.contains(r#"action="/assessments/rule""#));
 
+        // The same through the API.
+        let put_rule = |token: &str, body: serde_json::Value| {
+            put(&format!("/api/v1/units/{}/assessments/rule", fj.0)).bearer(token).json(&body)
+        };
+        let r = w
+            .send(put_rule(w.token("fjadmin"), serde_json::json!({ "kind": "党建考核", "by": "score", "value": "95" })))
+            .await;
+        assert_eq!(r.expect(StatusCode::OK).json()["value"], "95");
+        assert_eq!(tier().await, 0);
+        let r =
+            w.send(put_rule(w.token("fjadmin"), serde_json::json!({ "kind": "party_building", "by": "top" }))).await;
+        assert_eq!(r.expect(StatusCode::UNPROCESSABLE_ENTITY).error_fields(), ["by"]);
+        let viewer = put_rule(w.token("viewer"), serde_json::json!({ "kind": "party_building", "by": "default" }));
+        w.send(viewer).await.expect(StatusCode::FORBIDDEN);
+        w.send(put_rule(w.token("fjadmin"), serde_json::json!({ "kind": "party_building", "by": "default" })))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(tier().await, 1);
+
         // NM's admin sees nothing of FJ's.
         let nm = w.login("nmadmin").await;
         w.send(get(&format!("/assessments?unit={}", fj.0)).session(&nm)).await.expect(StatusCode::NOT_FOUND);

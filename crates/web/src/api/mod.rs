@@ -54,6 +54,7 @@ pub fn routes() -> Vec<Route> {
         route(M::GET, "/api/v1/units/{id}/grids", grids::grids),
         route(M::GET, "/api/v1/units/{id}/scenarios", grids::scenarios),
         route(M::GET, "/api/v1/units/{id}/assessments", assessments::standings),
+        route(M::PUT, "/api/v1/units/{id}/assessments/rule", assessments::set_rule),
         route(M::GET, "/api/v1/figures", figures::figures),
         route(M::GET, "/api/v1/audit", audit::list),
     ]
@@ -70,7 +71,7 @@ pub fn routes() -> Vec<Route> {
     paths(
         units::me, units::search, units::create, units::get, units::update, units::children, units::move_unit,
         people::list, people::create, people::get, people::update,
-        grids::grids, grids::scenarios, assessments::standings,
+        grids::grids, grids::scenarios, assessments::standings, assessments::set_rule,
         figures::figures,
         audit::list,
     ),
@@ -78,7 +79,7 @@ pub fn routes() -> Vec<Route> {
         units::UnitView, units::UnitBody, units::MoveBody, units::MeView, units::GrantView,
         people::PersonView, people::PersonBody, people::PeoplePage,
         grids::GridView, grids::GridsPage, grids::ScenarioView, grids::ScenariosPage,
-        assessments::AssessedUnitView, assessments::AssessmentStandingsView,
+        assessments::AssessedUnitView, assessments::AssessmentStandingsView, assessments::TierRuleBody,
         figures::FiguresView, audit::AuditPageView, audit::AuditEntryView, ErrorBody, ErrorDetail, FieldErrorView,
     )),
     // The error answers last: they refer every operation, the capabilities'

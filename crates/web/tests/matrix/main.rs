@@ -136,6 +136,8 @@ POST   /api/v1/units/{id}/move                   in     ok     ok     403    404
 POST   /api/v1/units/{id}/move                   out    ok     404    404    404    404    401  403
 GET    /api/v1/units/{id}/assessments            in     ok     ok     ok     404    ok     401  -
 GET    /api/v1/units/{id}/assessments            out    ok     404    404    404    404    401  -
+PUT    /api/v1/units/{id}/assessments/rule       in     ok     ok     403    404    403    401  403
+PUT    /api/v1/units/{id}/assessments/rule       out    ok     404    404    404    404    401  403
 GET    /api/v1/units/{id}/people                 in     ok     ok     ok     404    ok     401  -
 GET    /api/v1/units/{id}/people                 out    ok     404    404    404    404    401  -
 GET    /api/v1/units/{id}/grids                  in     ok     ok     ok     404    ok     401  -
@@ -303,6 +305,8 @@ async fn request_for(w: &World, row: &Row, role: &str, session: Option<&Session>
             ("by", "rank"),
             ("value", "2"),
         ]),
+        ("PUT", "/api/v1/units/{id}/assessments/rule") => put(&format!("/api/v1/units/{unit}/assessments/rule"))
+            .json(&json!({ "kind": "party_building", "by": "rank", "value": "2" })),
         ("GET", "/api/v1/units/{id}/assessments") => {
             get(&format!("/api/v1/units/{unit}/assessments?kind=party_building&year=2024"))
         }
